@@ -1,0 +1,8 @@
+"""canteensim: simulate consumption-aid procurement by institutional canteens."""
+
+from canteensim.errors import CanteensimError, ScenarioError
+from canteensim.scenario import Scenario, load_scenario
+
+__version__ = "0.1.0"
+
+__all__ = ["CanteensimError", "Scenario", "ScenarioError", "__version__", "load_scenario"]
