@@ -1,8 +1,17 @@
 """canteensim: simulate consumption-aid procurement by institutional canteens."""
 
 from canteensim.errors import CanteensimError, ScenarioError
+from canteensim.model.simulate import Results, simulate
 from canteensim.scenario import Scenario, load_scenario
 
 __version__ = "0.1.0"
 
-__all__ = ["CanteensimError", "Scenario", "ScenarioError", "__version__", "load_scenario"]
+__all__ = [
+    "CanteensimError",
+    "Results",
+    "Scenario",
+    "ScenarioError",
+    "__version__",
+    "load_scenario",
+    "simulate",
+]

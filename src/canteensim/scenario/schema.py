@@ -191,6 +191,8 @@ class Ordering(Frozen):
 
     lines_per_category: Annotated[int, Field(ge=1)] = 2
     """Listed products a canteen spreads one category's order over."""
+    margin: NonNegative = 0.1
+    """Bound canteens aim this share above the quota, against attendance noise and losses."""
     voluntary_share: Share = 0.10
     """Target aid share of canteens not bound by the quota."""
     non_compliant_factor: Share = 0.3

@@ -1,0 +1,90 @@
+"""Allocating listed stock to order lines: first come first served, pro rata, substitution.
+
+Pure functions of arrays. Order lines arrive already sorted by order time, so "first come"
+is array order; a stable sort by product keeps that order within each product.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from canteensim.model.population import Floats, Ints
+
+TOLERANCE_KG = 1e-9
+"""Quantities below this are rounding residue, not stock or demand."""
+
+
+def first_come_first_served(product: Ints, kg: Floats, available_kg: Floats) -> Floats:
+    """Fill lines in array order until each product's stock runs out.
+
+    Parameters
+    ----------
+    product, kg:
+        One entry per order line, in order-time order: the product asked for and its kg.
+    available_kg:
+        Stock of each product.
+
+    Returns
+    -------
+    The kg filled for each line.
+    """
+    order = np.argsort(product, kind="stable")
+    p, q = product[order], kg[order]
+    before = np.cumsum(q) - q  # kg asked by all earlier lines, any product
+    first = np.ones(len(p), dtype=bool)
+    first[1:] = p[1:] != p[:-1]
+    group_start = np.maximum.accumulate(np.where(first, np.arange(len(p)), 0))
+    before_in_product = before - before[group_start]
+    filled = np.empty_like(kg)
+    filled[order] = np.clip(available_kg[p] - before_in_product, 0.0, q)
+    return filled
+
+
+def pro_rata(product: Ints, kg: Floats, available_kg: Floats) -> Floats:
+    """Fill every line of a short product by the same share: stock ÷ demand."""
+    demand = np.bincount(product, kg, minlength=len(available_kg))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(demand > available_kg, available_kg / demand, 1.0)
+    return kg * share[product]
+
+
+def substitute(
+    line_order: Ints,
+    unfilled_kg: Floats,
+    remaining_kg: Floats,
+) -> tuple[Ints, Ints, Floats]:
+    """Fill unfilled lines of one category from the stock left on its other products.
+
+    Lines are served first come first served (in `line_order` order) from the category's left
+    stock, taken product by product. A line may be split over several products.
+
+    Parameters
+    ----------
+    line_order:
+        Indices of the category's lines with unfilled kg, in order-time order.
+    unfilled_kg:
+        Unfilled kg of every line (indexed by `line_order`).
+    remaining_kg:
+        Stock left on each of the category's products.
+
+    Returns
+    -------
+    line, product, kg:
+        One entry per substitute line: the line it substitutes for (an index into `unfilled_kg`),
+        the index into `remaining_kg` it takes from, and the kg.
+    """
+    demand_end = np.cumsum(unfilled_kg[line_order])
+    supply_end = np.cumsum(remaining_kg)
+    if not len(demand_end) or not len(supply_end):
+        return np.empty(0, np.intp), np.empty(0, np.intp), np.empty(0)
+    total = min(demand_end[-1], supply_end[-1])
+    # Lay demand and supply on one kg axis; between two consecutive breakpoints one line draws
+    # from one product.
+    points = np.union1d(demand_end, supply_end)
+    points = np.concatenate(([0.0], points[points < total], [total]))
+    length = np.diff(points)
+    keep = length > TOLERANCE_KG
+    middle = (points[:-1] + points[1:])[keep] / 2
+    line = line_order[np.searchsorted(demand_end, middle, side="right")]
+    product = np.searchsorted(supply_end, middle, side="right")
+    return line, product, length[keep]

@@ -1,0 +1,363 @@
+"""The scheme's state during one replication, and what each event of the calendar does to it.
+
+Each method acts on all canteens and products at once; `processes` says when each one runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from canteensim.model.allocation import (
+    TOLERANCE_KG,
+    first_come_first_served,
+    pro_rata,
+    substitute,
+)
+from canteensim.model.calendar import Calendar, Week
+from canteensim.model.ledger import Audit, Ledger, MonthTotals, ProductWeeks
+from canteensim.model.logistics import load_fleet, transit_loss_share
+from canteensim.model.ordering import Lines, Need, choose_lines, target_kg
+from canteensim.model.population import Floats, Ints, Population, lognormal_mean_cv
+from canteensim.model.streams import Streams
+from canteensim.scenario.schema import Disruption, Scenario
+
+LOOKAHEAD_DAYS = 14
+"""Days past the last month of the horizon for which canteens still plan their consumption."""
+
+
+@dataclass
+class Conditions:
+    """Factors that disruptions put on attendance, transport and supply (1 = normal)."""
+
+    active: list[Disruption] = field(default_factory=list)
+
+    def factor(self, name: str) -> float:
+        return float(np.prod([getattr(d, name) for d in self.active]))
+
+
+@dataclass
+class WeekOrders:
+    """One week's filled order lines, kept until every load of the week has shipped."""
+
+    week: int
+    lines: Lines
+    """Filled kg per line (substitutes included), in `lines.kg`."""
+    total_kg: Floats
+    """``(canteens,)`` kg filled for each canteen this week."""
+
+
+@dataclass
+class Queue:
+    """Loads waiting for a truck: one per canteen and week, until it has shipped whole."""
+
+    week: Ints = field(default_factory=lambda: np.empty(0, np.intp))
+    canteen: Ints = field(default_factory=lambda: np.empty(0, np.intp))
+    scheduled_day: Ints = field(default_factory=lambda: np.empty(0, np.intp))
+    order_time: Floats = field(default_factory=lambda: np.empty(0))
+    kg: Floats = field(default_factory=lambda: np.empty(0))
+
+    def push(self, **columns: Ints | Floats) -> None:
+        for name, values in columns.items():
+            setattr(self, name, np.concatenate([getattr(self, name), values]))
+
+    def keep(self, mask: np.ndarray) -> None:
+        for name in ("week", "canteen", "scheduled_day", "order_time", "kg"):
+            setattr(self, name, getattr(self, name)[mask])
+
+    def __len__(self) -> int:
+        return len(self.kg)
+
+
+class Scheme:
+    """State of one replication: the listing, open orders, the truck queue and the ledger."""
+
+    def __init__(
+        self, scenario: Scenario, calendar: Calendar, population: Population, streams: Streams
+    ) -> None:
+        self.scenario = scenario
+        self.calendar = calendar
+        self.population = population
+        self.streams = streams
+        self.conditions = Conditions()
+        canteens, categories = population.canteens, population.categories
+        planned_days = calendar.month_bounds(calendar.horizon_months - 1)[1] + LOOKAHEAD_DAYS
+        open_days = calendar.open_mask(canteens.open_weekdays, planned_days)
+        self.is_open = open_days[:, : calendar.horizon_days]
+        self.open_before = np.zeros((len(canteens), planned_days + 1), dtype=np.int32)
+        np.cumsum(open_days, axis=1, out=self.open_before[:, 1:])
+        self.target_share = self._target_share()
+        self.ledger = Ledger(
+            ProductWeeks.zeros(len(calendar.weeks), len(population.products)),
+            MonthTotals.zeros(len(canteens), len(categories.name), calendar.horizon_months),
+        )
+        self.listed = np.empty(0, np.intp)
+        self.open_orders: dict[int, WeekOrders] = {}
+        self.queue = Queue()
+
+    def _target_share(self) -> Floats:
+        """``(canteens, categories)`` share of consumption kg each canteen aims to buy as aid."""
+        quota, ordering = self.scenario.quota, self.scenario.ordering
+        categories = self.population.categories
+        share = np.where(
+            self.population.canteens.bound,
+            quota.share * (1 + ordering.margin),
+            ordering.voluntary_share,
+        )
+        if quota.basis == "quantity":
+            return np.repeat(share[:, None], len(categories.name), axis=1)
+        # A value quota counts aid at platform price against consumption at market price.
+        kg_per_value = categories.reference_price_yuan_per_kg / categories.platform_price_yuan_per_kg
+        return share[:, None] * kg_per_value[None, :]
+
+    # --- disruptions and meals ---
+
+    def disruption_starts(self, disruption: Disruption) -> None:
+        self.conditions.active.append(disruption)
+
+    def disruption_ends(self, disruption: Disruption) -> None:
+        self.conditions.active.remove(disruption)
+
+    def serve_meals(self, day: int) -> None:
+        """Diners eat: attendance of every canteen open today, noisy day to day."""
+        canteens = self.population.canteens
+        noise = lognormal_mean_cv(
+            1.0, self.scenario.canteens.attendance_cv, len(canteens), self.streams.attendance
+        )
+        served = canteens.diners * self.conditions.factor("attendance") * noise
+        month = self.calendar.month_index(day)
+        self.ledger.months.diner_days[:, month] += served * self.is_open[:, day]
+
+    # --- the weekly cycle ---
+
+    def publish_listing(self, week: Week) -> None:
+        """Draw each product's offer for the week and list the largest, up to the limit."""
+        products = self.population.products
+        month = self.calendar.date(week.monday).month - 1
+        noise = lognormal_mean_cv(1.0, products.capacity_cv, len(products), self.streams.supply)
+        offered = (
+            products.weekly_capacity_kg
+            * products.season[:, month]
+            * noise
+            * self.conditions.factor("supply")
+        )
+        by_size = np.argsort(-offered, kind="stable")
+        by_size = by_size[offered[by_size] > 0][: self.scenario.platform.listing_limit]
+        self.listed = np.sort(by_size)
+        record = self.ledger.product_weeks
+        record.offered_kg[week.index] = offered
+        record.listed_kg[week.index, self.listed] = offered[self.listed]
+
+    def close_orders(self, week: Week) -> None:
+        """At the cutoff: every canteen's order, allocation, substitution, and the loads."""
+        canteens, categories = self.population.canteens, self.population.categories
+        choice = self.streams.choice
+        ordering = choice.random(len(canteens)) < canteens.compliance
+        pick = choice.random((len(canteens), len(categories.name)))
+        order_time = week.listing_day + self.streams.order_times.random(len(canteens)) * (
+            week.cutoff_day - week.listing_day
+        )
+        scheduled = np.asarray(week.delivery_day_by_slot, dtype=np.intp)[canteens.delivery_slot]
+        target = target_kg(
+            self._need(scheduled),
+            canteens.behaviour,
+            self.target_share,
+            categories.perishable,
+            self.scenario.ordering.non_compliant_factor,
+        )
+        target[~ordering] = 0.0
+        listed_kg = self.ledger.product_weeks.listed_kg[week.index]
+        lines = choose_lines(
+            np.argsort(order_time, kind="stable"),
+            target,
+            self.listed,
+            self.population.products.category[self.listed],
+            listed_kg[self.listed],
+            self.scenario.ordering.lines_per_category,
+            pick,
+        )
+        filled = self._allocate(week, lines, listed_kg)
+        self._confirm(week, filled, scheduled, order_time)
+
+    def _need(self, scheduled: Ints) -> Need:
+        canteens, categories = self.population.canteens, self.population.categories
+        rows = np.arange(len(canteens))
+        month = np.array([self.calendar.month_index(d) for d in scheduled], dtype=np.intp)
+        bounds = np.array([self.calendar.month_bounds(m) for m in month], dtype=np.intp)
+        first, after = np.maximum(bounds[:, 0], 0), bounds[:, 1]
+        last = self.open_before.shape[1] - 1
+        open_until_next = (
+            self.open_before[rows, np.minimum(scheduled + 7, last)]
+            - self.open_before[rows, np.minimum(scheduled, last)]
+        )
+        open_in_month = (
+            self.open_before[rows, np.minimum(after, last)]
+            - self.open_before[rows, np.minimum(first, last)]
+        )
+        per_open_day = (
+            canteens.diners[:, None]
+            * self.conditions.factor("attendance")
+            * categories.consumption_kg_per_diner_day[None, :]
+        )
+        self.ledger.months.reach(int(month.max(initial=0)))
+        return Need(
+            until_next_delivery_kg=per_open_day * open_until_next[:, None],
+            month_kg=per_open_day * open_in_month[:, None],
+            month_confirmed_kg=self.ledger.months.confirmed_kg[rows, :, month],
+            deliveries_left=((after - scheduled - 1) // 7 + 1).astype(np.float64),
+        )
+
+    def _allocate(self, week: Week, lines: Lines, listed_kg: Floats) -> Lines:
+        """Fill the lines from the listing; returns the filled lines, substitutes included."""
+        allocate = (
+            first_come_first_served if self.scenario.cycle.allocation == "fcfs" else pro_rata
+        )
+        filled = allocate(lines.product, lines.kg, listed_kg)
+        products = self.population.products
+        record = self.ledger.product_weeks
+        record.ordered_kg[week.index] = np.bincount(
+            lines.product, lines.kg, minlength=len(products)
+        )
+        filled_lines = Lines(lines.canteen, lines.product, filled)
+        if self.scenario.cycle.substitution:
+            sold = np.bincount(lines.product, filled, minlength=len(products))
+            filled_lines = self._substitute(lines, filled_lines, listed_kg - sold)
+        record.sold_kg[week.index] = np.bincount(
+            filled_lines.product, filled_lines.kg, minlength=len(products)
+        )
+        self.ledger.order_lines += len(lines)
+        self.ledger.ordered_kg += float(lines.kg.sum())
+        self.ledger.filled_kg += float(filled_lines.kg.sum())
+        return filled_lines
+
+    def _substitute(self, asked: Lines, filled: Lines, remaining_kg: Floats) -> Lines:
+        """Fill what stock-outs left unfilled from other listed products of the same category."""
+        category = self.population.products.category
+        unfilled = asked.kg - filled.kg
+        short = unfilled > TOLERANCE_KG
+        canteen, product, kg = [filled.canteen], [filled.product], [filled.kg]
+        for c in np.unique(category[asked.product[short]]):
+            in_category = self.listed[(category[self.listed] == c)]
+            pool = in_category[remaining_kg[in_category] > TOLERANCE_KG]
+            line_order = np.flatnonzero(short & (category[asked.product] == c))
+            line, taken, taken_kg = substitute(line_order, unfilled, remaining_kg[pool])
+            canteen.append(asked.canteen[line])
+            product.append(pool[taken])
+            kg.append(taken_kg)
+            self.ledger.substitute_lines += len(line)
+        return Lines(np.concatenate(canteen), np.concatenate(product), np.concatenate(kg))
+
+    def _confirm(self, week: Week, filled: Lines, scheduled: Ints, order_time: Floats) -> None:
+        """Book the filled kg for the delivery month and put each canteen's load in the queue."""
+        canteens = self.population.canteens
+        category = self.population.products.category[filled.product]
+        month = np.array([self.calendar.month_index(d) for d in scheduled], dtype=np.intp)
+        np.add.at(
+            self.ledger.months.confirmed_kg, (filled.canteen, category, month[filled.canteen]), filled.kg
+        )
+        total = np.bincount(filled.canteen, filled.kg, minlength=len(canteens))
+        self.open_orders[week.index] = WeekOrders(week.index, filled, total)
+        loading = np.flatnonzero(total > TOLERANCE_KG)
+        self.queue.push(
+            week=np.full(len(loading), week.index, np.intp),
+            canteen=loading,
+            scheduled_day=scheduled[loading],
+            order_time=order_time[loading],
+            kg=total[loading],
+        )
+
+    # --- delivery ---
+
+    def dispatch(self, day: int) -> None:
+        """Load the trucks: late loads first, then today's, each in order of ordering."""
+        queue = self.queue
+        due = np.flatnonzero(queue.scheduled_day <= day)
+        if not len(due):
+            return
+        due = due[np.lexsort((queue.order_time[due], queue.scheduled_day[due]))]
+        platform = self.scenario.platform
+        capacity = (
+            platform.vehicles * platform.vehicle_capacity_kg * self.conditions.factor("transport")
+        )
+        shipped = load_fleet(queue.kg[due], capacity)
+        moving = due[shipped > TOLERANCE_KG]
+        self._receive(
+            day,
+            queue.week[moving],
+            queue.canteen[moving],
+            queue.scheduled_day[moving],
+            shipped[shipped > TOLERANCE_KG],
+        )
+        queue.kg[due] -= shipped
+        queue.keep(queue.kg > TOLERANCE_KG)
+        done = set(self.open_orders) - set(queue.week.tolist())
+        for week in done:
+            del self.open_orders[week]
+
+    def _receive(
+        self, day: int, weeks: Ints, canteens: Ints, scheduled: Ints, shipped_kg: Floats
+    ) -> None:
+        """Goods arrive: transit losses, aid received, spend, by month of delivery."""
+        products, categories = self.population.products, self.population.categories
+        months = self.ledger.months
+        month = self.calendar.month_index(day)
+        months.reach(month)
+        lost_by_load = np.zeros(len(weeks))
+        lead_days = self.scenario.cycle.lead_days
+        for week in np.unique(weeks):
+            orders = self.open_orders[int(week)]
+            of_week = weeks == week
+            share = np.zeros(len(orders.total_kg))
+            share[canteens[of_week]] = shipped_kg[of_week] / orders.total_kg[canteens[of_week]]
+            age = np.zeros(len(orders.total_kg))
+            age[canteens[of_week]] = day - scheduled[of_week] + lead_days
+            lines = orders.lines
+            moving = share[lines.canteen] > 0
+            canteen, product = lines.canteen[moving], lines.product[moving]
+            shipped = lines.kg[moving] * share[canteen]
+            category = products.category[product]
+            lost = shipped * transit_loss_share(
+                age[canteen],
+                products.shelf_life_days[product],
+                categories.transit_loss_at_shelf_life[category],
+                categories.perishable[category],
+            )
+            received = shipped - lost
+            at = (canteen, category, month)
+            np.add.at(months.shipped_kg, at, shipped)
+            np.add.at(months.aid_kg, at, received)
+            np.add.at(months.aid_yuan, at, received * products.platform_price_yuan_per_kg[product])
+            np.add.at(months.market_yuan, at, received * products.market_price_yuan_per_kg[product])
+            record = self.ledger.product_weeks
+            record.shipped_kg[week] += np.bincount(product, shipped, minlength=len(products))
+            record.lost_kg[week] += np.bincount(product, lost, minlength=len(products))
+            lost_by_canteen = np.bincount(canteen, lost, minlength=len(orders.total_kg))
+            lost_by_load[of_week] = lost_by_canteen[canteens[of_week]]
+        self.ledger.deliveries.add(
+            week=weeks,
+            canteen=canteens,
+            scheduled_day=scheduled,
+            delivered_day=np.full(len(weeks), day, np.intp),
+            kg=shipped_kg,
+            lost_kg=lost_by_load,
+        )
+
+    # --- the month-end audit ---
+
+    def audit(self, month: int) -> None:
+        """Aid received against consumption for every canteen and category in the month."""
+        categories = self.population.categories
+        months = self.ledger.months
+        consumption_kg = (
+            months.diner_days[:, month, None] * categories.consumption_kg_per_diner_day[None, :]
+        )
+        self.ledger.audits.append(
+            Audit(
+                month=month,
+                consumption_kg=consumption_kg,
+                aid_kg=months.aid_kg[:, :, month].copy(),
+                aid_yuan=months.aid_yuan[:, :, month].copy(),
+                consumption_yuan=consumption_kg * categories.reference_price_yuan_per_kg[None, :],
+            )
+        )

@@ -1,0 +1,195 @@
+"""From the ledger to tidy tables (one row per observation) and the KPIs of SPEC §4."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from canteensim.model.calendar import Calendar
+from canteensim.model.ledger import Ledger
+from canteensim.model.population import Population
+from canteensim.scenario.schema import Scenario
+
+TOTAL = "total"
+"""The category name of a canteen-month row that sums all categories."""
+
+
+def monthly_sales(ledger: Ledger, population: Population, scenario: Scenario, calendar: Calendar) -> pd.DataFrame:
+    """Month × category: delivered sales and where each yuan went."""
+    months = ledger.months
+    categories = population.categories.name
+    n_months = months.months
+    sales = months.aid_yuan.sum(axis=0)  # (categories, months)
+    received = months.aid_kg.sum(axis=0)
+    shipped = months.shipped_kg.sum(axis=0)
+    market = months.market_yuan.sum(axis=0)
+    platform = scenario.platform
+    frame = pd.DataFrame(
+        {
+            "month": np.tile([calendar.month_label(m) for m in range(n_months)], len(categories)),
+            "category": np.repeat(categories, n_months),
+            "sales_yuan": sales.ravel(),
+            "quantity_kg": received.ravel(),
+            "shipped_kg": shipped.ravel(),
+            "lost_kg": (shipped - received).ravel(),
+            "commission_yuan": platform.commission * sales.ravel(),
+            "logistics_yuan": platform.logistics_yuan_per_kg * shipped.ravel(),
+            "market_value_yuan": market.ravel(),
+            "partial": np.tile([calendar.is_partial(m) for m in range(n_months)], len(categories)),
+        }
+    )
+    frame["farmer_income_yuan"] = (
+        frame["sales_yuan"] - frame["commission_yuan"] - frame["logistics_yuan"]
+    )
+    frame["cost_premium_yuan"] = frame["sales_yuan"] - frame["market_value_yuan"]
+    return frame.sort_values(["month", "category"], kind="stable").reset_index(drop=True)
+
+
+def canteen_months(ledger: Ledger, population: Population, scenario: Scenario, calendar: Calendar) -> pd.DataFrame:
+    """Canteen × month × category (and the canteen's total): the month-end audits."""
+    canteens, categories = population.canteens, population.categories
+    names = [*categories.name.tolist(), TOTAL]
+    frames = []
+    for audit in ledger.audits:
+        def with_total(values: np.ndarray) -> np.ndarray:
+            return np.concatenate([values, values.sum(axis=1, keepdims=True)], axis=1)
+
+        consumption_kg, aid_kg = with_total(audit.consumption_kg), with_total(audit.aid_kg)
+        consumption_yuan, aid_yuan = with_total(audit.consumption_yuan), with_total(audit.aid_yuan)
+        count = len(canteens) * len(names)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "month": calendar.month_label(audit.month),
+                    "canteen_id": np.repeat(canteens.canteen_id, len(names)),
+                    "kind": np.repeat(canteens.kind, len(names)),
+                    "bound": np.repeat(canteens.bound, len(names)),
+                    "category": np.tile(names, len(canteens)),
+                    "consumption_kg": consumption_kg.ravel(),
+                    "aid_kg": aid_kg.ravel(),
+                    "consumption_yuan": consumption_yuan.ravel(),
+                    "aid_yuan": aid_yuan.ravel(),
+                    "partial": np.full(count, calendar.is_partial(audit.month)),
+                }
+            )
+        )
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    return _audit(frame, scenario) if len(frame) else frame
+
+
+def _audit(frame: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    quota = scenario.quota
+    frame["required_kg"] = quota.share * frame["consumption_kg"]
+    frame["required_yuan"] = quota.share * frame["consumption_yuan"]
+    by_value = quota.basis == "value"
+    aid = frame["aid_yuan"] if by_value else frame["aid_kg"]
+    base = frame["consumption_yuan"] if by_value else frame["consumption_kg"]
+    required = frame["required_yuan"] if by_value else frame["required_kg"]
+    frame["aid_share"] = (aid / base).where(base > 0)
+    # relative tolerance: a canteen that bought exactly its quota complies despite rounding
+    frame["compliant"] = aid >= required * (1 - 1e-9)
+    audited_category = frame["category"] == TOTAL if quota.per == "total" else frame["category"] != TOTAL
+    frame["audited"] = frame["bound"] & (base > 0) & audited_category
+    return frame
+
+
+def weekly_products(ledger: Ledger, population: Population, calendar: Calendar) -> pd.DataFrame:
+    """Week × product: offered, listed, ordered, sold, unsold, shipped and lost kg."""
+    products, record = population.products, ledger.product_weeks
+    weeks = calendar.weeks
+    n_products = len(products)
+    perishable = population.categories.perishable[products.category]
+    unsold = record.listed_kg - record.sold_kg
+    return pd.DataFrame(
+        {
+            "week": np.repeat([w.index for w in weeks], n_products),
+            "week_start": np.repeat([calendar.date(w.monday) for w in weeks], n_products),
+            "product_id": np.tile(products.product_id, len(weeks)),
+            "product_name": np.tile(products.name, len(weeks)),
+            "category": np.tile(population.categories.name[products.category], len(weeks)),
+            "cooperative_id": np.tile(
+                population.cooperatives.cooperative_id[products.cooperative], len(weeks)
+            ),
+            "county": np.tile(population.cooperatives.county[products.cooperative], len(weeks)),
+            "offered_kg": record.offered_kg.ravel(),
+            "listed": (record.listed_kg > 0).ravel(),
+            "listed_kg": record.listed_kg.ravel(),
+            "ordered_kg": record.ordered_kg.ravel(),
+            "sold_kg": record.sold_kg.ravel(),
+            "unsold_kg": unsold.ravel(),
+            "spoiled_kg": (unsold * perishable).ravel(),
+            "unsold_farm_gate_yuan": (
+                unsold * ~perishable * products.farm_gate_price_yuan_per_kg
+            ).ravel(),
+            "shipped_kg": record.shipped_kg.ravel(),
+            "lost_kg": record.lost_kg.ravel(),
+            "sales_yuan": (
+                (record.shipped_kg - record.lost_kg) * products.platform_price_yuan_per_kg
+            ).ravel(),
+        }
+    )
+
+
+def deliveries(ledger: Ledger, population: Population, calendar: Calendar) -> pd.DataFrame:
+    """Week × canteen × shipment: when each load was due and when it arrived."""
+    record = ledger.deliveries
+    week = record.column("week").astype(np.intp)
+    scheduled = record.column("scheduled_day").astype(np.intp)
+    delivered = record.column("delivered_day").astype(np.intp)
+    kg, lost = record.column("kg"), record.column("lost_kg")
+    start = np.datetime64(calendar.start, "D")
+    frame = pd.DataFrame(
+        {
+            "week": week,
+            "canteen_id": population.canteens.canteen_id[record.column("canteen").astype(np.intp)],
+            "scheduled_day": start + scheduled,
+            "delivered_day": start + delivered,
+            "kg": kg,
+            "lost_kg": lost,
+            "received_kg": kg - lost,
+            "late": delivered > scheduled,
+        }
+    )
+    return frame.sort_values(["week", "scheduled_day", "delivered_day", "canteen_id"]).reset_index(
+        drop=True
+    )
+
+
+def kpis(ledger: Ledger, tables: dict[str, pd.DataFrame], scenario: Scenario) -> dict[str, float]:
+    """The headline figures of a run, under the names SPEC §4 fixes."""
+    sales, audits = tables["monthly_sales"], tables["canteen_months"]
+    products, shipments = tables["weekly_products"], tables["deliveries"]
+    by_month = sales.groupby("month", sort=True).agg(
+        sales_yuan=("sales_yuan", "sum"), partial=("partial", "first")
+    )
+    full = by_month[~by_month["partial"]]
+    monthly = full if len(full) else by_month[by_month["sales_yuan"] > 0]
+    audited = audits[audits["audited"]] if len(audits) else audits
+    by_value = scenario.quota.basis == "value"
+    aid = "aid_yuan" if by_value else "aid_kg"
+    required = "required_yuan" if by_value else "required_kg"
+    shipped_kg = float(shipments["kg"].sum())
+    on_time_kg = float(shipments.loc[~shipments["late"], "kg"].sum())
+    return {
+        "monthly_sales_yuan_mean": _mean(monthly["sales_yuan"]),
+        "total_sales_yuan": float(sales["sales_yuan"].sum()),
+        "farmer_income_yuan": float(sales["farmer_income_yuan"].sum()),
+        "compliance_rate": _mean(audited["compliant"]) if len(audited) else math.nan,
+        "quota_fulfilment": _ratio(audited[aid].sum(), audited[required].sum()) if len(audited) else math.nan,
+        "fill_rate": _ratio(ledger.filled_kg, ledger.ordered_kg),
+        "unsold_share": _ratio(products["unsold_kg"].sum(), products["listed_kg"].sum()),
+        "lost_kg": float(products["lost_kg"].sum()),
+        "on_time_rate": _ratio(on_time_kg, shipped_kg),
+        "cost_premium_yuan": float(sales["cost_premium_yuan"].sum()),
+        "order_lines": float(ledger.order_lines),
+    }
+
+
+def _mean(values: pd.Series) -> float:
+    return float(values.astype(float).mean()) if len(values) else math.nan
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    return float(numerator / denominator) if denominator > 0 else math.nan
