@@ -97,6 +97,11 @@ class Calendar:
         date = self.date(day)
         return (date.year - self.start.year) * 12 + date.month - self.start.month
 
+    def months_of(self, days: NDArray[np.intp]) -> NDArray[np.intp]:
+        """`month_index` of many days at once (they repeat: a few delivery days a week)."""
+        unique, inverse = np.unique(days, return_inverse=True)
+        return np.array([self.month_index(d) for d in unique], dtype=np.intp)[inverse]
+
     def month_label(self, month: int) -> str:
         year, month0 = divmod(self.start.month - 1 + month, 12)
         return f"{self.start.year + year:04d}-{month0 + 1:02d}"

@@ -83,6 +83,7 @@ def choose_lines(
     listed_category: Ints,
     listed_kg: Floats,
     lines_per_category: int,
+    min_line_kg: float,
     pick: Floats,
 ) -> Lines:
     """Spread each canteen's target over listed products of the category.
@@ -100,6 +101,8 @@ def choose_lines(
         ``(canteens, categories)`` kg to order.
     listed, listed_category, listed_kg:
         The listing: product indices, their category and kg.
+    min_line_kg:
+        Lines below this are not placed.
     pick:
         ``(canteens, categories)`` uniform draws in [0, 1), one per canteen and category, drawn
         whether or not the canteen orders (so that streams stay aligned across settings).
@@ -123,7 +126,7 @@ def choose_lines(
             repeat = chosen[:, j] == chosen[:, j - 1]
             line_kg[repeat, j - 1] += line_kg[repeat, j]
             line_kg[repeat, j] = 0.0
-        keep = line_kg > 0
+        keep = (line_kg >= min_line_kg) & (line_kg > 0)
         parts.append(
             (
                 np.broadcast_to(ordering[:, None], chosen.shape)[keep],

@@ -16,7 +16,9 @@ TOTAL = "total"
 """The category name of a canteen-month row that sums all categories."""
 
 
-def monthly_sales(ledger: Ledger, population: Population, scenario: Scenario, calendar: Calendar) -> pd.DataFrame:
+def monthly_sales(
+    ledger: Ledger, population: Population, scenario: Scenario, calendar: Calendar
+) -> pd.DataFrame:
     """Month × category: delivered sales and where each yuan went."""
     months = ledger.months
     categories = population.categories.name
@@ -47,36 +49,44 @@ def monthly_sales(ledger: Ledger, population: Population, scenario: Scenario, ca
     return frame.sort_values(["month", "category"], kind="stable").reset_index(drop=True)
 
 
-def canteen_months(ledger: Ledger, population: Population, scenario: Scenario, calendar: Calendar) -> pd.DataFrame:
+def canteen_months(
+    ledger: Ledger, population: Population, scenario: Scenario, calendar: Calendar
+) -> pd.DataFrame:
     """Canteen × month × category (and the canteen's total): the month-end audits."""
     canteens, categories = population.canteens, population.categories
     names = [*categories.name.tolist(), TOTAL]
-    frames = []
-    for audit in ledger.audits:
-        def with_total(values: np.ndarray) -> np.ndarray:
-            return np.concatenate([values, values.sum(axis=1, keepdims=True)], axis=1)
+    audits = ledger.audits
 
-        consumption_kg, aid_kg = with_total(audit.consumption_kg), with_total(audit.aid_kg)
-        consumption_yuan, aid_yuan = with_total(audit.consumption_yuan), with_total(audit.aid_yuan)
-        count = len(canteens) * len(names)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "month": calendar.month_label(audit.month),
-                    "canteen_id": np.repeat(canteens.canteen_id, len(names)),
-                    "kind": np.repeat(canteens.kind, len(names)),
-                    "bound": np.repeat(canteens.bound, len(names)),
-                    "category": np.tile(names, len(canteens)),
-                    "consumption_kg": consumption_kg.ravel(),
-                    "aid_kg": aid_kg.ravel(),
-                    "consumption_yuan": consumption_yuan.ravel(),
-                    "aid_yuan": aid_yuan.ravel(),
-                    "partial": np.full(count, calendar.is_partial(audit.month)),
-                }
-            )
-        )
-    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    return _audit(frame, scenario) if len(frame) else frame
+    def stacked(name: str) -> np.ndarray:
+        """``(audits, canteens, categories + total)`` flattened in row order."""
+        values = np.stack([getattr(a, name) for a in audits]) if audits else np.empty((0, 0, 0))
+        return np.concatenate([values, values.sum(axis=2, keepdims=True)], axis=2).ravel()
+
+    per_month = len(canteens) * len(names)
+    canteen_codes = np.tile(np.repeat(np.arange(len(canteens)), len(names)), len(audits))
+    frame = pd.DataFrame(
+        {
+            "month": _labels(np.repeat([a.month for a in audits], per_month), calendar),
+            "canteen_id": pd.Categorical.from_codes(canteen_codes, categories=canteens.canteen_id),
+            "kind": pd.Categorical(canteens.kind[canteen_codes]),
+            "bound": canteens.bound[canteen_codes],
+            "category": pd.Categorical.from_codes(
+                np.tile(np.arange(len(names)), len(canteens) * len(audits)), categories=names
+            ),
+            "consumption_kg": stacked("consumption_kg"),
+            "aid_kg": stacked("aid_kg"),
+            "consumption_yuan": stacked("consumption_yuan"),
+            "aid_yuan": stacked("aid_yuan"),
+            "partial": np.repeat([calendar.is_partial(a.month) for a in audits], per_month),
+        }
+    )
+    return _audit(frame, scenario)
+
+
+def _labels(months: np.ndarray, calendar: Calendar) -> pd.Categorical:
+    """Month labels (``2020-03``) as a categorical: cheap for tables of a million rows."""
+    unique, codes = np.unique(months, return_inverse=True)
+    return pd.Categorical.from_codes(codes, categories=[calendar.month_label(m) for m in unique])
 
 
 def _audit(frame: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
@@ -90,7 +100,8 @@ def _audit(frame: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     frame["aid_share"] = (aid / base).where(base > 0)
     # relative tolerance: a canteen that bought exactly its quota complies despite rounding
     frame["compliant"] = aid >= required * (1 - 1e-9)
-    audited_category = frame["category"] == TOTAL if quota.per == "total" else frame["category"] != TOTAL
+    is_total = frame["category"] == TOTAL
+    audited_category = is_total if quota.per == "total" else ~is_total
     frame["audited"] = frame["bound"] & (base > 0) & audited_category
     return frame
 
@@ -143,7 +154,9 @@ def deliveries(ledger: Ledger, population: Population, calendar: Calendar) -> pd
     frame = pd.DataFrame(
         {
             "week": week,
-            "canteen_id": population.canteens.canteen_id[record.column("canteen").astype(np.intp)],
+            "canteen_id": pd.Categorical.from_codes(
+                record.column("canteen").astype(np.intp), categories=population.canteens.canteen_id
+            ),
             "scheduled_day": start + scheduled,
             "delivered_day": start + delivered,
             "kg": kg,
@@ -177,7 +190,7 @@ def kpis(ledger: Ledger, tables: dict[str, pd.DataFrame], scenario: Scenario) ->
         "total_sales_yuan": float(sales["sales_yuan"].sum()),
         "farmer_income_yuan": float(sales["farmer_income_yuan"].sum()),
         "compliance_rate": _mean(audited["compliant"]) if len(audited) else math.nan,
-        "quota_fulfilment": _ratio(audited[aid].sum(), audited[required].sum()) if len(audited) else math.nan,
+        "quota_fulfilment": _ratio(audited[aid].sum(), audited[required].sum()),
         "fill_rate": _ratio(ledger.filled_kg, ledger.ordered_kg),
         "unsold_share": _ratio(products["unsold_kg"].sum(), products["listed_kg"].sum()),
         "lost_kg": float(products["lost_kg"].sum()),

@@ -191,6 +191,8 @@ class Ordering(Frozen):
 
     lines_per_category: Annotated[int, Field(ge=1)] = 2
     """Listed products a canteen spreads one category's order over."""
+    min_line_kg: NonNegative = 0.5
+    """Smallest order line a canteen places, in kg; smaller lines are not ordered."""
     margin: NonNegative = 0.1
     """Bound canteens aim this share above the quota, against attendance noise and losses."""
     voluntary_share: Share = 0.10
