@@ -6,6 +6,8 @@ what would be valid, so that it can be fixed without reading a traceback.
 
 from __future__ import annotations
 
+import datetime as dt
+
 
 class CanteensimError(Exception):
     """Base class of every error canteensim raises on purpose."""
@@ -21,15 +23,25 @@ class ScenarioError(CanteensimError):
     key:
         Dotted key path inside the source (``quota.share``), empty when the whole source is bad.
     problem:
-        What is wrong and what would be valid, including the value found.
+        What is wrong and what would be valid.
+    value:
+        The value found, when there is one to show.
     """
 
-    def __init__(self, source: str, key: str, problem: str) -> None:
+    def __init__(self, source: str, key: str, problem: str, value: object = ...) -> None:
         self.source = source
         self.key = key
         self.problem = problem
+        self.value = value
         where = f"{source}: {key}" if key else source
+        if value is not ...:
+            where += f" = {_show(value)}"
         super().__init__(f"{where}: {problem}")
+
+
+def _show(value: object) -> str:
+    text = str(value) if isinstance(value, dt.date) else repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 class ResultsError(CanteensimError):

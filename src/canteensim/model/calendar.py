@@ -84,7 +84,7 @@ class Calendar:
         mask = weekday_mask[:, weekday]
         holiday = np.array([d in self.holidays for d in dates])
         workday = np.array([d in self.workdays for d in dates])
-        return (mask & ~holiday) | workday
+        return np.asarray((mask & ~holiday) | workday, dtype=np.bool_)
 
     def weekday_mask(self, weekdays: tuple[str, ...] | None) -> NDArray[np.bool_]:
         chosen = self.open_weekdays if weekdays is None else weekdays

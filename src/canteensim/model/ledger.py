@@ -48,7 +48,14 @@ class MonthTotals:
     @classmethod
     def zeros(cls, canteens: int, categories: int, months: int) -> MonthTotals:
         shape = (canteens, categories, months)
-        return cls(*(np.zeros(shape) for _ in range(5)), np.zeros((canteens, months)))
+        return cls(
+            aid_kg=np.zeros(shape),
+            aid_yuan=np.zeros(shape),
+            market_yuan=np.zeros(shape),
+            shipped_kg=np.zeros(shape),
+            confirmed_kg=np.zeros(shape),
+            diner_days=np.zeros((canteens, months)),
+        )
 
     @property
     def months(self) -> int:
@@ -79,9 +86,9 @@ class Deliveries:
         for name, values in columns.items():
             getattr(self, name).append(values)
 
-    def column(self, name: str) -> Floats | Ints:
+    def column(self, name: str) -> Floats:
         parts: list[Floats | Ints] = getattr(self, name)
-        return np.concatenate(parts) if parts else np.empty(0)
+        return np.concatenate(parts).astype(np.float64) if parts else np.empty(0)
 
 
 @dataclass

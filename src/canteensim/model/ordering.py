@@ -57,7 +57,8 @@ def target_kg(
     front_load = np.where(perishable, even, missing)
     by_behaviour = np.stack([even, catch_up, front_load, non_compliant_factor * even])
     target = np.take_along_axis(by_behaviour, behaviour[None, :, None], axis=0)[0]
-    return np.where(perishable, np.minimum(target, need.until_next_delivery_kg), target)
+    capped = np.where(perishable, np.minimum(target, need.until_next_delivery_kg), target)
+    return np.asarray(capped, dtype=np.float64)
 
 
 @dataclass(frozen=True)

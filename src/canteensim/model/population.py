@@ -102,7 +102,9 @@ class Population:
     canteens: Canteens
 
 
-def build_population(scenario: Scenario, calendar: Calendar, rng: np.random.Generator) -> Population:
+def build_population(
+    scenario: Scenario, calendar: Calendar, rng: np.random.Generator
+) -> Population:
     """Arrays of every actor; generated populations are drawn from `rng`."""
     cooperative_rows = scenario.cooperatives.rows or generate_cooperatives(
         _given(scenario.cooperatives.generate)
@@ -135,12 +137,14 @@ def _categories(scenario: Scenario, products: Products) -> Categories:
     count = len(specs)
     per_category = np.bincount(products.category, minlength=count)
     with np.errstate(invalid="ignore", divide="ignore"):
-        reference = np.bincount(
-            products.category, products.market_price_yuan_per_kg, minlength=count
-        ) / per_category
-        platform = np.bincount(
-            products.category, products.platform_price_yuan_per_kg, minlength=count
-        ) / per_category
+        reference = (
+            np.bincount(products.category, products.market_price_yuan_per_kg, minlength=count)
+            / per_category
+        )
+        platform = (
+            np.bincount(products.category, products.platform_price_yuan_per_kg, minlength=count)
+            / per_category
+        )
     return Categories(
         name=np.array(list(scenario.categories)),
         consumption_kg_per_diner_day=np.array([c.consumption_kg_per_diner_day for c in specs]),
@@ -277,7 +281,7 @@ def generate_canteens(
             kind=kinds[kind[i]],
             bound=kinds[kind[i]] in spec.bound_kinds,
             diners=int(diners[i]),
-            delivery_day=delivery_days[slot[i]],  # type: ignore[arg-type]
+            delivery_day=delivery_days[slot[i]],
             behaviour=behaviours[behaviour[i]],
             compliance=float(compliance[i]),
         )

@@ -57,7 +57,9 @@ def audit_months(env: simpy.Environment, scheme: Scheme) -> Process:
         scheme.audit(month)
 
 
-def disrupt(env: simpy.Environment, scheme: Scheme, disruption: Disruption, start: int, end: int) -> Process:
+def disrupt(
+    env: simpy.Environment, scheme: Scheme, disruption: Disruption, start: int, end: int
+) -> Process:
     """A disruption holds from 00:00 of its first day to 24:00 of its last."""
     yield env.timeout(max(start, 0) - env.now)
     scheme.disruption_starts(disruption)
@@ -73,7 +75,9 @@ def run(scheme: Scheme) -> None:
         start = (disruption.start - calendar.start).days
         end = (disruption.end - calendar.start).days
         if end >= 0 and start < calendar.horizon_days:  # a disruption outside the horizon is moot
-            env.process(disrupt(env, scheme, disruption, start, min(end, calendar.horizon_days - 1)))
+            env.process(
+                disrupt(env, scheme, disruption, start, min(end, calendar.horizon_days - 1))
+            )
     env.process(run_weekly_cycle(env, scheme))
     env.process(deliver(env, scheme))
     env.process(serve_meals(env, scheme))

@@ -108,7 +108,9 @@ class Scheme:
         if quota.basis == "quantity":
             return np.repeat(share[:, None], len(categories.name), axis=1)
         # A value quota counts aid at platform price against consumption at market price.
-        kg_per_value = categories.reference_price_yuan_per_kg / categories.platform_price_yuan_per_kg
+        kg_per_value = (
+            categories.reference_price_yuan_per_kg / categories.platform_price_yuan_per_kg
+        )
         return share[:, None] * kg_per_value[None, :]
 
     # --- disruptions and meals ---
@@ -212,9 +214,7 @@ class Scheme:
 
     def _allocate(self, week: Week, lines: Lines, listed_kg: Floats) -> Lines:
         """Fill the lines from the listing; returns the filled lines, substitutes included."""
-        allocate = (
-            first_come_first_served if self.scenario.cycle.allocation == "fcfs" else pro_rata
-        )
+        allocate = first_come_first_served if self.scenario.cycle.allocation == "fcfs" else pro_rata
         filled = allocate(lines.product, lines.kg, listed_kg)
         products = self.population.products
         record = self.ledger.product_weeks
@@ -259,7 +259,7 @@ class Scheme:
         confirmed += _sum_by(
             (filled.canteen, category, month[filled.canteen]), filled.kg, confirmed.shape
         )
-        total = np.bincount(filled.canteen, filled.kg, minlength=len(canteens))
+        total = np.bincount(filled.canteen, filled.kg, minlength=len(canteens)).astype(np.float64)
         self.open_orders[week.index] = WeekOrders(week.index, filled, total)
         loading = np.flatnonzero(total > TOLERANCE_KG)
         self.queue.push(
@@ -373,4 +373,5 @@ class Scheme:
 def _sum_by(index: tuple[Ints, ...], values: Floats, shape: tuple[int, ...]) -> Floats:
     """Sum `values` into an array of `shape` at `index` (a faster `np.add.at`)."""
     flat = np.ravel_multi_index(index, shape)
-    return np.bincount(flat, values, minlength=int(np.prod(shape))).reshape(shape)
+    summed = np.bincount(flat, values, minlength=int(np.prod(shape)))
+    return summed.reshape(shape).astype(np.float64, copy=False)

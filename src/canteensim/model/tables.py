@@ -67,11 +67,14 @@ def canteen_months(
     frame = pd.DataFrame(
         {
             "month": _labels(np.repeat([a.month for a in audits], per_month), calendar),
-            "canteen_id": pd.Categorical.from_codes(canteen_codes, categories=canteens.canteen_id),
+            "canteen_id": pd.Categorical.from_codes(
+                canteen_codes, categories=pd.Index(canteens.canteen_id)
+            ),
             "kind": pd.Categorical(canteens.kind[canteen_codes]),
             "bound": canteens.bound[canteen_codes],
             "category": pd.Categorical.from_codes(
-                np.tile(np.arange(len(names)), len(canteens) * len(audits)), categories=names
+                np.tile(np.arange(len(names)), len(canteens) * len(audits)),
+                categories=pd.Index(names),
             ),
             "consumption_kg": stacked("consumption_kg"),
             "aid_kg": stacked("aid_kg"),
@@ -83,10 +86,11 @@ def canteen_months(
     return _audit(frame, scenario)
 
 
-def _labels(months: np.ndarray, calendar: Calendar) -> pd.Categorical:
+def _labels(months: np.ndarray, calendar: Calendar) -> pd.Categorical[str]:
     """Month labels (``2020-03``) as a categorical: cheap for tables of a million rows."""
     unique, codes = np.unique(months, return_inverse=True)
-    return pd.Categorical.from_codes(codes, categories=[calendar.month_label(m) for m in unique])
+    labels = pd.Index([calendar.month_label(m) for m in unique])
+    return pd.Categorical.from_codes(codes, categories=labels)
 
 
 def _audit(frame: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
@@ -155,7 +159,8 @@ def deliveries(ledger: Ledger, population: Population, calendar: Calendar) -> pd
         {
             "week": week,
             "canteen_id": pd.Categorical.from_codes(
-                record.column("canteen").astype(np.intp), categories=population.canteens.canteen_id
+                record.column("canteen").astype(np.intp),
+                categories=pd.Index(population.canteens.canteen_id),
             ),
             "scheduled_day": start + scheduled,
             "delivered_day": start + delivered,
@@ -170,7 +175,9 @@ def deliveries(ledger: Ledger, population: Population, calendar: Calendar) -> pd
     )
 
 
-def kpis(ledger: Ledger, tables: dict[str, pd.DataFrame], scenario: Scenario) -> dict[str, float]:
+def kpis(
+    ledger: Ledger, tables: dict[str, pd.DataFrame], scenario: Scenario
+) -> dict[str, float | int]:
     """The headline figures of a run, under the names SPEC §4 fixes."""
     sales, audits = tables["monthly_sales"], tables["canteen_months"]
     products, shipments = tables["weekly_products"], tables["deliveries"]
@@ -196,7 +203,7 @@ def kpis(ledger: Ledger, tables: dict[str, pd.DataFrame], scenario: Scenario) ->
         "lost_kg": float(products["lost_kg"].sum()),
         "on_time_rate": _ratio(on_time_kg, shipped_kg),
         "cost_premium_yuan": float(sales["cost_premium_yuan"].sum()),
-        "order_lines": float(ledger.order_lines),
+        "order_lines": ledger.order_lines,
     }
 
 

@@ -34,6 +34,8 @@ SEASON_COLUMNS = tuple(f"season_{m:02d}" for m in range(1, 13))
 """CSV columns that together give `ProductRow.season`."""
 
 Loc = tuple[str | int, ...]
+DISTRIBUTION_TAGS = ("constant", "lognormal", "uniform")
+"""Pydantic names the member of a distribution union in its error paths; users never write it."""
 
 
 def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
@@ -145,7 +147,7 @@ def _check_columns(path: Path, table: str, model: type[BaseModel], columns: list
     valid = [*model.model_fields, *(SEASON_COLUMNS if model is ProductRow else ())]
     for column in columns:
         if column not in valid:
-            raise ScenarioError(str(path), column, f"is not a column of {table}{_nearest(column, valid)}")
+            raise ScenarioError(str(path), column, f"unknown column{_nearest(column, valid)}")
     required = [name for name, field in model.model_fields.items() if field.is_required()]
     missing = [name for name in required if name not in columns]
     if missing:
@@ -189,18 +191,18 @@ def _scenario_error(
         source = f"{sources[str(loc[0])]} row {loc[2] + 2}"
         key = ".".join(str(p) for p in loc[3:]) or str(loc[0])
     else:
-        key = dotted(loc)
+        key = dotted(part for part in loc if part not in DISTRIBUTION_TAGS)
     if error["type"] == "extra_forbidden":
         valid = _fields_at(loc[:-1])
-        return ScenarioError(source, key, f"is not a known key{_nearest(str(loc[-1]), valid)}")
+        return ScenarioError(source, key, f"unknown key{_nearest(str(loc[-1]), valid)}")
     if error["type"] == "missing":
-        return ScenarioError(source, key, "is required but missing")
-    return ScenarioError(source, key, f"= {_show(value)}: {_message(error)}")
+        return ScenarioError(source, key, "required key is missing")
+    return ScenarioError(source, key, _message(error), value)
 
 
 def _message(error: Mapping[str, Any]) -> str:
-    message = str(error["msg"])
-    return message.removeprefix("Value error, ")
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return message[:1].lower() + message[1:]
 
 
 def dotted(loc: Iterable[str | int]) -> str:
@@ -211,17 +213,12 @@ def dotted(loc: Iterable[str | int]) -> str:
     return text
 
 
-def _show(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
 def _nearest(name: str, valid: Sequence[str]) -> str:
     if not valid:
         return ""
     close = difflib.get_close_matches(name, valid, n=1, cutoff=0.5)
     hint = f"; did you mean {close[0]!r}?" if close else ""
-    return f"{hint} Valid keys: {', '.join(valid)}"
+    return f"{hint} (valid: {', '.join(valid)})"
 
 
 def _fields_at(loc: Loc) -> list[str]:

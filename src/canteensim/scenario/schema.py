@@ -328,11 +328,11 @@ class CanteenGenerate(Frozen):
     """``[canteens.generate]``: a population drawn from distributions."""
 
     count: Annotated[int, Field(ge=1)]
-    kinds: dict[CanteenKind, Positive] = Field(default_factory=lambda: {"government": 1.0})
+    kinds: dict[CanteenKind, Positive] = Field(default_factory=lambda: {"government": 1.0})  # type: ignore[arg-type]
     """Relative frequency of each kind."""
     bound_kinds: tuple[CanteenKind, ...] = ("government", "institution")
     diners: Distribution
-    behaviours: dict[Behaviour, Positive] = Field(default_factory=lambda: {"even": 1.0})
+    behaviours: dict[Behaviour, Positive] = Field(default_factory=lambda: {"even": 1.0})  # type: ignore[arg-type]
     compliance: Distribution = Constant(dist="constant", value=1.0)
 
 
