@@ -12,6 +12,21 @@ from canteensim.model.ledger import Ledger
 from canteensim.model.population import Population
 from canteensim.scenario.schema import Scenario
 
+KPI_NAMES = (
+    "monthly_sales_yuan_mean",
+    "total_sales_yuan",
+    "farmer_income_yuan",
+    "compliance_rate",
+    "quota_fulfilment",
+    "fill_rate",
+    "unsold_share",
+    "lost_kg",
+    "on_time_rate",
+    "cost_premium_yuan",
+    "order_lines",
+)
+"""The KPIs of a run, in the order tables and reports show them (SPEC §4, plus order lines)."""
+
 TOTAL = "total"
 """The category name of a canteen-month row that sums all categories."""
 

@@ -72,12 +72,13 @@ def validate(
     path: Path,
     sources: Mapping[str, Path] | None = None,
     overridden: Sequence[Loc] = (),
+    option: str = "--set",
 ) -> Scenario:
     """Validate a scenario mapping, translating the first problem into a `ScenarioError`."""
     try:
         return Scenario.model_validate(raw)
     except ValidationError as exc:
-        raise _scenario_error(exc, path, sources or {}, overridden) from None
+        raise _scenario_error(exc, path, sources or {}, overridden, option) from None
 
 
 # --- TOML and overrides -------------------------------------------------------------------------
@@ -96,23 +97,38 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ScenarioError(str(path), "", f"TOML syntax error: {exc}") from None
 
 
-def apply_override(raw: dict[str, Any], text: str) -> Loc:
-    """Set ``dotted.key=value`` in `raw`; return the key path."""
+def apply_override(raw: dict[str, Any], text: str, option: str = "--set") -> Loc:
+    """Set ``dotted.key=value`` in `raw`, the value read as TOML; return the key path."""
     key, sep, value_text = text.partition("=")
-    key = key.strip()
-    if not sep or not key or any(not part for part in key.split(".")):
+    if not sep:
         raise ScenarioError(
-            "--set", text, "is not KEY=VALUE with a dotted key, e.g. --set quota.share=0.3"
+            option, text, f"is not KEY=VALUE with a dotted key, e.g. {option} quota.share=0.3"
         )
+    return set_key(raw, key.strip(), parse_value(value_text.strip()), option)
+
+
+def set_key(raw: dict[str, Any], key: str, value: Any, option: str = "--set") -> Loc:
+    """Set the dotted `key` of a scenario mapping to `value`; return the key path."""
     parts = key.split(".")
+    if not all(parts):
+        raise ScenarioError(option, key, "is not a dotted key like quota.share")
     table = raw
     for depth, part in enumerate(parts[:-1]):
         table = table.setdefault(part, {})
         if not isinstance(table, dict):
             where = ".".join(parts[: depth + 1])
-            raise ScenarioError("--set", key, f"{where} is a value, not a table of keys")
-    table[parts[-1]] = parse_value(value_text.strip())
+            raise ScenarioError(option, key, f"{where} is a value, not a table of keys")
+    table[parts[-1]] = value
     return tuple(parts)
+
+
+def with_values(
+    scenario: Scenario, values: Mapping[str, Any], path: Path, option: str = "--vary"
+) -> Scenario:
+    """`scenario` with dotted keys set to new values, validated again (tables are kept)."""
+    raw = scenario.model_dump(mode="python", exclude_unset=False)
+    keys = [set_key(raw, key, value, option) for key, value in values.items()]
+    return validate(raw, path, overridden=keys, option=option)
 
 
 def parse_value(text: str) -> Any:
@@ -178,14 +194,18 @@ def _row(record: Mapping[str | None, str | None], model: type[BaseModel]) -> dic
 
 
 def _scenario_error(
-    exc: ValidationError, path: Path, sources: Mapping[str, Path], overridden: Sequence[Loc]
+    exc: ValidationError,
+    path: Path,
+    sources: Mapping[str, Path],
+    overridden: Sequence[Loc],
+    option: str,
 ) -> ScenarioError:
     error = exc.errors(include_url=False)[0]
     loc: Loc = tuple(error["loc"])
     value = error.get("input")
     source = str(path)
     if any(loc[: len(o)] == o for o in overridden):
-        source = f"{path} (with --set)"
+        source = f"{path} (with {option})"
     if len(loc) >= 3 and loc[1] == "rows" and isinstance(loc[2], int) and loc[0] in sources:
         # a CSV row: name the file and the spreadsheet row (row 1 holds the header)
         source = f"{sources[str(loc[0])]} row {loc[2] + 2}"

@@ -1,0 +1,42 @@
+"""One unit of work sent to an engine: some replications of one setting, and what they give."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from canteensim.model.simulate import simulate
+from canteensim.scenario.schema import Scenario
+
+MONTHLY_COLUMNS = ("month", "category", "sales_yuan", "quantity_kg", "partial")
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """The KPIs and monthly sales of one replication of one setting."""
+
+    setting: int
+    replication: int
+    kpis: dict[str, float]
+    monthly: list[dict[str, Any]]
+    """One mapping per month × category, with `MONTHLY_COLUMNS`."""
+
+
+def run_chunk(
+    scenario: Scenario, setting: int, replications: list[int], seed: int
+) -> list[RunOutcome]:
+    """Run replications of one setting; sent whole to a worker so that it is worth the trip."""
+    outcomes = []
+    for replication in replications:
+        results = simulate(scenario, seed=seed, replication=replication)
+        kpis = results.kpis.drop(columns="replication").iloc[0]
+        monthly = results.monthly_sales.loc[:, list(MONTHLY_COLUMNS)]
+        outcomes.append(
+            RunOutcome(
+                setting=setting,
+                replication=replication,
+                kpis={str(k): float(v) for k, v in kpis.items()},
+                monthly=monthly.to_dict(orient="records"),
+            )
+        )
+    return outcomes

@@ -1,0 +1,152 @@
+"""A comparison's folder: each run stored as it finishes, the final tables written at the end.
+
+While a comparison runs, every finished replication is appended to ``journal.jsonl`` and flushed
+to disk, so a comparison killed at any moment (Ctrl-C or kill -9) loses at most the runs in
+flight. A line cut short by a kill is ignored on resume. At the end the runs are written as
+``runs.parquet`` and ``monthly.parquet`` with ``comparison.csv`` and ``summary.json``, each under
+a temporary name renamed into place, and the journal is removed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from canteensim.errors import ResultsError
+from canteensim.experiment.runs import RunOutcome
+from canteensim.model.tables import KPI_NAMES
+
+JOURNAL = "journal.jsonl"
+MANIFEST = "manifest.json"
+RUNS = "runs.parquet"
+MONTHLY = "monthly.parquet"
+
+RunKey = tuple[int, int]
+
+
+class RunStore:
+    """The runs of one comparison, in memory and (when given a folder) on disk."""
+
+    def __init__(self, folder: Path | None, fingerprint: str) -> None:
+        self.folder = folder
+        self.fingerprint = fingerprint
+        self.outcomes: dict[RunKey, RunOutcome] = {}
+
+    @classmethod
+    def open(
+        cls, folder: Path | None, fingerprint: str, *, resume: bool, force: bool
+    ) -> RunStore:
+        """Start a comparison folder, or reopen one to resume it.
+
+        Raises
+        ------
+        ResultsError
+            When the folder holds another comparison, or exists and neither `resume` nor
+            `force` says what to do with it.
+        """
+        store = cls(folder, fingerprint)
+        if folder is None:
+            return store
+        manifest = folder / MANIFEST
+        if folder.exists() and any(folder.iterdir()):
+            if force and not resume:
+                shutil.rmtree(folder)
+            elif not resume:
+                raise ResultsError(
+                    f"{folder}: already exists; pass --resume to continue that comparison, "
+                    "--force to start it again, or choose another -o folder"
+                )
+            elif not manifest.exists():
+                raise ResultsError(f"{folder}: holds no comparison to resume ({MANIFEST} missing)")
+            else:
+                store._check_same(json.loads(manifest.read_text(encoding="utf-8")))
+                store._reload()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            _write_atomically(
+                manifest, json.dumps({"fingerprint": fingerprint}, indent=2) + "\n"
+            )
+        except OSError as exc:
+            raise ResultsError(f"{folder}: cannot be written ({exc.strerror or exc})") from None
+        return store
+
+    def _check_same(self, manifest: Mapping[str, Any]) -> None:
+        if manifest.get("fingerprint") != self.fingerprint:
+            raise ResultsError(
+                f"{self.folder}: was made from another scenario, seed or --vary grid; "
+                "resume it with the same ones, or choose another -o folder"
+            )
+
+    def _reload(self) -> None:
+        assert self.folder is not None
+        runs, monthly = self.folder / RUNS, self.folder / MONTHLY
+        if runs.exists() and monthly.exists():
+            for outcome in _outcomes_from_tables(pd.read_parquet(runs), pd.read_parquet(monthly)):
+                self.outcomes[(outcome.setting, outcome.replication)] = outcome
+        journal = self.folder / JOURNAL
+        if journal.exists():
+            for line in journal.read_text(encoding="utf-8").splitlines():
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError:
+                    continue  # the last line of a killed comparison may be cut short
+                outcome = RunOutcome(**record)
+                self.outcomes[(outcome.setting, outcome.replication)] = outcome
+
+    def add(self, outcomes: list[RunOutcome]) -> None:
+        """Keep finished runs; on disk, append them to the journal and flush."""
+        for outcome in outcomes:
+            self.outcomes[(outcome.setting, outcome.replication)] = outcome
+        if self.folder is None:
+            return
+        lines = "".join(json.dumps(vars(o), ensure_ascii=False) + "\n" for o in outcomes)
+        with (self.folder / JOURNAL).open("a", encoding="utf-8") as journal:
+            journal.write(lines)
+            journal.flush()
+            os.fsync(journal.fileno())
+
+    def finish(self, tables: Mapping[str, pd.DataFrame], summary: Mapping[str, Any]) -> None:
+        """Write the final tables and summary, then drop the journal they replace."""
+        if self.folder is None:
+            return
+        for name, frame in tables.items():
+            target = self.folder / name
+            staging = target.with_name(f".{name}.partial")
+            if name.endswith(".parquet"):
+                frame.to_parquet(staging, index=False)
+            else:
+                frame.to_csv(staging, index=False, encoding="utf-8-sig")
+            staging.replace(target)
+        _write_atomically(
+            self.folder / "summary.json",
+            json.dumps(summary, indent=2, ensure_ascii=False, default=str) + "\n",
+        )
+        (self.folder / JOURNAL).unlink(missing_ok=True)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    staging = path.with_name(f".{path.name}.partial")
+    staging.write_text(text, encoding="utf-8")
+    staging.replace(path)
+
+
+def _outcomes_from_tables(runs: pd.DataFrame, monthly: pd.DataFrame) -> Iterator[RunOutcome]:
+    kpi_columns = [c for c in KPI_NAMES if c in runs.columns]
+    by_run = {key: group for key, group in monthly.groupby(["setting", "replication"])}
+    for row in runs.itertuples(index=False):
+        record = row._asdict()
+        key = (int(record["setting"]), int(record["replication"]))
+        group = by_run.get(key, monthly.iloc[0:0])
+        yield RunOutcome(
+            setting=key[0],
+            replication=key[1],
+            kpis={k: float(record[k]) for k in kpi_columns},
+            monthly=group.drop(columns=["setting", "replication"]).to_dict(orient="records"),
+        )
+
