@@ -11,13 +11,16 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from tqdm import tqdm
 
 from canteensim import __version__
 from canteensim.errors import CanteensimError
-from canteensim.model.simulate import Results, simulate
+from canteensim.experiment import compare, parse_vary
+from canteensim.experiment.replicate import replicate
+from canteensim.model.simulate import Results
 from canteensim.output import summary, write_results
 from canteensim.scenario import Scenario, load_scenario
 
@@ -74,8 +77,53 @@ def _parser() -> argparse.ArgumentParser:
         help="table format; auto writes Parquet for tables over 200,000 rows (default auto)",
     )
     run.add_argument("--force", action="store_true", help="replace an existing -o folder")
-    run.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no table")
+    _engine_arguments(run)
     run.set_defaults(command=_run)
+
+    compare = commands.add_parser(
+        "compare", help="compare settings over replications, with paired differences"
+    )
+    _scenario_arguments(compare)
+    compare.add_argument(
+        "--vary",
+        action="append",
+        required=True,
+        metavar="KEY=V1,V2,...",
+        help="a scenario key and its values, e.g. --vary quota.share=0,0.1,0.2 (repeatable: "
+        "every combination runs; the first is the baseline of the differences)",
+    )
+    compare.add_argument(
+        "-o", "--out", type=Path, help="results folder (default: results/NAME-compare)"
+    )
+    compare.add_argument("--seed", type=int, help="override scenario.seed")
+    compare.add_argument(
+        "-r",
+        "--replications",
+        type=_positive_int,
+        default=10,
+        help="replications per setting (default 10)",
+    )
+    compare.add_argument(
+        "--precision",
+        type=_share,
+        help="add replications until every KPI's 95%% half-width is at most this share of its mean",
+    )
+    compare.add_argument(
+        "--max-replications",
+        type=_positive_int,
+        default=200,
+        help="the most replications --precision may reach (default 200)",
+    )
+    compare.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue a comparison in -o, running only missing runs",
+    )
+    compare.add_argument(
+        "--force", action="store_true", help="start an existing -o comparison again"
+    )
+    _engine_arguments(compare)
+    compare.set_defaults(command=_compare)
 
     validate = commands.add_parser("validate", help="check a scenario and show what it resolves to")
     _scenario_arguments(validate)
@@ -96,11 +144,61 @@ def _scenario_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _engine_arguments(parser: argparse.ArgumentParser) -> None:
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--workers", type=_positive_int, help="local processes (default: one per core)"
+    )
+    where.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="run on a Dask cluster: 'local' starts one here, or a scheduler like tcp://host:8786",
+    )
+    where.add_argument("--serial", action="store_true", help="run everything in this process")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no table")
+
+
+def _engine(args: argparse.Namespace) -> dict[str, Any]:
+    if args.serial:
+        return {"engine": "serial"}
+    if args.dask:
+        return {"engine": "dask", "address": args.dask}
+    return {"engine": "processes", "workers": args.workers}
+
+
 def _positive_int(text: str) -> int:
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
     return value
+
+
+def _share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {value}")
+    return value
+
+
+class _ProgressBar:
+    """A progress bar over runs, fed by the library's (done, total) callback."""
+
+    def __init__(self, quiet: bool, unit: str = "run") -> None:
+        self.bar = tqdm(total=0, unit=unit, disable=quiet, file=sys.stderr)
+
+    def __call__(self, done: int, total: int) -> None:
+        self.bar.total = total
+        self.bar.n = done
+        self.bar.refresh()
+
+    def close(self) -> None:
+        self.bar.close()
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -108,11 +206,13 @@ def _run(args: argparse.Namespace) -> int:
     seed = scenario.scenario.seed if args.seed is None else args.seed
     out = args.out or _free_folder(Path("results") / args.scenario.stem)
     started = time.perf_counter()
-    replications = range(args.replications)
-    progress = tqdm(
-        replications, desc="replications", unit="run", disable=args.quiet or len(replications) == 1
-    )
-    results = Results.concat([simulate(scenario, seed=seed, replication=r) for r in progress])
+    progress = _ProgressBar(args.quiet or args.replications == 1)
+    try:
+        results = replicate(
+            scenario, args.replications, seed=seed, progress=progress, **_engine(args)
+        )
+    finally:
+        progress.close()
     document = summary(
         results,
         version=__version__,
@@ -151,6 +251,61 @@ def _kpi_table(results: Results, scenario: Scenario) -> str:
             text += f"  ± {shape.format(kpis[name].std())}"
         lines.append(f"  {name:<{width}}  {text}")
     return "\n".join(lines)
+
+
+def _compare(args: argparse.Namespace) -> int:
+    scenario = load_scenario(args.scenario, args.overrides)
+    vary = parse_vary(args.vary)
+    default = Path("results") / f"{args.scenario.stem}-compare"
+    out = args.out or (default if args.resume else _free_folder(default))
+    progress = _ProgressBar(args.quiet)
+    try:
+        comparison = compare(
+            scenario,
+            vary,
+            args.replications,
+            seed=args.seed,
+            folder=out,
+            resume=args.resume,
+            force=args.force,
+            precision=args.precision,
+            max_replications=args.max_replications,
+            progress=progress,
+            source=args.scenario,
+            **_engine(args),
+        )
+    finally:
+        progress.close()
+    if not args.quiet:
+        print(comparison_text(comparison.table))
+        print(f"\nresults written to {out}/")
+    return 0
+
+
+def comparison_text(table: pd.DataFrame) -> str:
+    """Each KPI by setting: mean [95 % interval], and the paired difference to the first."""
+    lines = []
+    first = table["setting"].iloc[0] if len(table) else ""
+    for kpi, rows in table.groupby("kpi", sort=False):
+        shape = KPI_FORMATS.get(str(kpi), "{:,.4g}")
+        lines.append(f"{kpi}")
+        width = max(len(str(s)) for s in rows["setting"])
+        for row in rows.itertuples(index=False):
+            text = f"  {row.setting:<{width}}  {_value(shape, row.mean)}"
+            text += f"  [{_value(shape, row.ci_low)}, {_value(shape, row.ci_high)}]"
+            if row.setting != first:
+                text += f"   vs {first}: {_value(shape, row.diff_mean, signed=True)}"
+                text += f" [{_value(shape, row.diff_ci_low, signed=True)},"
+                text += f" {_value(shape, row.diff_ci_high, signed=True)}]"
+            lines.append(text)
+    return "\n".join(lines)
+
+
+def _value(shape: str, value: Any, signed: bool = False) -> str:
+    if pd.isna(value):
+        return "n/a"
+    text = shape.format(value)
+    return f"+{text}" if signed and value >= 0 else text
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Executor, Future, as_completed
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from canteensim.experiment.engines import EngineName, open_engine
+from canteensim.experiment.engines import EngineName, chunk_size, open_engine, run_chunks
 from canteensim.experiment.grid import Setting, grid
 from canteensim.experiment.runs import MONTHLY_COLUMNS, RunOutcome, run_chunk
 from canteensim.experiment.statistics import (
@@ -34,8 +33,6 @@ from canteensim.output import scenario_sha256
 from canteensim.scenario.load import with_values
 from canteensim.scenario.schema import Scenario
 
-CHUNK_SECONDS = 0.2
-"""Work sent to a worker at once: long enough that sending it costs little."""
 Progress = Callable[[int, int], None]
 """Called with (runs done, runs planned) as runs finish."""
 
@@ -97,7 +94,9 @@ def compare(
     seed = scenario.scenario.seed if seed is None else seed
     settings = grid(vary)
     scenarios = [with_values(scenario, s.values, source) for s in settings]  # all valid first
-    store = RunStore.open(folder, _fingerprint(scenario, settings, seed), resume=resume, force=force)
+    store = RunStore.open(
+        folder, _fingerprint(scenario, settings, seed), resume=resume, force=force
+    )
     planned = replications
     with open_engine(engine, workers, address) as executor:
         runner = _Runner(executor, scenarios, seed, store, progress)
@@ -167,20 +166,16 @@ class _Runner:
             return
         if self.seconds_per_run is None:  # time one run here to size the chunks
             clock = time.perf_counter()
-            self._store(run_chunk(self.scenarios[missing[0][0]], *_one(missing[0]), self.seed), total)
+            setting, replication = missing.pop(0)
+            self._store(
+                run_chunk(self.scenarios[setting], setting, [replication], self.seed), total
+            )
             self.seconds_per_run = time.perf_counter() - clock
-            missing = missing[1:]
-        size = max(1, math.ceil(CHUNK_SECONDS / max(self.seconds_per_run, 1e-6)))
-        futures: list[Future[list[RunOutcome]]] = [
-            self.executor.submit(run_chunk, self.scenarios[setting], setting, chunk, self.seed)
-            for setting, chunk in _chunks(missing, size)
+        chunks = [
+            (self.scenarios[setting], setting, replications_, self.seed)
+            for setting, replications_ in _chunks(missing, chunk_size(self.seconds_per_run))
         ]
-        try:
-            for future in as_completed(futures):
-                self._store(future.result(), total)
-        finally:
-            for future in futures:
-                future.cancel()
+        run_chunks(self.executor, run_chunk, chunks, lambda done: self._store(done, total))
 
     def _store(self, outcomes: list[RunOutcome], total: int) -> None:
         self.store.add(outcomes)
@@ -189,10 +184,6 @@ class _Runner:
     def _report(self, total: int) -> None:
         if self.progress is not None:
             self.progress(min(len(self.store.outcomes), total), total)
-
-
-def _one(key: RunKey) -> tuple[int, list[int]]:
-    return key[0], [key[1]]
 
 
 def _chunks(missing: Iterable[RunKey], size: int) -> list[tuple[int, list[int]]]:

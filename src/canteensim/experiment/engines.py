@@ -7,15 +7,18 @@ replication derives its streams from the seed and its own number.
 
 from __future__ import annotations
 
+import math
 import os
-from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from typing import Any, Literal, ParamSpec, TypeVar
 
 from canteensim.errors import CanteensimError
 
 EngineName = Literal["serial", "processes", "dask"]
+CHUNK_SECONDS = 0.2
+"""Work sent to a worker at once: long enough that sending it costs little."""
 _P = ParamSpec("_P")
 _T = TypeVar("_T")
 
@@ -32,6 +35,30 @@ class SerialExecutor(Executor):
                 raise
             future.set_exception(exc)
         return future
+
+
+def chunk_size(seconds_per_run: float) -> int:
+    """Runs per chunk, so that a chunk takes about `CHUNK_SECONDS`."""
+    return max(1, math.ceil(CHUNK_SECONDS / max(seconds_per_run, 1e-6)))
+
+
+def run_chunks(
+    executor: Executor,
+    task: Callable[..., _T],
+    chunks: Sequence[tuple[Any, ...]],
+    done: Callable[[_T], None],
+) -> None:
+    """Send ``task(*chunk)`` for every chunk and hand each result to `done` as it finishes.
+
+    When anything goes wrong here (Ctrl-C included), chunks not yet started are cancelled.
+    """
+    futures = [executor.submit(task, *chunk) for chunk in chunks]
+    try:
+        for future in as_completed(futures):
+            done(future.result())
+    finally:
+        for future in futures:
+            future.cancel()
 
 
 @contextmanager
@@ -52,8 +79,11 @@ def open_engine(
     if engine == "serial":
         yield SerialExecutor()
     elif engine == "processes":
-        with ProcessPoolExecutor(max_workers=count) as pool:
+        pool = ProcessPoolExecutor(max_workers=count)
+        try:
             yield pool
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
     elif engine == "dask":
         with _dask_client(address or "local", count) as client:
             yield client.get_executor()

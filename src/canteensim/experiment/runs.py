@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from canteensim.model.simulate import simulate
+import pandas as pd
+
+from canteensim.model.simulate import Results, simulate
 from canteensim.scenario.schema import Scenario
 
 MONTHLY_COLUMNS = ("month", "category", "sales_yuan", "quantity_kg", "partial")
@@ -22,6 +24,11 @@ class RunOutcome:
     """One mapping per month × category, with `MONTHLY_COLUMNS`."""
 
 
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows of a table as plain mappings (how a run's monthly sales travel and are stored)."""
+    return [{str(k): v for k, v in row.items()} for row in frame.to_dict(orient="records")]
+
+
 def run_chunk(
     scenario: Scenario, setting: int, replications: list[int], seed: int
 ) -> list[RunOutcome]:
@@ -36,7 +43,12 @@ def run_chunk(
                 setting=setting,
                 replication=replication,
                 kpis={str(k): float(v) for k, v in kpis.items()},
-                monthly=monthly.to_dict(orient="records"),
+                monthly=records(monthly),
             )
         )
     return outcomes
+
+
+def simulate_chunk(scenario: Scenario, replications: list[int], seed: int) -> list[Results]:
+    """Whole results (every table) of some replications, for `canteensim run -r`."""
+    return [simulate(scenario, seed=seed, replication=r) for r in replications]

@@ -71,18 +71,23 @@ def comparison_table(runs: pd.DataFrame, kpis: list[str], labels: dict[int, str]
 def monthly_table(monthly: pd.DataFrame, labels: dict[int, str]) -> pd.DataFrame:
     """Monthly sales (all categories) per setting: mean and 95 % interval over replications."""
     per_run = monthly.groupby(["setting", "replication", "month"], observed=True, sort=True).agg(
-        sales_yuan=("sales_yuan", "sum"), quantity_kg=("quantity_kg", "sum"), partial=("partial", "first")
+        sales_yuan=("sales_yuan", "sum"),
+        quantity_kg=("quantity_kg", "sum"),
+        partial=("partial", "first"),
     )
     rows = []
-    for (setting, month), group in per_run.groupby(level=["setting", "month"], sort=True):
+    for _, group in per_run.groupby(level=["setting", "month"], sort=True):
+        setting = int(group.index.get_level_values("setting")[0])
+        month = group.index.get_level_values("month")[0]
         mean, sd, low, high = interval(group["sales_yuan"].to_numpy(dtype=float))
         rows.append(
             {
-                "setting": labels[int(setting)],
-                "setting_index": int(setting),
+                "setting": labels[setting],
+                "setting_index": setting,
                 "month": month,
                 "partial": bool(group["partial"].iloc[0]),
                 "sales_yuan_mean": mean,
+                "sales_yuan_sd": sd,
                 "sales_yuan_ci_low": low,
                 "sales_yuan_ci_high": high,
                 "quantity_kg_mean": float(group["quantity_kg"].mean()),

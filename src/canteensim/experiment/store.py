@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from canteensim.errors import ResultsError
-from canteensim.experiment.runs import RunOutcome
+from canteensim.experiment.runs import RunOutcome, records
 from canteensim.model.tables import KPI_NAMES
 
 JOURNAL = "journal.jsonl"
@@ -39,9 +39,7 @@ class RunStore:
         self.outcomes: dict[RunKey, RunOutcome] = {}
 
     @classmethod
-    def open(
-        cls, folder: Path | None, fingerprint: str, *, resume: bool, force: bool
-    ) -> RunStore:
+    def open(cls, folder: Path | None, fingerprint: str, *, resume: bool, force: bool) -> RunStore:
         """Start a comparison folder, or reopen one to resume it.
 
         Raises
@@ -69,9 +67,7 @@ class RunStore:
                 store._reload()
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            _write_atomically(
-                manifest, json.dumps({"fingerprint": fingerprint}, indent=2) + "\n"
-            )
+            _write_atomically(manifest, json.dumps({"fingerprint": fingerprint}, indent=2) + "\n")
         except OSError as exc:
             raise ResultsError(f"{folder}: cannot be written ({exc.strerror or exc})") from None
         return store
@@ -139,14 +135,12 @@ def _write_atomically(path: Path, text: str) -> None:
 def _outcomes_from_tables(runs: pd.DataFrame, monthly: pd.DataFrame) -> Iterator[RunOutcome]:
     kpi_columns = [c for c in KPI_NAMES if c in runs.columns]
     by_run = {key: group for key, group in monthly.groupby(["setting", "replication"])}
-    for row in runs.itertuples(index=False):
-        record = row._asdict()
+    for record in runs.to_dict(orient="records"):
         key = (int(record["setting"]), int(record["replication"]))
-        group = by_run.get(key, monthly.iloc[0:0])
+        group = by_run.get(key, monthly.iloc[0:0]).drop(columns=["setting", "replication"])
         yield RunOutcome(
             setting=key[0],
             replication=key[1],
             kpis={k: float(record[k]) for k in kpi_columns},
-            monthly=group.drop(columns=["setting", "replication"]).to_dict(orient="records"),
+            monthly=records(group),
         )
-
