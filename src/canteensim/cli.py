@@ -44,7 +44,9 @@ KPI_FORMATS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the `canteensim` command; returns its exit status."""
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = _parser().parse_args(argv)
+    args.argv = argv
     try:
         return int(args.command(args))
     except CanteensimError as exc:
@@ -66,7 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run a scenario and write its results folder")
     _scenario_arguments(run)
     run.add_argument("-o", "--out", type=Path, help="results folder (default: results/NAME)")
-    run.add_argument("--seed", type=int, help="override scenario.seed")
+    run.add_argument("--seed", type=_seed, help="override scenario.seed")
     run.add_argument(
         "-r", "--replications", type=_positive_int, default=1, help="replications (default 1)"
     )
@@ -95,7 +97,7 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument(
         "-o", "--out", type=Path, help="results folder (default: results/NAME-compare)"
     )
-    compare.add_argument("--seed", type=int, help="override scenario.seed")
+    compare.add_argument("--seed", type=_seed, help="override scenario.seed")
     compare.add_argument(
         "-r",
         "--replications",
@@ -176,6 +178,16 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
 def _share(text: str) -> float:
     try:
         value = float(text)
@@ -217,7 +229,7 @@ def _run(args: argparse.Namespace) -> int:
         results,
         version=__version__,
         run_seconds=time.perf_counter() - started,
-        command=["canteensim", *sys.argv[1:]],
+        command=["canteensim", *args.argv],
     )
     write_results(results, out, document, table_format=args.format, replace=args.force)
     if not args.quiet:

@@ -110,7 +110,11 @@ def _move_into_place(staging: Path, folder: Path) -> None:
         return
     retired = folder.parent / f".{folder.name}.replaced-{os.getpid()}"
     folder.rename(retired)
-    staging.rename(folder)
+    try:
+        staging.rename(folder)
+    except BaseException:
+        retired.rename(folder)  # put the user's earlier results back where they were
+        raise
     shutil.rmtree(retired, ignore_errors=True)
 
 

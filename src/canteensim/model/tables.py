@@ -98,7 +98,8 @@ def canteen_months(
             "partial": np.repeat([calendar.is_partial(a.month) for a in audits], per_month),
         }
     )
-    return _audit(frame, scenario)
+    offered = np.bincount(population.products.category, minlength=len(categories.name)) > 0
+    return _audit(frame, scenario, [*categories.name[offered].tolist(), TOTAL])
 
 
 def _labels(months: np.ndarray, calendar: Calendar) -> pd.Categorical[str]:
@@ -108,7 +109,11 @@ def _labels(months: np.ndarray, calendar: Calendar) -> pd.Categorical[str]:
     return pd.Categorical.from_codes(codes, categories=labels)
 
 
-def _audit(frame: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+def _audit(frame: pd.DataFrame, scenario: Scenario, offered: list[str]) -> pd.DataFrame:
+    """Required aid, aid share and compliance; which rows the quota audits.
+
+    A category no product of the scenario belongs to is not audited: there is nothing to buy.
+    """
     quota = scenario.quota
     frame["required_kg"] = quota.share * frame["consumption_kg"]
     frame["required_yuan"] = quota.share * frame["consumption_yuan"]
@@ -121,7 +126,8 @@ def _audit(frame: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     frame["compliant"] = aid >= required * (1 - 1e-9)
     is_total = frame["category"] == TOTAL
     audited_category = is_total if quota.per == "total" else ~is_total
-    frame["audited"] = frame["bound"] & (base > 0) & audited_category
+    on_offer = frame["category"].isin(offered)
+    frame["audited"] = frame["bound"] & (base > 0) & audited_category & on_offer
     return frame
 
 

@@ -12,6 +12,7 @@ import tomllib
 import types
 import typing
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -57,20 +58,23 @@ def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
     path = Path(path)
     raw = _read_toml(path)
     overridden = [apply_override(raw, text) for text in overrides]
-    sources: dict[str, Path] = {}
+    sources: dict[str, CsvTable] = {}
     for table in TABLE_ROWS:
         section = raw.get(table)
         if isinstance(section, dict) and isinstance(section.get("file"), str):
-            csv_path = path.parent / section["file"]
-            section["rows"] = read_table(csv_path, table)
-            sources[table] = csv_path
+            if "rows" in section:
+                raise ScenarioError(
+                    str(path), f"{table}.rows", f"is given beside {table}.file; give one of them"
+                )
+            sources[table] = read_table(path.parent / section["file"], table)
+            section["rows"] = sources[table].rows
     return validate(raw, path, sources, overridden)
 
 
 def validate(
     raw: Mapping[str, Any],
     path: Path,
-    sources: Mapping[str, Path] | None = None,
+    sources: Mapping[str, CsvTable] | None = None,
     overridden: Sequence[Loc] = (),
     option: str = "--set",
 ) -> Scenario:
@@ -100,7 +104,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
 def apply_override(raw: dict[str, Any], text: str, option: str = "--set") -> Loc:
     """Set ``dotted.key=value`` in `raw`, the value read as TOML; return the key path."""
     key, sep, value_text = text.partition("=")
-    if not sep:
+    if not sep or not key.strip():
         raise ScenarioError(
             option, text, f"is not KEY=VALUE with a dotted key, e.g. {option} quota.share=0.3"
         )
@@ -142,7 +146,16 @@ def parse_value(text: str) -> Any:
 # --- CSV tables ---------------------------------------------------------------------------------
 
 
-def read_table(path: Path, table: str) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class CsvTable:
+    """A population table read from a CSV file, with the file line of each row for errors."""
+
+    path: Path
+    rows: list[dict[str, Any]]
+    lines: list[int]
+
+
+def read_table(path: Path, table: str) -> CsvTable:
     """Read one population table (UTF-8, with or without BOM) into row mappings."""
     model = TABLE_ROWS[table]
     try:
@@ -150,7 +163,11 @@ def read_table(path: Path, table: str) -> list[dict[str, Any]]:
             reader = csv.DictReader(stream)
             columns = [c.strip() for c in reader.fieldnames or []]
             _check_columns(path, table, model, columns)
-            return [_row(record, model) for record in reader]
+            rows, lines = [], []
+            for record in reader:  # blank lines are skipped, so count lines, not records
+                rows.append(_row(record, model))
+                lines.append(reader.line_num)
+            return CsvTable(path, rows, lines)
     except FileNotFoundError:
         raise ScenarioError(
             str(path), f"{table}.file", "no such file; the path is relative to the scenario file"
@@ -160,7 +177,9 @@ def read_table(path: Path, table: str) -> list[dict[str, Any]]:
 
 
 def _check_columns(path: Path, table: str, model: type[BaseModel], columns: list[str]) -> None:
-    valid = [*model.model_fields, *(SEASON_COLUMNS if model is ProductRow else ())]
+    valid = [*model.model_fields]
+    if model is ProductRow:  # the twelve season factors are columns of their own
+        valid = [c for c in valid if c != "season"] + list(SEASON_COLUMNS)
     for column in columns:
         if column not in valid:
             raise ScenarioError(str(path), column, f"unknown column{_nearest(column, valid)}")
@@ -196,22 +215,25 @@ def _row(record: Mapping[str | None, str | None], model: type[BaseModel]) -> dic
 def _scenario_error(
     exc: ValidationError,
     path: Path,
-    sources: Mapping[str, Path],
+    sources: Mapping[str, CsvTable],
     overridden: Sequence[Loc],
     option: str,
 ) -> ScenarioError:
-    error = exc.errors(include_url=False)[0]
+    # An unknown key explains the "missing" error of the key it misspells: report it first.
+    errors = sorted(exc.errors(include_url=False), key=lambda e: e["type"] != "extra_forbidden")
+    error = errors[0]
     loc: Loc = tuple(error["loc"])
     value = error.get("input")
-    source = str(path)
-    if any(loc[: len(o)] == o for o in overridden):
-        source = f"{path} (with {option})"
+    # With overrides, the scenario that failed is the file as overridden, whichever key broke.
+    source = f"{path} (with {option})" if overridden else str(path)
+    plain = tuple(part for part in loc if part not in DISTRIBUTION_TAGS and part != "[key]")
     if len(loc) >= 3 and loc[1] == "rows" and isinstance(loc[2], int) and loc[0] in sources:
-        # a CSV row: name the file and the spreadsheet row (row 1 holds the header)
-        source = f"{sources[str(loc[0])]} row {loc[2] + 2}"
+        # a CSV row: name the file and its line, as a spreadsheet numbers it
+        table = sources[str(loc[0])]
+        source = f"{table.path} row {table.lines[loc[2]]}"
         key = ".".join(str(p) for p in loc[3:]) or str(loc[0])
     else:
-        key = dotted(part for part in loc if part not in DISTRIBUTION_TAGS)
+        key = dotted(plain)
     if error["type"] == "extra_forbidden":
         valid = _fields_at(loc[:-1])
         return ScenarioError(source, key, f"unknown key{_nearest(str(loc[-1]), valid)}")

@@ -10,7 +10,14 @@ import datetime as dt
 import re
 from typing import Annotated, Literal, NoReturn, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 WEEKDAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -47,7 +54,12 @@ def week_time_days(text: str) -> float:
     return WEEKDAYS.index(match[1]) + (int(match[2]) + int(match[3]) / 60) / 24
 
 
-WeekTime = Annotated[str, Field(pattern=_WEEK_TIME.pattern)]
+def _check_week_time(text: str) -> str:
+    week_time_days(text)
+    return text
+
+
+WeekTime = Annotated[str, AfterValidator(_check_week_time)]
 
 
 # --- distributions, for generated populations --------------------------------------------------
@@ -170,7 +182,7 @@ class Platform(Frozen):
     commission: Share = 0.05
     """Share of canteen spend the platform keeps."""
     logistics_yuan_per_kg: NonNegative = 0.4
-    vehicles: Annotated[int, Field(ge=0)] = 3
+    vehicles: Annotated[int, Field(ge=1)] = 3
     vehicle_capacity_kg: Positive = 2500.0
     """Kilograms one vehicle delivers in one delivery day."""
     listing_limit: Annotated[int, Field(ge=1)] = 200
@@ -285,6 +297,29 @@ class ProductClass(Frozen):
     shelf_life_days: Distribution
     weekly_capacity_kg: Distribution
     capacity_cv: NonNegative = 0.2
+
+    @model_validator(mode="after")
+    def _positive_draws(self) -> Self:
+        _require_above(self.market_price_yuan_per_kg, "market_price_yuan_per_kg", 0.0)
+        _require_above(self.shelf_life_days, "shelf_life_days", 0.0)
+        _require_above(self.weekly_capacity_kg, "weekly_capacity_kg", 0.0, strict=False)
+        return self
+
+
+def _require_above(
+    dist: Constant | LogNormal | Uniform, key: str, bound: float, strict: bool = True
+) -> None:
+    """Reject a distribution that can draw a value at or below `bound` (below, if not strict)."""
+    lowest = (
+        dist.value
+        if isinstance(dist, Constant)
+        else dist.low
+        if isinstance(dist, Uniform)
+        else None
+    )
+    if lowest is not None and (lowest <= bound if strict else lowest < bound):
+        relation = "above" if strict else "at least"
+        fail((key,), lowest, f"can be drawn; every draw must be {relation} {bound:g}")
 
 
 class ProductGenerate(Frozen):
@@ -401,9 +436,16 @@ class Scenario(Frozen):
         _require_unique(self.products.rows, "product_id", ("products",))
         _require_unique(self.canteens.rows, "canteen_id", ("canteens",))
         _require_unique(self.cooperatives.rows, "cooperative_id", ("cooperatives",))
+        if self.products.rows and not self.cooperatives.rows:
+            fail(
+                ("cooperatives",),
+                "generate",
+                "must be listed (file or rows) when products are listed, "
+                "so that each product's cooperative_id names one",
+            )
         cooperative_ids = {c.cooperative_id for c in self.cooperatives.rows}
         for i, row in enumerate(self.products.rows):
-            if cooperative_ids and row.cooperative_id not in cooperative_ids:
+            if row.cooperative_id not in cooperative_ids:
                 fail(
                     ("products", "rows", i, "cooperative_id"),
                     row.cooperative_id,
