@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -168,24 +168,23 @@ def _engine(args: argparse.Namespace) -> dict[str, Any]:
     return {"engine": "processes", "workers": args.workers}
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
+def _whole_number(minimum: int) -> Callable[[str], int]:
+    """An argparse type: a whole number no smaller than `minimum`."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
+        return value
+
+    return parse
 
 
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
-    return value
+_positive_int = _whole_number(1)
+_seed = _whole_number(0)
 
 
 def _share(text: str) -> float:
@@ -262,6 +261,9 @@ def _kpi_table(results: Results, scenario: Scenario) -> str:
         if len(kpis) > 1 and not pd.isna(mean):
             text += f"  ± {shape.format(kpis[name].std())}"
         lines.append(f"  {name:<{width}}  {text}")
+    observed = scenario.scenario.observed_monthly_sales_yuan
+    if observed is not None:
+        lines.append(f"  {'observed monthly sales':<{width}}  {observed:,.0f} yuan (scenario)")
     return "\n".join(lines)
 
 
