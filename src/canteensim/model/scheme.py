@@ -5,7 +5,7 @@ Each method acts on all canteens and products at once; `processes` says when eac
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
@@ -63,8 +63,8 @@ class Queue:
             setattr(self, name, np.concatenate([getattr(self, name), values]))
 
     def keep(self, mask: np.ndarray) -> None:
-        for name in ("week", "canteen", "scheduled_day", "order_time", "kg"):
-            setattr(self, name, getattr(self, name)[mask])
+        for column in fields(self):
+            setattr(self, column.name, getattr(self, column.name)[mask])
 
     def __len__(self) -> int:
         return len(self.kg)
