@@ -4,8 +4,7 @@ from canteensim.errors import CanteensimError, ScenarioError
 from canteensim.experiment import Comparison, compare
 from canteensim.model.simulate import Results, simulate
 from canteensim.scenario import Scenario, load_scenario
-
-__version__ = "0.1.0"
+from canteensim.version import __version__
 
 __all__ = [
     "CanteensimError",

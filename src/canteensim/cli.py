@@ -53,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"canteensim: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        print("canteensim: interrupted; no results folder was written", file=sys.stderr)
+        print(f"canteensim: interrupted; {args.when_interrupted}", file=sys.stderr)
         return EXIT_INTERRUPTED
 
 
@@ -80,7 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--force", action="store_true", help="replace an existing -o folder")
     _engine_arguments(run)
-    run.set_defaults(command=_run)
+    run.set_defaults(command=_run, when_interrupted="no results folder was written")
 
     compare = commands.add_parser(
         "compare", help="compare settings over replications, with paired differences"
@@ -125,12 +125,15 @@ def _parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="start an existing -o comparison again"
     )
     _engine_arguments(compare)
-    compare.set_defaults(command=_compare)
+    compare.set_defaults(
+        command=_compare,
+        when_interrupted="the finished runs are kept; run the same command with --resume",
+    )
 
     validate = commands.add_parser("validate", help="check a scenario and show what it resolves to")
     _scenario_arguments(validate)
     validate.add_argument("--json", action="store_true", help="print the whole resolved scenario")
-    validate.set_defaults(command=_validate)
+    validate.set_defaults(command=_validate, when_interrupted="nothing was written")
     return parser
 
 
@@ -200,16 +203,20 @@ def _share(text: str) -> float:
 class _ProgressBar:
     """A progress bar over runs, fed by the library's (done, total) callback."""
 
-    def __init__(self, quiet: bool, unit: str = "run") -> None:
-        self.bar = tqdm(total=0, unit=unit, disable=quiet, file=sys.stderr)
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.bar: Any = None  # opened at the first run, after the input has been checked
 
     def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = tqdm(total=total, unit="run", disable=self.quiet, file=sys.stderr)
         self.bar.total = total
         self.bar.n = done
         self.bar.refresh()
 
     def close(self) -> None:
-        self.bar.close()
+        if self.bar is not None:
+            self.bar.close()
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -286,6 +293,7 @@ def _compare(args: argparse.Namespace) -> int:
             max_replications=args.max_replications,
             progress=progress,
             source=args.scenario,
+            command=["canteensim", *args.argv],
             **_engine(args),
         )
     finally:

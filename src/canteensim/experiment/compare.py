@@ -12,14 +12,19 @@ import hashlib
 import json
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from canteensim.experiment.engines import EngineName, chunk_size, open_engine, run_chunks
+from canteensim.experiment.engines import (
+    Engine,
+    EngineName,
+    chunk_size,
+    open_engine,
+    run_chunks,
+)
 from canteensim.experiment.grid import Setting, grid
 from canteensim.experiment.runs import MONTHLY_COLUMNS, RunOutcome, run_chunk
 from canteensim.experiment.statistics import (
@@ -32,6 +37,7 @@ from canteensim.model.tables import KPI_NAMES
 from canteensim.output import scenario_sha256
 from canteensim.scenario.load import with_values
 from canteensim.scenario.schema import Scenario
+from canteensim.version import __version__
 
 Progress = Callable[[int, int], None]
 """Called with (runs done, runs planned) as runs finish."""
@@ -69,6 +75,7 @@ def compare(
     max_replications: int = 200,
     progress: Progress | None = None,
     source: Path = Path("scenario"),
+    command: Sequence[str] = (),
 ) -> Comparison:
     """Run every setting of the `vary` grid `replications` times and compare them.
 
@@ -89,35 +96,38 @@ def compare(
         `max_replications` is reached (Hoad, Robinson and Davies' replications method).
     source:
         The scenario's file, named in error messages.
+    command:
+        The command line that asked for the comparison, recorded in its summary.
     """
     started = time.perf_counter()
-    seed = scenario.scenario.seed if seed is None else seed
+    if seed is not None:
+        scenario = with_values(scenario, {"scenario.seed": seed}, source, option="--seed")
     settings = grid(vary)
     scenarios = [with_values(scenario, s.values, source) for s in settings]  # all valid first
-    store = RunStore.open(
-        folder, _fingerprint(scenario, settings, seed), resume=resume, force=force
-    )
+    store = RunStore.open(folder, _fingerprint(scenario, settings), resume=resume, force=force)
     planned = replications
-    with open_engine(engine, workers, address) as executor:
-        runner = _Runner(executor, scenarios, seed, store, progress)
+    with open_engine(engine, workers, address) as runner_engine:
+        runner = _Runner(runner_engine, scenarios, store, progress)
         runner.run_up_to(planned)
         if precision is not None:
             batch = max(2, replications // 2)
             settled = 0
             while planned < max_replications and settled < 2:
-                precise = _precise_enough(store.outcomes, settings, precision, planned)
+                precise = _precise_enough(store.outcomes, settings, scenarios, precision, planned)
                 settled = settled + 1 if precise else 0
                 if settled < 2:
                     planned = min(max_replications, planned + batch)
                     runner.run_up_to(planned)
-    comparison = _comparison(store.outcomes, settings, planned, seed)
+    comparison = _comparison(store.outcomes, settings, scenarios, planned)
     summary = {
         "scenario_name": scenario.scenario.name,
+        "version": __version__,
+        "command": list(command),
         "vary": {key: list(values) for key, values in vary.items()},
         "settings": [s.label for s in settings],
         "replications": planned,
         "precision": precision,
-        "seed": seed,
+        "seed": scenario.scenario.seed,
         "scenario_sha256": scenario_sha256(scenario),
         "engine": engine,
         "run_seconds": round(time.perf_counter() - started, 3),
@@ -140,15 +150,13 @@ class _Runner:
 
     def __init__(
         self,
-        executor: Executor,
+        engine: Engine,
         scenarios: list[Scenario],
-        seed: int,
         store: RunStore,
         progress: Progress | None,
     ) -> None:
-        self.executor = executor
+        self.engine = engine
         self.scenarios = scenarios
-        self.seed = seed
         self.store = store
         self.progress = progress
         self.seconds_per_run: float | None = None
@@ -167,15 +175,13 @@ class _Runner:
         if self.seconds_per_run is None:  # time one run here to size the chunks
             clock = time.perf_counter()
             setting, replication = missing.pop(0)
-            self._store(
-                run_chunk(self.scenarios[setting], setting, [replication], self.seed), total
-            )
+            self._store(run_chunk(self.scenarios[setting], setting, [replication]), total)
             self.seconds_per_run = time.perf_counter() - clock
         chunks = [
-            (self.scenarios[setting], setting, replications_, self.seed)
+            (self.scenarios[setting], setting, replications_)
             for setting, replications_ in _chunks(missing, chunk_size(self.seconds_per_run))
         ]
-        run_chunks(self.executor, run_chunk, chunks, lambda done: self._store(done, total))
+        run_chunks(self.engine, run_chunk, chunks, lambda done: self._store(done, total))
 
     def _store(self, outcomes: list[RunOutcome], total: int) -> None:
         self.store.add(outcomes)
@@ -198,15 +204,22 @@ def _chunks(missing: Iterable[RunKey], size: int) -> list[tuple[int, list[int]]]
 
 
 def _precise_enough(
-    outcomes: Mapping[RunKey, RunOutcome], settings: list[Setting], precision: float, planned: int
+    outcomes: Mapping[RunKey, RunOutcome],
+    settings: list[Setting],
+    scenarios: list[Scenario],
+    precision: float,
+    planned: int,
 ) -> bool:
-    table = _comparison(outcomes, settings, planned, seed=0).table
+    table = _comparison(outcomes, settings, scenarios, planned).table
     widths = relative_half_widths(table).dropna()
     return bool(len(widths)) and bool((widths <= precision).all())
 
 
 def _comparison(
-    outcomes: Mapping[RunKey, RunOutcome], settings: list[Setting], planned: int, seed: int
+    outcomes: Mapping[RunKey, RunOutcome],
+    settings: list[Setting],
+    scenarios: list[Scenario],
+    planned: int,
 ) -> Comparison:
     kept = sorted(key for key in outcomes if key[1] < planned)
     runs = pd.DataFrame(
@@ -216,7 +229,7 @@ def _comparison(
                 "label": settings[setting].label,
                 **{k: _column_value(v) for k, v in settings[setting].values.items()},
                 "replication": replication,
-                "seed": seed,
+                "seed": scenarios[setting].scenario.seed,
                 **outcomes[(setting, replication)].kpis,
             }
             for setting, replication in kept
@@ -246,14 +259,10 @@ def _column_value(value: Any) -> Any:
     return value if isinstance(value, (int, float, str, bool)) else json.dumps(value, default=str)
 
 
-def _fingerprint(scenario: Scenario, settings: list[Setting], seed: int) -> str:
+def _fingerprint(scenario: Scenario, settings: list[Setting]) -> str:
     """What makes two comparisons the same, so a resume never mixes runs of different ones."""
     text = json.dumps(
-        {
-            "scenario": scenario_sha256(scenario),
-            "settings": [s.values for s in settings],
-            "seed": seed,
-        },
+        {"scenario": scenario_sha256(scenario), "settings": [s.values for s in settings]},
         sort_keys=True,
         default=str,
     )

@@ -7,11 +7,14 @@ replication derives its streams from the seed and its own number.
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
+import signal
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, Literal, ParamSpec, TypeVar
 
 from canteensim.errors import CanteensimError
@@ -42,29 +45,51 @@ def chunk_size(seconds_per_run: float) -> int:
     return max(1, math.ceil(CHUNK_SECONDS / max(seconds_per_run, 1e-6)))
 
 
+@dataclass(frozen=True)
+class Engine:
+    """An executor, and how many chunks it can usefully hold at once."""
+
+    executor: Executor
+    slots: int
+    """Chunks kept in flight: a couple per worker keeps every worker busy, and no more, so
+    finished runs are stored as they come and an interruption cancels little."""
+
+
 def run_chunks(
-    executor: Executor,
+    engine: Engine,
     task: Callable[..., _T],
     chunks: Sequence[tuple[Any, ...]],
     done: Callable[[_T], None],
 ) -> None:
-    """Send ``task(*chunk)`` for every chunk and hand each result to `done` as it finishes.
+    """Run ``task(*chunk)`` for every chunk and hand each result to `done` as it finishes.
 
     When anything goes wrong here (Ctrl-C included), chunks not yet started are cancelled.
     """
-    futures = [executor.submit(task, *chunk) for chunk in chunks]
+    waiting = iter(chunks)
+    running: set[Future[_T]] = set()
     try:
-        for future in as_completed(futures):
-            done(future.result())
+        while True:
+            for chunk in itertools.islice(waiting, engine.slots - len(running)):
+                running.add(engine.executor.submit(task, *chunk))
+            if not running:
+                return
+            finished, running = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                done(future.result())
     finally:
-        for future in futures:
+        for future in running:
             future.cancel()
+
+
+def _ignore_interrupts() -> None:
+    """Worker processes leave Ctrl-C to the main process, which stops the pool in order."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 @contextmanager
 def open_engine(
     engine: EngineName = "processes", workers: int | None = None, address: str | None = None
-) -> Iterator[Executor]:
+) -> Iterator[Engine]:
     """An executor for `engine`; it is shut down when the block ends.
 
     Parameters
@@ -77,16 +102,17 @@ def open_engine(
     """
     count = workers or os.cpu_count() or 1
     if engine == "serial":
-        yield SerialExecutor()
+        yield Engine(SerialExecutor(), slots=1)
     elif engine == "processes":
-        pool = ProcessPoolExecutor(max_workers=count)
+        pool = ProcessPoolExecutor(max_workers=count, initializer=_ignore_interrupts)
         try:
-            yield pool
+            yield Engine(pool, slots=2 * count)
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
     elif engine == "dask":
         with _dask_client(address or "local", count) as client:
-            yield client.get_executor()
+            threads = sum(client.nthreads().values()) or count
+            yield Engine(client.get_executor(), slots=2 * threads)
     else:
         raise CanteensimError(f"engine={engine!r} is not one of serial, processes, dask")
 
@@ -102,7 +128,10 @@ def _dask_client(address: str, workers: int) -> Iterator[Any]:
     if address == "local":
         with (
             LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=":0",  # any free port: never clash with a running cluster
             ) as cluster,
             Client(cluster) as client,
         ):

@@ -36,6 +36,6 @@ def replicate(
     rest = list(range(1, replications))
     if rest:
         chunks = [(scenario, rest[i : i + size], seed) for i in range(0, len(rest), size)]
-        with open_engine(engine, workers, address) as executor:
-            run_chunks(executor, simulate_chunk, chunks, keep)
+        with open_engine(engine, workers, address) as runner_engine:
+            run_chunks(runner_engine, simulate_chunk, chunks, keep)
     return Results.concat([done[r] for r in range(replications)])

@@ -29,13 +29,11 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [{str(k): v for k, v in row.items()} for row in frame.to_dict(orient="records")]
 
 
-def run_chunk(
-    scenario: Scenario, setting: int, replications: list[int], seed: int
-) -> list[RunOutcome]:
+def run_chunk(scenario: Scenario, setting: int, replications: list[int]) -> list[RunOutcome]:
     """Run replications of one setting; sent whole to a worker so that it is worth the trip."""
     outcomes = []
     for replication in replications:
-        results = simulate(scenario, seed=seed, replication=replication)
+        results = simulate(scenario, replication=replication)
         kpis = results.kpis.drop(columns="replication").iloc[0]
         monthly = results.monthly_sales.loc[:, list(MONTHLY_COLUMNS)]
         outcomes.append(

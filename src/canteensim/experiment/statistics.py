@@ -44,7 +44,7 @@ def comparison_table(runs: pd.DataFrame, kpis: list[str], labels: dict[int, str]
     rows = []
     for setting in sorted(labels):
         own = wide.loc[setting]
-        paired = own.join(baseline, rsuffix="_baseline", how="inner")
+        paired = own.merge(baseline, left_index=True, right_index=True, suffixes=("", "_baseline"))
         for kpi in kpis:
             values = own[kpi].to_numpy(dtype=float)
             mean, sd, low, high = interval(values)

@@ -131,14 +131,18 @@ class Calendar:
 
     @cached_property
     def weeks(self) -> tuple[Week, ...]:
-        """Cycles whose listing is on or after the start and whose deliveries are due by the end."""
+        """Cycles whose listing is on or after the start and with a delivery day by the end.
+
+        Canteens whose own delivery day of the last cycle falls after the end do not order in it
+        (`Scheme.close_orders`).
+        """
         monday = -self.start.weekday()
         while monday + self.listing_days < 0:
             monday += 7
         weeks: list[Week] = []
         while True:
             week = self.week_at(len(weeks), monday)
-            if max(monday + WEEKDAYS.index(w) for w in self.delivery_weekdays) >= self.horizon_days:
+            if min(monday + WEEKDAYS.index(w) for w in self.delivery_weekdays) >= self.horizon_days:
                 return tuple(weeks)
             weeks.append(week)
             monday += 7

@@ -168,7 +168,7 @@ class Scheme:
             categories.perishable,
             self.scenario.ordering.non_compliant_factor,
         )
-        target[~ordering] = 0.0
+        target[~ordering | (scheduled >= self.calendar.horizon_days)] = 0.0
         listed_kg = self.ledger.product_weeks.listed_kg[week.index]
         lines = choose_lines(
             np.argsort(order_time, kind="stable"),

@@ -1,0 +1,111 @@
+"""Fleet overflow: what the trucks cannot carry ships on the next delivery day, late, older."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from canteensim import ScenarioError
+
+D = dt.date
+
+
+def overflow(tiny):
+    """A 20 kg weekly order, one 15 kg truck; perishable, 10-day shelf life, 50 % loss at it."""
+    return tiny.run(
+        platform__vehicles=1,
+        platform__vehicle_capacity_kg=15.0,
+        categories={"veg": tiny.category(perishable=True, loss=0.5)},
+    )
+
+
+def test_overflow_ships_late_on_the_next_delivery_days(tiny) -> None:
+    shipments = overflow(tiny).deliveries
+    rows = list(
+        zip(
+            shipments["week"],
+            shipments["scheduled_day"].dt.date,
+            shipments["delivered_day"].dt.date,
+            shipments["kg"],
+            shipments["late"],
+            strict=True,
+        )
+    )
+    # late loads go first, then the day's loads, until the 15 kg are used
+    assert rows == [
+        (0, D(2021, 2, 4), D(2021, 2, 4), pytest.approx(15.0), False),
+        (0, D(2021, 2, 4), D(2021, 2, 11), pytest.approx(5.0), True),
+        (1, D(2021, 2, 11), D(2021, 2, 11), pytest.approx(10.0), False),
+        (1, D(2021, 2, 11), D(2021, 2, 18), pytest.approx(10.0), True),
+        (2, D(2021, 2, 18), D(2021, 2, 18), pytest.approx(5.0), False),
+        (2, D(2021, 2, 18), D(2021, 2, 25), pytest.approx(15.0), True),
+        # past the horizon the queue keeps shipping on the following weeks' delivery days
+        (3, D(2021, 2, 25), D(2021, 3, 4), pytest.approx(15.0), True),
+        (3, D(2021, 2, 25), D(2021, 3, 11), pytest.approx(5.0), True),
+    ]
+
+
+def test_older_goods_lose_more(tiny) -> None:
+    shipments = overflow(tiny).deliveries
+    age = (shipments["delivered_day"] - shipments["scheduled_day"]).dt.days + 1
+    expected_share = (0.5 * age / 10).clip(upper=1.0)
+    assert (shipments["lost_kg"] / shipments["kg"]).tolist() == pytest.approx(
+        expected_share.tolist()
+    )
+    assert expected_share.tolist() == pytest.approx([0.05, 0.4, 0.05, 0.4, 0.05, 0.4, 0.4, 0.75])
+    late = shipments[shipments["late"]]
+    on_time = shipments[~shipments["late"]]
+    assert (late["lost_kg"] / late["kg"]).min() > (on_time["lost_kg"] / on_time["kg"]).max()
+
+
+def test_on_time_rate_and_months_of_late_goods(tiny) -> None:
+    res = overflow(tiny)
+    assert res.kpis["on_time_rate"].item() == pytest.approx((15 + 10 + 5) / 80)
+    sales = res.monthly_sales.set_index("month")
+    assert sales.loc["2021-02", "shipped_kg"] == pytest.approx(60.0)
+    assert sales.loc["2021-02", "lost_kg"] == pytest.approx(0.75 + 2.0 + 0.5 + 4.0 + 0.25 + 6.0)
+    # goods delivered after the horizon count in the month they arrive, flagged partial
+    assert sales.loc["2021-03", "shipped_kg"] == pytest.approx(20.0)
+    assert sales.loc["2021-03", "lost_kg"] == pytest.approx(6.0 + 3.75)
+    assert bool(sales.loc["2021-03", "partial"])
+    assert not bool(sales.loc["2021-02", "partial"])
+    # only the horizon's month is audited
+    assert res.canteen_months["month"].unique().tolist() == ["2021-02"]
+    assert res.kpis["lost_kg"].item() == pytest.approx(13.5 + 9.75)
+
+
+def test_fleet_capacity_is_vehicles_times_capacity(tiny) -> None:
+    res = tiny.run(platform__vehicles=4, platform__vehicle_capacity_kg=5.0)
+    assert not res.deliveries["late"].any()
+    res = tiny.run(platform__vehicles=3, platform__vehicle_capacity_kg=5.0)
+    assert res.deliveries["late"].any()
+    assert res.kpis["on_time_rate"].item() < 1
+
+
+def test_fleet_serves_earlier_orders_first(tiny) -> None:
+    res = tiny.run(
+        platform__vehicle_capacity_kg=30.0,
+        canteens=[tiny.canteen("K1"), tiny.canteen("K2")],
+    )
+    shipments = res.deliveries
+    week0 = shipments[shipments["week"] == 0]
+    # one canteen's 20 kg ships whole, the other's in part; the rest is late
+    on_time = week0[~week0["late"]].sort_values("kg")["kg"].tolist()
+    assert on_time == pytest.approx([10.0, 20.0])
+    assert week0[week0["late"]]["kg"].tolist() == pytest.approx([10.0])
+
+
+def test_a_fleet_of_no_vehicles_is_rejected(tiny) -> None:
+    # With no vehicle nothing ever ships, and the delivery process would wait for ever.
+    with pytest.raises(ScenarioError, match="vehicles"):
+        tiny.scenario(platform__vehicles=0)
+
+
+def test_a_transport_stop_at_the_end_of_the_horizon_still_ends(tiny) -> None:
+    # Trucks stand still over the last week; what is left ships once the disruption is over.
+    res = tiny.run(disruptions=[{"start": D(2021, 2, 22), "end": D(2021, 3, 31), "transport": 0}])
+    shipments = res.deliveries
+    assert shipments["kg"].sum() == pytest.approx(80.0)
+    assert shipments["delivered_day"].dt.date.tolist()[-1] == D(2021, 3, 4)
+    assert shipments["late"].tolist() == [False, False, False, True]
