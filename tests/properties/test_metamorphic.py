@@ -20,14 +20,18 @@ KG_AND_YUAN = ("_kg", "_yuan")
 
 
 def first_cycle_not_run(raw: dict[str, Any]) -> pd.Timestamp:
-    """The Monday of the first weekly cycle the run leaves out (it would deliver past the end).
+    """The Monday of the first weekly cycle the run does not run whole.
 
-    A cycle is run only if every delivery day of its week falls within the horizon, so a longer
-    horizon adds cycles whose first deliveries may fall before the shorter run's end.
+    A cycle runs if one of its delivery days falls within the horizon, and then only canteens
+    delivered within the horizon order in it; a longer horizon lets the others order too, and
+    adds cycles whose first deliveries may fall before the shorter run's end.
     """
     calendar = Calendar.from_scenario(build(raw))
     weeks = calendar.weeks
-    if weeks:
+    partial = [w for w in weeks if max(w.delivery_day_by_slot) >= calendar.horizon_days]
+    if partial:
+        monday = partial[0].monday
+    elif weeks:
         monday = weeks[-1].monday + 7
     else:
         monday = -calendar.start.weekday()
@@ -46,12 +50,17 @@ def test_extending_the_horizon_does_not_change_the_past(raw: dict[str, Any], day
         pd.Timestamp(raw["scenario"]["end"]) + pd.Timedelta(days=1), first_cycle_not_run(raw)
     )
 
-    # every week of the short run: the same offer, orders and sales
-    weeks = short.weekly_products["week"].max() + 1 if len(short.weekly_products) else 0
+    # every week the short run runs whole: the same offer, orders and sales
+    calendar = Calendar.from_scenario(build(raw))
+    weeks = sum(w.monday < (before.date() - calendar.start).days for w in calendar.weeks)
     columns = ["week", "product_id", "offered_kg", "listed_kg", "ordered_kg", "sold_kg"]
+
+    def whole_weeks(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame.loc[frame["week"] < weeks, columns].reset_index(drop=True)
+
     pd.testing.assert_frame_equal(
-        short.weekly_products[columns],
-        long.weekly_products.loc[long.weekly_products["week"] < weeks, columns],
+        whole_weeks(short.weekly_products),
+        whole_weeks(long.weekly_products),
         check_exact=True,
         check_dtype=weeks > 0,  # a run without a week has an empty float "week" column
     )
