@@ -6,7 +6,6 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 CONFIDENCE = 0.95
 
@@ -24,6 +23,8 @@ def interval(values: np.ndarray) -> tuple[float, float, float, float]:
     mean = float(values.mean())
     if n < 2:
         return mean, math.nan, math.nan, math.nan
+    from scipy import stats  # here, not at import: scipy weighs 60 MB that single runs never need
+
     sd = float(values.std(ddof=1))
     half = float(stats.t.ppf((1 + CONFIDENCE) / 2, n - 1)) * sd / math.sqrt(n)
     return mean, sd, mean - half, mean + half
