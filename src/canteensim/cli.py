@@ -1,15 +1,18 @@
 """The command line: arguments in, one library call, a table or an error line out.
 
-Exit status: 0 done; 2 bad input (scenario, override or output folder), with one line naming
-where the problem is and no traceback; 130 interrupted.
+Exit status: 0 done; 1 the results were written but their report was not; 2 bad input
+(scenario, override, output folder or a folder to report on), with one line naming where the
+problem is and no traceback; 130 interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
-from collections.abc import Callable, Sequence
+import warnings
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +20,15 @@ import pandas as pd
 from tqdm import tqdm
 
 from canteensim import __version__
-from canteensim.errors import CanteensimError
+from canteensim.errors import CanteensimError, CanteensimWarning
 from canteensim.experiment import compare, parse_vary
 from canteensim.experiment.replicate import replicate
 from canteensim.model.simulate import Results
 from canteensim.output import summary, write_results
+from canteensim.report.labels import LANGUAGES
 from canteensim.scenario import Scenario, load_scenario
 
+EXIT_REPORT_FAILED = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
 
@@ -80,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--force", action="store_true", help="replace an existing -o folder")
     _engine_arguments(run)
+    _report_arguments(run)
     run.set_defaults(command=_run, when_interrupted="no results folder was written")
 
     compare = commands.add_parser(
@@ -125,10 +131,21 @@ def _parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="start an existing -o comparison again"
     )
     _engine_arguments(compare)
+    _report_arguments(compare)
     compare.set_defaults(
         command=_compare,
         when_interrupted="the finished runs are kept; run the same command with --resume",
     )
+
+    report = commands.add_parser(
+        "report", help="render a results folder into report.html, report.md and report.xlsx"
+    )
+    report.add_argument(
+        "out", type=Path, metavar="OUT", help="a folder written by `canteensim run` or `compare`"
+    )
+    _lang_argument(report)
+    report.add_argument("-q", "--quiet", action="store_true", help="print nothing when done")
+    report.set_defaults(command=_report, when_interrupted="any earlier report is unchanged")
 
     validate = commands.add_parser("validate", help="check a scenario and show what it resolves to")
     _scenario_arguments(validate)
@@ -161,6 +178,24 @@ def _engine_arguments(parser: argparse.ArgumentParser) -> None:
     )
     where.add_argument("--serial", action="store_true", help="run everything in this process")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no table")
+
+
+def _report_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--no-report",
+        action="store_true",
+        help="write the results only; `canteensim report OUT` renders the report later",
+    )
+    _lang_argument(parser)
+
+
+def _lang_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default="en",
+        help="language of the report's headings, captions and figures (default en)",
+    )
 
 
 def _engine(args: argparse.Namespace) -> dict[str, Any]:
@@ -241,7 +276,7 @@ def _run(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(_kpi_table(results, scenario))
         print(f"\nresults written to {out}/")
-    return 0
+    return _report_after(args, out)
 
 
 def _free_folder(base: Path) -> Path:
@@ -301,7 +336,7 @@ def _compare(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(comparison_text(comparison.table))
         print(f"\nresults written to {out}/")
-    return 0
+    return _report_after(args, out)
 
 
 def comparison_text(table: pd.DataFrame) -> str:
@@ -328,6 +363,61 @@ def _value(shape: str, value: Any, signed: bool = False) -> str:
         return "n/a"
     text = shape.format(value)
     return f"+{text}" if signed and value >= 0 else text
+
+
+def _report(args: argparse.Namespace) -> int:
+    from canteensim.report import render_report  # matplotlib is loaded only to draw
+
+    with _warnings_as_lines():
+        path = render_report(args.out, args.lang)
+    if not args.quiet:
+        print(f"report written to {path}")
+    return 0
+
+
+def _report_after(args: argparse.Namespace, out: Path) -> int:
+    """Render the report of the results just written to `out`, unless --no-report.
+
+    The results are on disk already: a report that fails says so in one line, names the
+    command that makes it again, and leaves them as they are (exit status 1).
+    """
+    if args.no_report:
+        return 0
+    args.when_interrupted = (
+        f"the results are in {out}/, the report is not finished: run `canteensim report {out}`"
+    )
+    from canteensim.report import render_report
+
+    try:
+        with _warnings_as_lines():
+            path = render_report(out, args.lang)
+    except Exception as exc:  # whatever broke the report, the results must be reported safe
+        reason = str(exc) if isinstance(exc, CanteensimError) else f"{type(exc).__name__}: {exc}"
+        print(
+            f"canteensim: error: the results are in {out}/ but the report failed: {reason}; "
+            f"run `canteensim report {out}` to try again",
+            file=sys.stderr,
+        )
+        return EXIT_REPORT_FAILED
+    if not args.quiet:
+        print(f"report written to {path}")
+    return 0
+
+
+@contextlib.contextmanager
+def _warnings_as_lines() -> Iterator[None]:
+    """Show canteensim's own warnings (no CJK font, say) as one `canteensim: warning:` line."""
+    with warnings.catch_warnings():
+        shown = warnings.showwarning
+
+        def show(message: Warning | str, category: type[Warning], *args: Any, **kw: Any) -> None:
+            if issubclass(category, CanteensimWarning):
+                print(f"canteensim: warning: {message}", file=sys.stderr)
+            else:
+                shown(message, category, *args, **kw)
+
+        warnings.showwarning = show
+        yield
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -48,5 +48,10 @@ class ResultsError(CanteensimError):
     """A results folder cannot be written where the user asked."""
 
 
+class ReportError(CanteensimError):
+    """A folder cannot be rendered into a report: it is missing, is not a results folder, or
+    the report cannot be written into it."""
+
+
 class CanteensimWarning(UserWarning):
     """A condition the user should know of that does not stop the run."""

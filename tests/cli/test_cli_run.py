@@ -57,7 +57,8 @@ def ran(cli, scenario, out_dir):
 
 def test_run_writes_every_table_and_summary(ran, out_dir):
     names = sorted(p.name for p in out_dir.iterdir())
-    assert names == sorted([*(f"{t}.csv" for t in TABLE_NAMES), "summary.json"])
+    report = ["figures", "report.html", "report.md", "report.xlsx"]  # by default
+    assert names == sorted([*(f"{t}.csv" for t in TABLE_NAMES), "summary.json", *report])
     for name, columns in TABLE_COLUMNS.items():
         frame = read_csv(out_dir, name)
         assert len(frame) > 0, name

@@ -1,0 +1,733 @@
+"""What a report says: a run's or a comparison's results folder as a `Document`.
+
+The document has the scenario in brief, the key indicators (a run: each KPI, with its standard
+deviation over replications; a comparison: each setting's mean with its 95 % interval and the
+paired difference against the baseline), the figures with their captions, a few summary tables
+(the whole tables go to the workbook), and the provenance that lets anyone make the results
+again. Every word comes from `canteensim.report.words` or, for names of categories and KPIs,
+`canteensim.report.labels`, so the document is in one language throughout.
+"""
+
+from __future__ import annotations
+
+import math
+import shlex
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+import pandas as pd
+
+from canteensim.report import labels
+from canteensim.report.document import (
+    Block,
+    Cell,
+    Document,
+    Facts,
+    Image,
+    Paragraph,
+    Section,
+    Table,
+)
+from canteensim.report.read import ResultsFolder
+from canteensim.report.words import canteen_kind, say, weekday
+from canteensim.version import __version__
+
+TABLE_MAX_ROWS = 40
+"""The most rows a summary table of the report shows; the workbook holds every row."""
+
+KPI_TABLE_MAX_ROWS = 250
+"""The most rows of a comparison's KPI table (KPIs × settings) the report shows."""
+
+WIDE_SETTINGS = 8
+"""Beyond this many settings, monthly sales by setting list settings down, months across."""
+
+TOP_PRODUCTS = 10
+
+WORKBOOK = "report.xlsx"
+"""The workbook a report refers to for its tables in full."""
+
+
+def report_document(results: ResultsFolder, images: Sequence[Image], lang: str) -> Document:
+    """What the report of `results` says, with its figures `images`, in `lang`."""
+    summary = results.summary
+    name = str(summary.get("scenario_name") or _get(summary, "scenario.scenario.name") or "?")
+    figures = Section("figures", say(lang, "section.figures"), list(images))
+    if results.kind == "run":
+        return Document(
+            lang,
+            say(lang, "title.run", name=name),
+            _run_lead(results, lang),
+            say(lang, "contents"),
+            [
+                Section(
+                    "scenario", say(lang, "section.scenario"), [_scenario_facts(results, lang)]
+                ),
+                Section("kpis", say(lang, "section.kpis"), _run_kpis(results, lang)),
+                figures,
+                Section("tables", say(lang, "section.tables"), _run_tables(results, lang)),
+                Section("provenance", say(lang, "section.provenance"), [provenance(results, lang)]),
+            ],
+        )
+    return Document(
+        lang,
+        say(lang, "title.comparison", name=name),
+        _comparison_lead(results, lang),
+        say(lang, "contents"),
+        [
+            Section("scenario", say(lang, "section.scenario"), [_scenario_facts(results, lang)]),
+            Section("settings", say(lang, "section.settings"), [_settings_facts(results, lang)]),
+            Section("kpis", say(lang, "section.kpis"), _comparison_kpis(results, lang)),
+            figures,
+            Section("tables", say(lang, "section.tables"), _comparison_tables(results, lang)),
+            Section("provenance", say(lang, "section.provenance"), [provenance(results, lang)]),
+        ],
+    )
+
+
+def _get(mapping: Any, dotted: str, default: Any = None) -> Any:
+    """``_get(summary, "scenario.quota.share")``: a nested value, or `default` when absent."""
+    value = mapping
+    for key in dotted.split("."):
+        if not isinstance(value, Mapping) or key not in value:
+            return default
+        value = value[key]
+    return value
+
+
+def _number(value: Any, decimals: int = 0, signed: bool = False) -> str:
+    if not _finite(value):
+        return "–"
+    sign = "+" if signed else ""
+    number = float(value)
+    if decimals == 0 and number != 0 and abs(number) < 10:
+        return f"{number:{sign},.3g}"  # small numbers keep three significant digits
+    return f"{_unsigned_zero(number, decimals):{sign},.{decimals}f}"
+
+
+def _unsigned_zero(number: float, decimals: int) -> float:
+    """`number` rounded to `decimals`, a negative zero made zero: "+0.0", never "-0.0"."""
+    return round(number, decimals) + 0.0
+
+
+def _finite(value: Any) -> bool:
+    if isinstance(value, bool) or value is None:
+        return False
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _percent(value: Any, decimals: int = 1) -> str:
+    return f"{float(value):.{decimals}%}" if _finite(value) else "–"
+
+
+def kpi_text(name: str, value: Any, lang: str = "en", *, difference: bool = False) -> str:
+    """A KPI's value as a report shows it: ratios in percent, differences of ratios in points."""
+    if not _finite(value):
+        return "–"
+    if name in labels.PERCENT_KPIS:
+        if difference:
+            return say(lang, "pp", value=_points(value))
+        return _percent(value)
+    return _number(value, signed=difference)
+
+
+def _points(share: Any) -> str:
+    """A difference of two shares in percentage points: ``-0.396`` → ``"-39.6"``."""
+    return f"{_unsigned_zero(float(share) * 100, 1):+.1f}"
+
+
+def _share_text(value: Any) -> str:
+    """A scenario share (0.2) as a percentage, without needless decimals (20%, 12.5%)."""
+    if not _finite(value):
+        return "–"
+    return f"{float(value) * 100:.4g}%"
+
+
+def _reps(lang: str, n: int) -> str:
+    return say(lang, "reps.one") if n == 1 else say(lang, "reps.many", n=n)
+
+
+def _run_replications(results: ResultsFolder) -> int:
+    records = results.summary.get("replications")
+    if isinstance(records, list) and records:
+        return len(records)
+    frame = results.tables["monthly_sales"]
+    return int(frame["replication"].nunique()) if "replication" in frame and len(frame) else 1
+
+
+def _run_lead(results: ResultsFolder, lang: str) -> str:
+    kpis = results.summary.get("kpis") or {}
+    observed = _get(results.summary, "scenario.scenario.observed_monthly_sales_yuan")
+    return say(
+        lang,
+        "lead.run",
+        reps=_reps(lang, _run_replications(results)),
+        sales=_number(kpis.get("monthly_sales_yuan_mean")),
+        observed=say(lang, "lead.observed", value=_number(observed)) if _finite(observed) else "",
+        compliance=_percent(kpis.get("compliance_rate")),
+    )
+
+
+def _comparison_lead(results: ResultsFolder, lang: str) -> str:
+    summary = results.summary
+    settings = summary.get("settings") or []
+    return say(
+        lang,
+        "lead.comparison",
+        settings=len(settings),
+        varied=_varied_names(summary.get("vary") or {}, lang),
+        reps=say(lang, "reps.each", n=summary.get("replications", "?")),
+        baseline=settings[0] if settings else "–",
+    )
+
+
+def _varied_names(vary: Mapping[str, Any], lang: str) -> str:
+    names = [f"{labels.setting_key(lang, key)} ({key})" for key in vary]
+    if not names:
+        return "–"
+    return "、".join(names) if lang == "zh" else " × ".join(names)
+
+
+def _scenario_facts(results: ResultsFolder, lang: str) -> Facts:
+    scenario = results.summary.get("scenario") or {}
+    info = scenario.get("scenario") or {}
+    varied = list((results.summary.get("vary") or {}) if results.kind == "comparison" else {})
+
+    def varied_note(*prefixes: str) -> str:
+        if any(key.startswith(prefixes) for key in varied):
+            return say(lang, "varied_here", section=say(lang, "section.settings"))
+        return ""
+
+    rows: list[tuple[str, str]] = [(say(lang, "fact.name"), str(info.get("name", "–")))]
+    if info.get("description"):
+        rows.append((say(lang, "fact.description"), str(info["description"])))
+    rows.append(
+        (
+            say(lang, "fact.period"),
+            say(lang, "period", start=info.get("start", "?"), end=info.get("end", "?")),
+        )
+    )
+    quota = scenario.get("quota") or {}
+    per = "total" if quota.get("per") == "total" else "category"
+    basis = "value" if quota.get("basis") == "value" else "quantity"
+    quota_text = say(
+        lang,
+        f"quota.{per}",
+        share=_share_text(quota.get("share")),
+        basis=say(lang, f"basis.{basis}"),
+    )
+    rows.append((say(lang, "fact.quota"), quota_text + varied_note("quota.")))
+    rows.append(
+        (say(lang, "fact.canteens"), _canteens_text(scenario, lang) + varied_note("canteens."))
+    )
+    rows.append(
+        (say(lang, "fact.products"), _products_text(scenario, lang) + varied_note("products."))
+    )
+    categories = list(scenario.get("categories") or [])
+    separator = "、" if lang == "zh" else ", "
+    rows.append(
+        (
+            say(lang, "fact.categories"),
+            separator.join(labels.category(lang, c) for c in categories) or "–",
+        )
+    )
+    rows.append((say(lang, "fact.cycle"), _cycle_text(scenario, lang) + varied_note("cycle.")))
+    rows.append(
+        (say(lang, "fact.platform"), _platform_text(scenario, lang) + varied_note("platform."))
+    )
+    disruptions = scenario.get("disruptions") or []
+    rows.append(
+        (
+            say(lang, "fact.disruptions"),
+            "; ".join(_disruption_text(d, lang) for d in disruptions) or say(lang, "none"),
+        )
+    )
+    if results.kind == "run":
+        rows.append((say(lang, "fact.replications"), str(_run_replications(results))))
+    observed = info.get("observed_monthly_sales_yuan")
+    if _finite(observed):
+        rows.append(
+            (say(lang, "fact.observed"), say(lang, "yuan_per_month", value=_number(observed)))
+        )
+    return Facts(rows)
+
+
+def _canteens_text(scenario: Mapping[str, Any], lang: str) -> str:
+    canteens = scenario.get("canteens") or {}
+    generate = canteens.get("generate")
+    if isinstance(generate, Mapping):
+        kinds = generate.get("bound_kinds") or []
+        kind_text = ("、" if lang == "zh" else " and ").join(canteen_kind(lang, k) for k in kinds)
+        return say(
+            lang, "canteens.generate", n=int(generate.get("count", 0)), kinds=kind_text or "–"
+        )
+    rows = canteens.get("rows") or []
+    return say(
+        lang,
+        "canteens.rows",
+        n=len(rows),
+        bound=sum(bool(r.get("bound")) for r in rows),
+        diners=sum(int(r.get("diners") or 0) for r in rows),
+    )
+
+
+def _products_text(scenario: Mapping[str, Any], lang: str) -> str:
+    products = scenario.get("products") or {}
+    cooperatives = scenario.get("cooperatives") or {}
+    coop_rows = cooperatives.get("rows") or []
+    coop_generate = cooperatives.get("generate")
+    coop_count = (
+        int(coop_generate.get("count", 0)) if isinstance(coop_generate, Mapping) else len(coop_rows)
+    )
+    generate = products.get("generate")
+    if isinstance(generate, Mapping):
+        return say(
+            lang, "products.generate", n=int(generate.get("count", 0)), cooperatives=coop_count
+        )
+    rows = products.get("rows") or []
+    used = {r.get("cooperative_id") for r in rows}
+    counties = {c.get("county") for c in coop_rows if c.get("cooperative_id") in used}
+    return say(
+        lang,
+        "products.rows",
+        n=len(rows),
+        cooperatives=len(used),
+        counties=len(counties),
+    )
+
+
+def _weekday_time(text: Any, lang: str) -> str:
+    day, _, time = str(text).partition(" ")
+    return f"{weekday(lang, day)} {time}".strip()
+
+
+def _cycle_text(scenario: Mapping[str, Any], lang: str) -> str:
+    cycle = scenario.get("cycle") or {}
+    days = [weekday(lang, str(d)) for d in cycle.get("delivery_days") or []]
+    allocation = "pro_rata" if cycle.get("allocation") == "pro_rata" else "fcfs"
+    return say(
+        lang,
+        "cycle",
+        listing=_weekday_time(cycle.get("listing", "?"), lang),
+        cutoff=_weekday_time(cycle.get("order_cutoff", "?"), lang),
+        days="/".join(days) or "–",
+        lead=cycle.get("lead_days", "?"),
+        allocation=say(lang, f"allocation.{allocation}"),
+        substitution=say(lang, "substitution") if cycle.get("substitution") else "",
+    )
+
+
+def _platform_text(scenario: Mapping[str, Any], lang: str) -> str:
+    platform = scenario.get("platform") or {}
+    return say(
+        lang,
+        "platform",
+        commission=_share_text(platform.get("commission")),
+        logistics=_number(platform.get("logistics_yuan_per_kg"), 2),
+        vehicles=_number(platform.get("vehicles")),
+        capacity=_number(platform.get("vehicle_capacity_kg")),
+        limit=_number(platform.get("listing_limit")),
+    )
+
+
+def _disruption_text(disruption: Mapping[str, Any], lang: str) -> str:
+    return say(
+        lang,
+        "disruption",
+        start=disruption.get("start", "?"),
+        end=disruption.get("end", "?"),
+        **{
+            key: f"{float(disruption.get(key, 1.0)):g}"
+            for key in ("attendance", "transport", "supply")
+        },
+    )
+
+
+def _settings_facts(results: ResultsFolder, lang: str) -> Facts:
+    summary = results.summary
+    vary: Mapping[str, Any] = summary.get("vary") or {}
+    settings = [str(s) for s in summary.get("settings") or []]
+    rows = [
+        (
+            say(lang, "fact.varied"),
+            "; ".join(
+                f"{labels.setting_key(lang, key)} ({key}) = "
+                + ", ".join(_setting_value(v) for v in values)
+                for key, values in vary.items()
+            )
+            or "–",
+        ),
+        (say(lang, "fact.settings"), f"{len(settings)}: " + ", ".join(settings)),
+        (say(lang, "fact.baseline"), settings[0] if settings else "–"),
+        (say(lang, "fact.replications"), str(summary.get("replications", "–"))),
+    ]
+    if _finite(summary.get("precision")):
+        rows.append(
+            (
+                say(lang, "fact.precision"),
+                say(lang, "precision", value=_share_text(summary["precision"])),
+            )
+        )
+    return Facts(rows)
+
+
+def _setting_value(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _run_kpis(results: ResultsFolder, lang: str) -> list[Block]:
+    summary = results.summary
+    means: Mapping[str, Any] = summary.get("kpis") or {}
+    records = summary.get("replications")
+    frame = pd.DataFrame(records) if isinstance(records, list) and records else pd.DataFrame()
+    many = len(frame) > 1
+    columns = [say(lang, "col.indicator")]
+    columns += [say(lang, "col.mean"), say(lang, "col.sd")] if many else [say(lang, "col.value")]
+    rows: list[list[Cell]] = []
+    for name, mean in means.items():
+        row: list[Cell] = [(labels.kpi(lang, name), name), kpi_text(name, mean, lang)]
+        if many:
+            values = pd.to_numeric(frame.get(name, pd.Series(dtype=float)), errors="coerce")
+            row.append(kpi_text(name, values.std(ddof=1), lang))
+        rows.append(row)
+    observed = _get(summary, "scenario.scenario.observed_monthly_sales_yuan")
+    if _finite(observed):
+        rows.append([say(lang, "observed_row"), _number(observed), *([""] if many else [])])
+    notes = [say(lang, "kpi.note.run_many", n=len(frame))] if many else []
+    return [Table("", columns, rows, [False, True, *([True] if many else [])], notes=notes)]
+
+
+def _comparison_kpis(results: ResultsFolder, lang: str) -> list[Block]:
+    frame = results.tables["comparison"]
+    settings = [str(s) for s in results.summary.get("settings") or []]
+    ordered = (
+        frame.sort_values(["setting_index"], kind="stable") if "setting_index" in frame else frame
+    )
+    baseline = (
+        settings[0] if settings else (str(ordered["setting"].iloc[0]) if len(ordered) else "–")
+    )
+    rows: list[list[Cell]] = []
+    starts: set[int] = set()
+    kpis = list(dict.fromkeys(frame["kpi"].astype(str)))
+    for kpi in kpis:
+        starts.add(len(rows))
+        group = ordered[ordered["kpi"].astype(str) == kpi]
+        for first, row in enumerate(group.itertuples(index=False)):
+            is_baseline = str(row.setting) == baseline
+            rows.append(
+                [
+                    (labels.kpi(lang, kpi), kpi) if first == 0 else "",
+                    str(row.setting),
+                    kpi_text(kpi, row.mean, lang),
+                    _interval(kpi, row.ci_low, row.ci_high, lang),
+                    say(lang, "baseline")
+                    if is_baseline
+                    else kpi_text(kpi, row.diff_mean, lang, difference=True),
+                    ""
+                    if is_baseline
+                    else _interval(kpi, row.diff_ci_low, row.diff_ci_high, lang, difference=True),
+                ]
+            )
+    columns = [
+        say(lang, "col.indicator"),
+        say(lang, "col.setting"),
+        say(lang, "col.mean"),
+        say(lang, "col.interval"),
+        say(lang, "col.difference"),
+        say(lang, "col.diff_interval"),
+    ]
+    note = say(
+        lang,
+        "kpi.note.comparison",
+        reps=say(lang, "reps.each", n=results.summary.get("replications", "?")),
+        baseline=baseline,
+    )
+    table = Table(
+        "",
+        columns,
+        rows,
+        [False, False, True, True, True, True],
+        group_starts=frozenset(starts),
+        notes=[note],
+    )
+    return [_limited(table, lang, KPI_TABLE_MAX_ROWS)]
+
+
+def _limited(table: Table, lang: str, max_rows: int = TABLE_MAX_ROWS) -> Table:
+    """`table` cut to `max_rows` rows, with a note saying where the rest is."""
+    if len(table.rows) <= max_rows:
+        return table
+    more = say(lang, "more_rows", n=len(table.rows) - max_rows, xlsx=WORKBOOK)
+    return replace(table, rows=table.rows[:max_rows], notes=[*table.notes, more])
+
+
+def _interval(kpi: str, low: Any, high: Any, lang: str, *, difference: bool = False) -> str:
+    if not (_finite(low) and _finite(high)):
+        return "–"
+    if kpi in labels.PERCENT_KPIS and difference:
+        return f"[{_points(low)}, {_points(high)}]"
+    return f"[{kpi_text(kpi, low, lang, difference=difference)}, " + (
+        f"{kpi_text(kpi, high, lang, difference=difference)}]"
+    )
+
+
+def _run_tables(results: ResultsFolder, lang: str) -> list[Block]:
+    n = _run_replications(results)
+    per = say(lang, "per.mean", n=n) if n > 1 else ""
+    tables = [
+        _monthly_sales_table(results.tables["monthly_sales"], n, per, lang),
+        _audits_table(results, n, per, lang),
+        _supply_table(results.tables["weekly_products"], n, per, lang),
+        _top_products_table(results.tables["weekly_products"], n, per, lang),
+    ]
+    blocks: list[Block] = [_limited(table, lang) for table in tables if table is not None]
+    return [*blocks, _full_tables_note(results, lang)]
+
+
+def _comparison_tables(results: ResultsFolder, lang: str) -> list[Block]:
+    return [_limited(_by_setting_table(results, lang), lang), _full_tables_note(results, lang)]
+
+
+def _month_label(month: Any, partial: bool) -> str:
+    return f"{month} *" if partial else str(month)
+
+
+def _partial_months(frame: pd.DataFrame) -> dict[str, bool]:
+    if "partial" not in frame:
+        return {}
+    partial = frame.groupby(frame["month"].astype(str))["partial"].agg(
+        lambda values: bool(_as_bool(values).any())
+    )
+    return {str(k): bool(v) for k, v in partial.items()}
+
+
+def _as_bool(values: pd.Series) -> pd.Series:
+    if values.dtype == bool:
+        return values
+    return values.astype(str).str.lower().isin(("true", "1"))
+
+
+def _monthly_sales_table(frame: pd.DataFrame, n: int, per: str, lang: str) -> Table:
+    months = frame["month"].astype(str)
+    categories = frame["category"].astype(str)
+    sales = frame["sales_yuan"].astype(float).groupby([months, categories]).sum() / n
+    pivot = sales.unstack().fillna(0.0)
+    order = pivot.sum().sort_values(ascending=False, kind="stable").index.tolist()
+    pivot = pivot[order].sort_index()
+    partial = _partial_months(frame)
+    rows: list[list[Cell]] = [
+        [
+            _month_label(month, partial.get(str(month), False)),
+            *(_number(v) for v in values),
+            _number(values.sum()),
+        ]
+        for month, values in pivot.iterrows()
+    ]
+    rows.append(
+        [
+            say(lang, "col.total"),
+            *(_number(v) for v in pivot.sum()),
+            _number(pivot.to_numpy().sum()),
+        ]
+    )
+    columns = [
+        say(lang, "col.month"),
+        *(labels.category(lang, c) for c in order),
+        say(lang, "col.total"),
+    ]
+    notes = [say(lang, "partial_note")] if any(partial.values()) else []
+    return Table(
+        say(lang, "table.monthly_sales", per=per),
+        columns,
+        rows,
+        [False] + [True] * (len(columns) - 1),
+        notes=notes,
+    )
+
+
+def _audits_table(results: ResultsFolder, n: int, per: str, lang: str) -> Table:
+    frame = results.tables["canteen_months"]
+    basis = "yuan" if _get(results.summary, "scenario.quota.basis") == "value" else "kg"
+    audited = frame[_as_bool(frame["audited"])] if "audited" in frame else frame.iloc[0:0]
+    compliant = _as_bool(audited["compliant"]).astype(float)
+    months = audited["month"].astype(str)
+    grouped = pd.DataFrame(
+        {
+            "audits": compliant.groupby(months).size() / n,
+            "met": compliant.groupby(months).sum() / n,
+            "aid": audited[f"aid_{basis}"].astype(float).groupby(months).sum(),
+            "required": audited[f"required_{basis}"].astype(float).groupby(months).sum(),
+        }
+    ).sort_index()
+    partial = _partial_months(frame)
+    rows: list[list[Cell]] = [
+        [
+            _month_label(month, partial.get(str(month), False)),
+            _number(r.audits),
+            _number(r.met),
+            _percent(r.met / r.audits if r.audits else math.nan),
+            _percent(r.aid / r.required if r.required else math.nan),
+        ]
+        for month, r in grouped.iterrows()
+    ]
+    totals = grouped.sum()
+    rows.append(
+        [
+            say(lang, "col.total"),
+            _number(totals["audits"]),
+            _number(totals["met"]),
+            _percent(totals["met"] / totals["audits"] if totals["audits"] else math.nan),
+            _percent(totals["aid"] / totals["required"] if totals["required"] else math.nan),
+        ]
+    )
+    columns = [
+        say(lang, "col.month"),
+        say(lang, "col.audits"),
+        say(lang, "col.met"),
+        say(lang, "col.share_met"),
+        say(lang, "col.fulfilment"),
+    ]
+    notes = [say(lang, "partial_note")] if any(partial.values()) else []
+    return Table(
+        say(lang, "table.audits", per=per),
+        columns,
+        rows,
+        [False, True, True, True, True],
+        notes=notes,
+    )
+
+
+_SUPPLY_COLUMNS = (
+    ("listed_kg", "col.listed"),
+    ("ordered_kg", "col.ordered"),
+    ("sold_kg", "col.sold"),
+    ("unsold_kg", "col.unsold"),
+    ("lost_kg", "col.lost"),
+    ("sales_yuan", "col.sales"),
+)
+
+
+def _supply_table(frame: pd.DataFrame, n: int, per: str, lang: str) -> Table:
+    present = [(column, key) for column, key in _SUPPLY_COLUMNS if column in frame]
+    sums = (
+        frame[[c for c, _ in present]].astype(float).groupby(frame["category"].astype(str)).sum()
+        / n
+    )
+    sums = sums.sort_values(present[0][0], ascending=False, kind="stable") if present else sums
+    rows: list[list[Cell]] = [
+        [labels.category(lang, str(category)), *(_number(v) for v in values)]
+        for category, values in sums.iterrows()
+    ]
+    rows.append([say(lang, "col.total"), *(_number(v) for v in sums.sum())])
+    columns = [say(lang, "col.category"), *(say(lang, key) for _, key in present)]
+    return Table(say(lang, "table.supply", per=per), columns, rows, [False] + [True] * len(present))
+
+
+def _top_products_table(frame: pd.DataFrame, n: int, per: str, lang: str) -> Table | None:
+    if "sales_yuan" not in frame or "product_id" not in frame or frame.empty:
+        return None
+    keys = [c for c in ("product_id", "product_name", "category", "county") if c in frame]
+    grouped = (
+        frame.astype({k: str for k in keys})
+        .groupby(keys, sort=False)[["sold_kg", "sales_yuan"]]
+        .sum()
+        .div(n)
+        .sort_values("sales_yuan", ascending=False, kind="stable")
+        .head(TOP_PRODUCTS)
+        .reset_index()
+    )
+    rows: list[list[Cell]] = []
+    for row in grouped.to_dict(orient="records"):
+        name = str(row.get("product_name", row["product_id"]))
+        rows.append(
+            [
+                f"{name} ({row['product_id']})" if "product_name" in row else name,
+                labels.category(lang, str(row.get("category", ""))),
+                str(row.get("county", "")),
+                _number(row["sold_kg"]),
+                _number(row["sales_yuan"]),
+            ]
+        )
+    columns = [
+        say(lang, "col.product"),
+        say(lang, "col.category"),
+        say(lang, "col.county"),
+        say(lang, "col.sold"),
+        say(lang, "col.sales"),
+    ]
+    return Table(
+        say(lang, "table.top_products", n=len(rows), per=per),
+        columns,
+        rows,
+        [False, False, False, True, True],
+    )
+
+
+def _by_setting_table(results: ResultsFolder, lang: str) -> Table:
+    frame = results.tables["monthly_comparison"]
+    settings = [str(s) for s in results.summary.get("settings") or []]
+    months = frame["month"].astype(str)
+    pivot = (
+        frame["sales_yuan_mean"].astype(float).groupby([months, frame["setting"].astype(str)]).sum()
+    )
+    wide = pivot.unstack()
+    order = [s for s in settings if s in wide.columns] + [
+        s for s in wide.columns if s not in settings
+    ]
+    wide = wide[order].sort_index()
+    partial = _partial_months(frame)
+    months_shown = [_month_label(m, partial.get(str(m), False)) for m in wide.index]
+    notes = [say(lang, "partial_note")] if any(partial.values()) else []
+    title = say(lang, "table.by_setting", n=results.summary.get("replications", "?"))
+    if len(order) > WIDE_SETTINGS:  # many settings: one row each, the months across
+        by_setting: list[list[Cell]] = [
+            [setting, *(_number(v) for v in wide[setting])] for setting in order
+        ]
+        columns = [say(lang, "col.setting"), *months_shown]
+        return Table(title, columns, by_setting, [False] + [True] * len(months_shown), notes=notes)
+    rows: list[list[Cell]] = [
+        [label, *(_number(v) for v in values)]
+        for label, (_, values) in zip(months_shown, wide.iterrows(), strict=True)
+    ]
+    columns = [say(lang, "col.month"), *order]
+    return Table(title, columns, rows, [False] + [True] * len(order), notes=notes)
+
+
+def _full_tables_note(results: ResultsFolder, lang: str) -> Paragraph:
+    files = ", ".join(
+        f"{file} ({say(lang, 'rows', n=len(results.tables[name]))})"
+        for name, file in results.files.items()
+    )
+    return Paragraph(say(lang, "full_tables", xlsx=WORKBOOK, files=files), note=True)
+
+
+def provenance(results: ResultsFolder, lang: str) -> Facts:
+    """Which version made the results, from which scenario, seed and command, in what time."""
+    summary = results.summary
+    command = summary.get("command") or []
+    rows = [
+        (say(lang, "fact.version"), f"canteensim {summary.get('version', '?')}"),
+        (say(lang, "fact.renderer"), f"canteensim {__version__}"),
+        (say(lang, "fact.seed"), str(summary.get("seed", "–"))),
+        (say(lang, "fact.sha256"), str(summary.get("scenario_sha256", "–"))),
+        (
+            say(lang, "fact.command"),
+            shlex.join(str(c) for c in command) if command else say(lang, "python_api"),
+        ),
+    ]
+    if _finite(summary.get("run_seconds")):
+        seconds = f"{float(summary['run_seconds']):,.3g}"
+        rows.append((say(lang, "fact.run_time"), say(lang, "seconds", value=seconds)))
+    if results.kind == "comparison" and summary.get("engine"):
+        rows.append((say(lang, "fact.engine"), str(summary["engine"])))
+    again = ["canteensim", "report", str(results.folder)]
+    if lang != "en":
+        again += ["--lang", lang]
+    rows.append((say(lang, "fact.again"), shlex.join(again)))
+    code = {say(lang, k) for k in ("fact.sha256", "fact.command", "fact.again")}
+    return Facts(rows, code=frozenset(code))

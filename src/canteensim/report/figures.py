@@ -1,0 +1,491 @@
+"""The figures of a report: which plots a results folder gets, laid out and captioned.
+
+`run_figures` turns a run's tables and summary into its figures, `comparison_figures` those of a
+comparison. Each `Figure` carries a file stem and a caption in the report's language; saving and
+placing it in a report is the renderer's business. The figures are built with the fonts of
+`canteensim.report.fonts` and drawn once before they are returned, so they show Chinese however and
+whenever they are saved.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from numbers import Real
+from typing import Any
+
+import matplotlib
+import matplotlib.figure
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+from canteensim.report import labels, plots
+from canteensim.report.fonts import cjk_font, font_rc
+
+RUN_TABLES = ("monthly_sales", "canteen_months", "weekly_products", "deliveries")
+"""The tables `run_figures` needs."""
+
+COMPARISON_TABLES = ("runs", "monthly", "comparison", "monthly_comparison")
+"""The tables `comparison_figures` takes (it draws from ``comparison`` and
+``monthly_comparison``)."""
+
+HEADLINE_KPIS = (
+    "monthly_sales_yuan_mean",
+    "compliance_rate",
+    "quota_fulfilment",
+    "fill_rate",
+    "farmer_income_yuan",
+    "cost_premium_yuan",
+)
+"""The KPIs a comparison's figures show, in this order."""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure of a report.
+
+    Attributes
+    ----------
+    name:
+        File stem, e.g. ``"monthly_sales"``.
+    caption:
+        One or two sentences saying what the figure shows, in the report's language.
+    figure:
+        The matplotlib figure (Agg canvas), ready to save.
+    """
+
+    name: str
+    caption: str
+    figure: matplotlib.figure.Figure
+
+
+def run_figures(
+    tables: Mapping[str, pd.DataFrame], summary: Mapping[str, Any], lang: str = "en"
+) -> list[Figure]:
+    """The figures of a run: monthly sales, quota compliance, weekly supply, losses, income.
+
+    Parameters
+    ----------
+    tables:
+        The run's tables by name: ``monthly_sales``, ``canteen_months``, ``weekly_products``,
+        ``deliveries`` (as read back from CSV or Parquet).
+    summary:
+        The run's parsed ``summary.json``.
+    lang:
+        ``"en"`` or ``"zh"``.
+
+    Raises
+    ------
+    ValueError
+        When `lang` is not a report language or a table is missing.
+    """
+    labels.check_lang(lang)
+    _require(tables, RUN_TABLES, "a run")
+    scenario: Mapping[str, Any] = summary.get("scenario") or {}
+    observed = _float((scenario.get("scenario") or {}).get("observed_monthly_sales_yuan"))
+    platform: Mapping[str, Any] = scenario.get("platform") or {}
+    quota: Mapping[str, Any] = scenario.get("quota") or {}
+    kpis: Mapping[str, Any] = summary.get("kpis") or {}
+    n = _run_replications(summary, tables["monthly_sales"])
+    builders: list[Callable[[], Figure]] = [
+        lambda: _monthly_sales(tables["monthly_sales"], observed, kpis, n, lang),
+        lambda: _quota_compliance(tables["canteen_months"], quota, kpis, n, lang),
+        lambda: _weekly_supply(tables["weekly_products"], kpis, n, lang),
+        lambda: _losses(tables["weekly_products"], tables["deliveries"], kpis, n, lang),
+        lambda: _farmer_income(tables["weekly_products"], platform, kpis, n, lang),
+    ]
+    return _build(builders, lang)
+
+
+def comparison_figures(
+    tables: Mapping[str, pd.DataFrame], summary: Mapping[str, Any], lang: str = "en"
+) -> list[Figure]:
+    """The figures of a comparison: headline KPIs by setting, monthly sales, paired differences.
+
+    Parameters
+    ----------
+    tables:
+        The comparison's tables by name: ``comparison`` and ``monthly_comparison`` are drawn
+        (``runs`` and ``monthly`` may be given too).
+    summary:
+        The comparison's parsed ``summary.json`` (``vary``, ``settings``, ``replications``, …).
+    lang:
+        ``"en"`` or ``"zh"``.
+
+    Raises
+    ------
+    ValueError
+        When `lang` is not a report language or a drawn table is missing.
+    """
+    labels.check_lang(lang)
+    _require(tables, ("comparison", "monthly_comparison"), "a comparison")
+    vary: Mapping[str, Sequence[Any]] = summary.get("vary") or {}
+    scenario: Mapping[str, Any] = summary.get("scenario") or {}
+    observed = _float((scenario.get("scenario") or {}).get("observed_monthly_sales_yuan"))
+    comparison = tables["comparison"]
+    n = _comparison_replications(summary, comparison)
+    varied = _varied(vary, lang)
+    builders: list[Callable[[], Figure]] = [
+        lambda: _kpis(comparison, vary, varied, observed, n, lang),
+        lambda: _by_setting(tables["monthly_comparison"], observed, varied, n, lang),
+        lambda: _differences(comparison, lang),
+    ]
+    return _build(builders, lang)
+
+
+# --- building ------------------------------------------------------------------------------
+
+
+def _build(builders: Sequence[Callable[[], Figure]], lang: str) -> list[Figure]:
+    """Build the figures with the report's fonts, then draw each once inside the same fonts.
+
+    Drawing creates the tick labels matplotlib makes lazily, and computes the layout, while the
+    font rcParams are in force; nothing global is left changed afterwards.
+    """
+    rc = font_rc(lang)
+    with matplotlib.rc_context(rc), warnings.catch_warnings():
+        if cjk_font() is None:  # said once already; not once more per character
+            warnings.filterwarnings(
+                "ignore", message="Glyph .* missing from font", category=UserWarning
+            )
+        figures = [build() for build in builders]
+        for figure in figures:
+            figure.figure.draw_without_rendering()
+    return figures
+
+
+def _new_figure(width: float, height: float) -> matplotlib.figure.Figure:
+    figure = matplotlib.figure.Figure(figsize=(width, height), layout="constrained")
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def _require(tables: Mapping[str, pd.DataFrame], names: Sequence[str], what: str) -> None:
+    missing = [name for name in names if name not in tables]
+    if missing:
+        raise ValueError(
+            f"tables is missing {', '.join(missing)}; the figures of {what} need "
+            f"{', '.join(names)} (given: {', '.join(tables) or 'none'})"
+        )
+
+
+def _float(value: Any) -> float | None:
+    """A number from summary.json, or None (absent, null, or not a finite number)."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def _kpi(kpis: Mapping[str, Any], name: str) -> float:
+    value = _float(kpis.get(name))
+    return math.nan if value is None else value
+
+
+def _number(value: float, decimals: int = 0) -> str:
+    return "–" if math.isnan(value) else labels.number(value, decimals)
+
+
+def _run_replications(summary: Mapping[str, Any], table: pd.DataFrame) -> int:
+    replications = summary.get("replications")
+    if isinstance(replications, list) and replications:
+        return len(replications)
+    if "replication" in table.columns and not table.empty:
+        return int(table["replication"].nunique())
+    return 1
+
+
+def _comparison_replications(summary: Mapping[str, Any], comparison: pd.DataFrame) -> int:
+    replications = summary.get("replications")
+    if isinstance(replications, int) and not isinstance(replications, bool):
+        return replications
+    if "n" in comparison.columns and not comparison.empty:
+        return int(comparison["n"].max())
+    return 1
+
+
+# --- a run ---------------------------------------------------------------------------------
+
+
+def _monthly_sales(
+    table: pd.DataFrame,
+    observed: float | None,
+    kpis: Mapping[str, Any],
+    n: int,
+    lang: str,
+) -> Figure:
+    figure = _new_figure(10.0, 5.5)
+    plots.monthly_sales(table, observed_yuan=observed, ax=figure.add_subplot(), lang=lang)
+    caption = labels.text(
+        lang,
+        "caption.monthly_sales",
+        reps=labels.replications(lang, n),
+        mean=_number(_kpi(kpis, "monthly_sales_yuan_mean")),
+    )
+    if observed is not None:
+        caption += labels.text(
+            lang, "caption.monthly_sales.observed", observed=labels.number(observed)
+        )
+    return Figure("monthly_sales", caption, figure)
+
+
+def _quota_compliance(
+    table: pd.DataFrame, quota: Mapping[str, Any], kpis: Mapping[str, Any], n: int, lang: str
+) -> Figure:
+    basis = str(quota.get("basis", "quantity"))
+    canteens = len(plots.compliance_matrix(table, basis=basis))
+    rows = canteens if canteens <= plots.MAX_LABELLED_CANTEENS else 30
+    figure = _new_figure(9.0, max(4.0, min(14.0, 1.8 + 0.24 * rows)))
+    plots.quota_compliance(
+        table,
+        basis=basis,
+        per=str(quota.get("per", "category")),
+        ax=figure.add_subplot(),
+        lang=lang,
+    )
+    caption = labels.text(
+        lang,
+        "caption.compliance",
+        reps=labels.replications(lang, n),
+        rate=labels.percent(_kpi(kpis, "compliance_rate")),
+    )
+    return Figure("quota_compliance", caption, figure)
+
+
+def _weekly_supply(table: pd.DataFrame, kpis: Mapping[str, Any], n: int, lang: str) -> Figure:
+    categories = _categories_by_volume(table)
+    columns = 3 if len(categories) > 4 else max(1, min(2, len(categories)))
+    rows = max(1, math.ceil(len(categories) / columns))
+    figure = _new_figure(4.2 * columns, 2.6 * rows + 0.9)
+    axes = figure.subplots(rows, columns, sharex=True, squeeze=False).ravel()
+    for index, (ax, category) in enumerate(zip(axes, categories, strict=False)):
+        plots.weekly_supply(table, category, ax=ax, lang=lang, legend=False)
+        if index % columns:  # the unit is said once per row
+            ax.set_ylabel("")
+    spare = list(axes[len(categories) :])
+    for ax in spare[1:]:
+        figure.delaxes(ax)
+    for ax in axes[max(0, len(categories) - columns) : len(categories)]:
+        ax.xaxis.set_tick_params(labelbottom=True)  # the lowest panel of its column
+    figure.supxlabel(labels.text(lang, "week_start"))
+    if not categories:
+        ax = axes[0]
+        ax.text(0.5, 0.5, labels.text(lang, "no_data"), ha="center", transform=ax.transAxes)
+    else:
+        handles, names = axes[0].get_legend_handles_labels()
+        if spare:  # the legend takes the first empty panel
+            spare[0].set_axis_off()
+            spare[0].legend(handles, names, loc="center", fontsize="large", frameon=False)
+        else:
+            figure.legend(handles, names, loc="outside right upper")
+    figure.suptitle(labels.text(lang, "weekly.title"))
+    caption = labels.text(
+        lang,
+        "caption.weekly",
+        reps=labels.replications(lang, n),
+        unsold=labels.percent(_kpi(kpis, "unsold_share")),
+    )
+    return Figure("weekly_supply", caption, figure)
+
+
+def _categories_by_volume(table: pd.DataFrame) -> list[str]:
+    """Categories of the weekly table, the most listed first."""
+    if table.empty:
+        return []
+    listed = table["listed_kg"].astype(float).groupby(table["category"].astype(str)).sum()
+    return listed.sort_values(ascending=False, kind="stable").index.tolist()
+
+
+def _losses(
+    weekly_products: pd.DataFrame,
+    deliveries: pd.DataFrame,
+    kpis: Mapping[str, Any],
+    n: int,
+    lang: str,
+) -> Figure:
+    figure = _new_figure(10.0, 6.0)
+    top, bottom = figure.subplots(2, 1, sharex=True)
+    plots.lost_in_transit(weekly_products, ax=top, lang=lang)
+    starts = plots.week_starts(weekly_products) if not weekly_products.empty else None
+    plots.late_deliveries(deliveries, week_starts=starts, ax=bottom, lang=lang)
+    bottom.set_xlabel(labels.text(lang, "week_start"))
+    figure.suptitle(labels.text(lang, "losses.title"))
+    caption = labels.text(
+        lang,
+        "caption.losses",
+        reps=labels.replications(lang, n),
+        lost=_number(_kpi(kpis, "lost_kg")),
+        on_time=labels.percent(_kpi(kpis, "on_time_rate")),
+    )
+    return Figure("losses", caption, figure)
+
+
+def _farmer_income(
+    table: pd.DataFrame, platform: Mapping[str, Any], kpis: Mapping[str, Any], n: int, lang: str
+) -> Figure:
+    commission = _float(platform.get("commission")) or 0.0
+    logistics = _float(platform.get("logistics_yuan_per_kg")) or 0.0
+    by = "county" if "county" in table.columns else "cooperative_id"
+    groups = int(table[by].nunique()) if by in table.columns else 0
+    figure = _new_figure(9.0, max(3.5, 1.6 + 0.32 * groups))
+    plots.farmer_income(
+        table,
+        commission=commission,
+        logistics_yuan_per_kg=logistics,
+        by=by,
+        ax=figure.add_subplot(),
+        lang=lang,
+    )
+    caption = labels.text(
+        lang,
+        "caption.income",
+        by=labels.text(lang, f"by.{by}"),
+        commission=labels.percent(commission, 0),
+        logistics=labels.number(logistics, 2),
+        reps=labels.replications(lang, n),
+        total=_number(_kpi(kpis, "farmer_income_yuan")),
+    )
+    return Figure("farmer_income", caption, figure)
+
+
+# --- a comparison --------------------------------------------------------------------------
+
+
+def setting_values(
+    vary: Mapping[str, Sequence[Any]], settings: int
+) -> tuple[str, list[float]] | None:
+    """The varied key and its numeric value in each setting, when one numeric key is varied.
+
+    None when several keys are varied, a value is not a number, or the number of values is not
+    the number of settings compared: the settings are then shown by their labels.
+    """
+    if len(vary) != 1:
+        return None
+    ((key, values),) = vary.items()
+    if len(values) != settings or not all(
+        isinstance(v, Real) and not isinstance(v, bool) for v in values
+    ):
+        return None
+    return key, [float(v) for v in values]
+
+
+def _varied(vary: Mapping[str, Sequence[Any]], lang: str) -> str:
+    """The varied keys as a caption names them: ``quota.share`` or ``quota.share（配额比例）``."""
+    if lang == "zh":
+        names = []
+        for key in vary:
+            name = labels.setting_key(lang, key)
+            names.append(key if name == key else f"{key}（{name}）")
+        return "、".join(names) or labels.text(lang, "setting")
+    return " and ".join(vary) or labels.text(lang, "setting").lower()
+
+
+def _panel_rows_height(rows: int) -> float:
+    """Height (inches) of two rows of panels listing `rows` settings down their y axes."""
+    return min(20.0, max(5.0, 1.5 + 2 * (0.8 + 0.35 * rows)))
+
+
+def _panels(figure: matplotlib.figure.Figure, count: int) -> list[Axes]:
+    columns = 3 if count > 4 else 2
+    rows = math.ceil(count / columns)
+    axes = figure.subplots(rows, columns, squeeze=False).ravel()
+    for ax in axes[count:]:
+        figure.delaxes(ax)
+    return list(axes[:count])
+
+
+def _kpis(
+    comparison: pd.DataFrame,
+    vary: Mapping[str, Sequence[Any]],
+    varied: str,
+    observed: float | None,
+    n: int,
+    lang: str,
+) -> Figure:
+    settings = int(comparison["setting"].nunique()) if not comparison.empty else 0
+    numeric = setting_values(vary, settings)
+    height = 7.0 if numeric else _panel_rows_height(settings)
+    figure = _new_figure(13.0, height)
+    columns = 3 if len(HEADLINE_KPIS) > 4 else 2
+    panels = _panels(figure, len(HEADLINE_KPIS))
+    for index, (ax, kpi) in enumerate(zip(panels, HEADLINE_KPIS, strict=True)):
+        reference = observed if kpi == "monthly_sales_yuan_mean" else None
+        reference_label = (
+            labels.text(lang, "observed", value=labels.number(observed))
+            if reference is not None and observed is not None
+            else None
+        )
+        if numeric is not None:
+            key, values = numeric
+            plots.kpi_by_setting(
+                comparison,
+                kpi,
+                x=values,
+                key=key,
+                reference=reference,
+                reference_label=reference_label,
+                ax=ax,
+                lang=lang,
+            )
+        else:
+            plots.kpi_by_setting(
+                comparison,
+                kpi,
+                reference=reference,
+                reference_label=reference_label,
+                ax=ax,
+                lang=lang,
+                setting_labels=index % columns == 0,
+            )
+    figure.suptitle(labels.text(lang, "kpis.title"))
+    caption = labels.text(lang, "caption.kpis", varied=varied, reps=labels.replications(lang, n))
+    return Figure("kpis", caption, figure)
+
+
+def _by_setting(
+    table: pd.DataFrame, observed: float | None, varied: str, n: int, lang: str
+) -> Figure:
+    figure = _new_figure(10.0, 5.5)
+    plots.monthly_sales_by_setting(
+        table, observed_yuan=observed, ax=figure.add_subplot(), lang=lang
+    )
+    caption = labels.text(
+        lang, "caption.by_setting", varied=varied, reps=labels.replications(lang, n)
+    )
+    if observed is not None:
+        caption += labels.text(
+            lang, "caption.monthly_sales.observed", observed=labels.number(observed)
+        )
+    return Figure("monthly_sales_by_setting", caption, figure)
+
+
+def _differences(comparison: pd.DataFrame, lang: str) -> Figure:
+    ordered = comparison.sort_values("setting_index", kind="stable") if len(comparison) else None
+    baseline = str(ordered["setting"].iloc[0]) if ordered is not None else "–"
+    settings = int(comparison["setting"].nunique()) if len(comparison) else 0
+    figure = _new_figure(13.0, _panel_rows_height(settings - 1))
+    axes = _panels(figure, len(HEADLINE_KPIS))
+    columns = 3 if len(HEADLINE_KPIS) > 4 else 2
+    for index, (ax, kpi) in enumerate(zip(axes, HEADLINE_KPIS, strict=True)):
+        plots.paired_differences(
+            comparison, kpi, ax=ax, lang=lang, setting_labels=index % columns == 0
+        )
+        ax.set_xlabel("")
+    figure.supxlabel(labels.text(lang, "difference.x", baseline=baseline))
+    figure.suptitle(labels.text(lang, "differences.title", baseline=baseline))
+    caption = labels.text(lang, "caption.differences", baseline=baseline)
+    return Figure("paired_differences", caption, figure)
+
+
+__all__ = [
+    "COMPARISON_TABLES",
+    "HEADLINE_KPIS",
+    "RUN_TABLES",
+    "Figure",
+    "comparison_figures",
+    "run_figures",
+    "setting_values",
+]

@@ -1,0 +1,811 @@
+"""Plots of a results folder's tables, one function per plot.
+
+Each function takes a table as the results folder holds it (read back from CSV or Parquet:
+categories and dates may be strings), draws on the given matplotlib ``Axes`` — or on a new figure
+of its own when none is given — and returns that ``Axes``, as xarray's plot functions do. Tables
+with several replications are averaged over them: a row missing from a replication counts as zero.
+
+Figures are made with ``matplotlib.figure.Figure``, never with pyplot, so plotting leaves no
+global state behind and needs no display.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from typing import Any
+
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+from matplotlib import colormaps
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import BoundaryNorm, ListedColormap
+from matplotlib.container import BarContainer
+from matplotlib.figure import Figure, SubFigure
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
+
+from canteensim.report import labels
+
+QUOTA_BINS = (0.0, 0.5, 0.8, 0.9, 1.0 - 1e-9, 1.1, 1.25, 1.5, 2.0)
+"""Bins of aid bought ÷ quota in the compliance heat map. The bin edge just below 1 is the
+model's own tolerance: a canteen that bought its quota to within rounding complies."""
+
+MAX_LABELLED_CANTEENS = 60
+"""Above this many canteens the heat map drops the canteen names and sorts canteens by need."""
+
+_CATEGORY_COLOURS = (
+    "#4c9a2a",  # vegetables: green
+    "#f2a900",  # fruit: amber
+    "#c0392b",  # pork: red
+    "#e67e22",  # poultry: orange
+    "#2e86c1",  # aquatic: blue
+    "#d4ac0d",  # eggs: yellow
+    "#8d6e63",  # grain: brown
+    "#a93226",  # meat: dark red
+    "#b7950b",  # oil: olive
+)
+_KNOWN_CATEGORIES = (
+    "vegetables",
+    "fruit",
+    "pork",
+    "poultry",
+    "aquatic",
+    "eggs",
+    "grain",
+    "meat",
+    "oil",
+)
+_OTHER_COLOURS = ("#7f7f7f", "#9467bd", "#17becf", "#bcbd22", "#e377c2", "#1f77b4", "#ff7f0e")
+
+_FLOW_STYLES: dict[str, dict[str, Any]] = {
+    "listed_kg": {"color": "#7f7f7f", "linestyle": "-", "linewidth": 2.0},
+    "ordered_kg": {"color": "#d35400", "linestyle": "--", "linewidth": 1.6, "zorder": 3},
+    "sold_kg": {"color": "#1e8449", "linestyle": "-", "linewidth": 1.8},
+}
+_FLOW_LABELS = {
+    "listed_kg": "weekly.listed",
+    "ordered_kg": "weekly.ordered",
+    "sold_kg": "weekly.sold",
+}
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _new_axes(ax: Axes | None, figsize: tuple[float, float] = (9.0, 5.0)) -> Axes:
+    """`ax`, or the Axes of a new figure (Agg canvas, constrained layout) when it is None."""
+    if ax is not None:
+        return ax
+    figure = Figure(figsize=figsize, layout="constrained")
+    FigureCanvasAgg(figure)
+    return figure.add_subplot()
+
+
+def _figure_of(ax: Axes) -> Figure | SubFigure:
+    figure = ax.get_figure()
+    if figure is None:  # pragma: no cover - an Axes always belongs to a figure
+        raise ValueError("ax belongs to no figure; create it with Figure.add_subplot")
+    return figure
+
+
+def _tidy(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with byte-order marks stripped from its column names (CSV read as plain UTF-8)."""
+    if any(str(column).startswith("\ufeff") for column in table.columns):
+        table = table.rename(columns=lambda column: str(column).lstrip("\ufeff"))
+    return table
+
+
+def _replications(table: pd.DataFrame) -> int:
+    """How many replications a table holds (1 when it has no `replication` column)."""
+    if "replication" not in table.columns or table.empty:
+        return 1
+    return max(int(table["replication"].nunique()), 1)
+
+
+def _as_bool(values: pd.Series) -> pd.Series:
+    """A column of truth values, whether it came back as bools or as ``"True"``/``"False"``."""
+    if values.dtype == bool:
+        return values
+    text = values.astype(str).str.strip().str.lower()
+    return text.isin(["true", "1", "yes"])
+
+
+def _as_dates(values: pd.Series) -> pd.Series:
+    """Dates, whether they came back as dates or as ``"2020-03-02"`` strings."""
+    return pd.to_datetime(values)
+
+
+def _thousands(ax_axis: Any) -> None:
+    ax_axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
+
+
+def _date_axis(ax: Axes, maxticks: int) -> None:
+    """Dates on the x axis, labelled as briefly as their spacing allows."""
+    locator = mdates.AutoDateLocator(maxticks=maxticks)  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+
+
+def _legend_outside(ax: Axes, **kwargs: Any) -> None:
+    """A legend to the right of the data, where it hides nothing."""
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0, **kwargs)
+
+
+def _no_data(ax: Axes, lang: str, key: str = "no_data") -> Axes:
+    ax.text(
+        0.5,
+        0.5,
+        labels.text(lang, key),
+        ha="center",
+        va="center",
+        transform=ax.transAxes,
+        color="#555555",
+    )
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return ax
+
+
+def category_colours(categories: Sequence[str]) -> dict[str, str]:
+    """A colour for each category, the same in every plot of a report."""
+    colours: dict[str, str] = {}
+    others = iter(_OTHER_COLOURS * (len(categories) // len(_OTHER_COLOURS) + 1))
+    for name in categories:
+        if name in _KNOWN_CATEGORIES:
+            colours[name] = _CATEGORY_COLOURS[_KNOWN_CATEGORIES.index(name)]
+        else:
+            colours[name] = next(others)
+    return colours
+
+
+def _month_ticks(ax: Axes, months: Sequence[str], partial: Sequence[bool], lang: str) -> None:
+    """Month labels under positions 0, 1, …; partial months say so."""
+    tick_labels = [
+        f"{month}\n({labels.text(lang, 'partial')})" if is_partial else str(month)
+        for month, is_partial in zip(months, partial, strict=True)
+    ]
+    ax.set_xticks(np.arange(len(months)), tick_labels)
+
+
+def _partial_months(table: pd.DataFrame, months: Sequence[str]) -> list[bool]:
+    if "partial" not in table.columns:
+        return [False] * len(months)
+    by_month = _as_bool(table["partial"]).groupby(table["month"].astype(str)).any()
+    return [bool(by_month.get(month, False)) for month in months]
+
+
+# --- a run ----------------------------------------------------------------------------------
+
+
+def monthly_sales(
+    monthly_sales: pd.DataFrame,
+    *,
+    observed_yuan: float | None = None,
+    ax: Axes | None = None,
+    lang: str = "en",
+) -> Axes:
+    """Stacked bars of sales by category in each month; partial months hatched.
+
+    Parameters
+    ----------
+    monthly_sales:
+        The run's ``monthly_sales`` table: ``month``, ``category``, ``sales_yuan`` (yuan),
+        ``partial`` and ``replication``.
+    observed_yuan:
+        The scenario's observed monthly sales (yuan a month), drawn as a dashed line when given.
+    ax:
+        Where to draw; a new figure when None.
+    lang:
+        ``"en"`` or ``"zh"``.
+
+    Returns
+    -------
+    The Axes, one bar per category and month (the bar containers in ``ax.containers``, one per
+    category, biggest seller at the bottom).
+    """
+    labels.check_lang(lang)
+    table = _tidy(monthly_sales)
+    ax = _new_axes(ax)
+    if table.empty:
+        return _no_data(ax, lang)
+    table = table.assign(month=table["month"].astype(str), category=table["category"].astype(str))
+    sales = table.pivot_table(
+        index="month", columns="category", values="sales_yuan", aggfunc="sum", fill_value=0.0
+    ).sort_index() / _replications(table)
+    order = sales.sum().sort_values(ascending=False, kind="stable").index.tolist()
+    months = sales.index.tolist()
+    partial = _partial_months(table, months)
+    colours = category_colours(sorted(order))
+    x = np.arange(len(months))
+    bottom = np.zeros(len(months))
+    for name in order:
+        values = sales[name].to_numpy(dtype=float)
+        bars = ax.bar(
+            x,
+            values,
+            bottom=bottom,
+            width=0.75,
+            color=colours[name],
+            edgecolor="white",
+            linewidth=0.5,
+            label=labels.category(lang, name),
+        )
+        for patch, is_partial in zip(bars.patches, partial, strict=True):
+            if is_partial:
+                patch.set_hatch("///")
+                patch.set_alpha(0.6)
+        bottom = bottom + values
+    # plain swatches (the first bar may be a hatched partial month), top to bottom like the stack
+    names = [labels.category(lang, name) for name in order[::-1]]
+    handles: list[Artist] = [Patch(facecolor=colours[name]) for name in order[::-1]]
+    if any(partial):
+        handles.append(Patch(facecolor="white", edgecolor="#555555", hatch="///"))
+        names.append(labels.text(lang, "partial_month"))
+    if observed_yuan is not None:
+        observed = labels.text(lang, "observed", value=labels.number(observed_yuan))
+        line = ax.axhline(
+            observed_yuan, color="black", linestyle="--", linewidth=1.3, label=observed
+        )
+        handles.insert(0, line)
+        names.insert(0, observed)
+    _legend_outside(ax, handles=handles, labels=names)
+    _month_ticks(ax, months, partial, lang)
+    _thousands(ax.yaxis)
+    ax.set_xlabel(labels.text(lang, "month"))
+    ax.set_ylabel(labels.text(lang, "monthly_sales.y"))
+    ax.set_title(labels.text(lang, "monthly_sales.title"))
+    ax.grid(axis="y", alpha=0.3)
+    ax.set_axisbelow(True)
+    return ax
+
+
+def compliance_matrix(canteen_months: pd.DataFrame, *, basis: str = "quantity") -> pd.DataFrame:
+    """Canteen × month: aid bought ÷ aid required, in the worst audited row, mean of replications.
+
+    Only the rows the quota audits count (``audited``: bound canteens, the categories — or the
+    total — the quota is set on). With a quota per category, a canteen-month's value is that of
+    its worst category, so a value of at least 1 means every audit of that month was met.
+    `basis` is the quota's ``quantity`` (kg) or ``value`` (yuan). A row whose required aid is
+    zero (a quota of 0 %) has no value.
+    """
+    table = _tidy(canteen_months)
+    if table.empty or "audited" not in table.columns:
+        return pd.DataFrame()
+    audited = table[_as_bool(table["audited"])]
+    aid, required = ("aid_yuan", "required_yuan") if basis == "value" else ("aid_kg", "required_kg")
+    need = audited[required].astype(float)
+    ratio = (audited[aid].astype(float) / need).where(need > 0)
+    cells = pd.DataFrame(
+        {
+            "replication": audited.get("replication", 0),
+            "canteen_id": audited["canteen_id"].astype(str),
+            "month": audited["month"].astype(str),
+            "ratio": ratio,
+        }
+    )
+    worst = cells.groupby(["replication", "canteen_id", "month"])["ratio"].min()
+    return worst.groupby(level=["canteen_id", "month"]).mean().unstack("month").sort_index(axis=1)
+
+
+def quota_compliance(
+    canteen_months: pd.DataFrame,
+    *,
+    basis: str = "quantity",
+    per: str = "category",
+    ax: Axes | None = None,
+    lang: str = "en",
+) -> Axes:
+    """Heat map of aid bought ÷ quota, bound canteen × audited month, with a colour bar.
+
+    Red cells fall short of the quota, blue cells meet it; the colour bar marks the quota at 1
+    and ends at 2 (twice the quota or more). Grey cells have no audit. See `compliance_matrix`
+    for what a cell is; `basis` and `per` are the scenario's ``quota.basis`` and ``quota.per``.
+    Up to `MAX_LABELLED_CANTEENS` canteens are shown by name, in the order of their ids; more are
+    sorted by their mean value, lowest at the top, without names.
+
+    Returns
+    -------
+    The Axes; its image (``ax.images[0]``) is the canteens × months array.
+    """
+    labels.check_lang(lang)
+    ax = _new_axes(ax, figsize=(9.0, 8.0))
+    matrix = compliance_matrix(canteen_months, basis=basis)
+    if matrix.empty:
+        return _no_data(ax, lang, "no_audits")
+    many = len(matrix) > MAX_LABELLED_CANTEENS
+    if many:
+        matrix = matrix.loc[matrix.mean(axis=1).sort_values(kind="stable").index]
+    reds = ["#67000d", "#cb181d", "#fb6a4a", "#fcbba1"]
+    blues = ["#c6dbef", "#6baed6", "#2171b5", "#08306b"]
+    cmap = ListedColormap(reds + blues).with_extremes(over="#08306b", bad="#d9d9d9")
+    norm = BoundaryNorm(QUOTA_BINS, ncolors=cmap.N)
+    image = ax.imshow(
+        matrix.to_numpy(dtype=float),
+        aspect="auto",
+        cmap=cmap,
+        norm=norm,
+        interpolation="nearest",
+    )
+    months = matrix.columns.tolist()
+    _month_ticks(ax, months, _partial_months(_tidy(canteen_months), months), lang)
+    ax.set_xlabel(labels.text(lang, "month"))
+    if many:
+        ax.set_yticks([])
+        ax.set_ylabel(labels.text(lang, "canteens_many", n=len(matrix)))
+    else:
+        ax.set_yticks(np.arange(len(matrix)), matrix.index.tolist())
+        ax.set_ylabel(labels.text(lang, "canteen"))
+        ax.tick_params(axis="y", labelsize="small" if len(matrix) > 30 else "medium")
+    key = "compliance.colorbar" if per == "category" else "compliance.colorbar_total"
+    ticks = [1.0 if edge == QUOTA_BINS[4] else edge for edge in QUOTA_BINS]
+    colorbar = _figure_of(ax).colorbar(image, ax=ax, extend="max", spacing="uniform", ticks=ticks)
+    colorbar.ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    colorbar.ax.axhline(1.0, color="black", linewidth=2.0)
+    colorbar.set_label(labels.text(lang, key))
+    ax.set_title(labels.text(lang, "compliance.title"))
+    return ax
+
+
+def week_starts(weekly_products: pd.DataFrame) -> pd.Series:
+    """Week index → the Monday it starts on."""
+    table = _tidy(weekly_products)
+    return _as_dates(table.groupby("week")["week_start"].first()).sort_index()
+
+
+def weekly_supply(
+    weekly_products: pd.DataFrame,
+    category: str,
+    *,
+    ax: Axes | None = None,
+    lang: str = "en",
+    legend: bool = True,
+) -> Axes:
+    """Lines of kg listed, ordered and sold each week in one category.
+
+    Parameters
+    ----------
+    weekly_products:
+        The run's ``weekly_products`` table: ``week``, ``week_start``, ``category``,
+        ``listed_kg``, ``ordered_kg``, ``sold_kg`` (kg a week) and ``replication``.
+    category:
+        The category to draw; the figure of all categories draws one Axes per category.
+    legend:
+        Whether to give this Axes a legend (small multiples share one legend instead).
+
+    Returns
+    -------
+    The Axes with three lines: listed, ordered, sold (kg a week, mean of replications).
+    """
+    labels.check_lang(lang)
+    table = _tidy(weekly_products)
+    ax = _new_axes(ax)
+    if table.empty:
+        return _no_data(ax, lang)
+    replications = _replications(table)
+    starts = week_starts(table)
+    rows = table[table["category"].astype(str) == category]
+    flows = list(_FLOW_STYLES)
+    weekly = rows.groupby("week")[flows].sum().reindex(starts.index, fill_value=0.0) / replications
+    dates = starts.to_numpy()
+    for flow in flows:
+        ax.plot(
+            dates,
+            weekly[flow].to_numpy(dtype=float),
+            label=labels.text(lang, _FLOW_LABELS[flow]),
+            **_FLOW_STYLES[flow],
+        )
+    _date_axis(ax, maxticks=6)
+    _thousands(ax.yaxis)
+    ax.set_ylim(bottom=0)
+    ax.set_title(labels.category(lang, category))
+    ax.set_ylabel(labels.text(lang, "kg_per_week"))
+    ax.grid(alpha=0.3)
+    if legend:
+        _legend_outside(ax)
+    return ax
+
+
+def lost_in_transit(
+    weekly_products: pd.DataFrame, *, ax: Axes | None = None, lang: str = "en"
+) -> Axes:
+    """Bars of kg lost in transit each week (all products, mean of replications).
+
+    Returns
+    -------
+    The Axes with one bar per week of the table.
+    """
+    labels.check_lang(lang)
+    table = _tidy(weekly_products)
+    ax = _new_axes(ax)
+    if table.empty:
+        return _no_data(ax, lang)
+    starts = week_starts(table)
+    lost = table.groupby("week")["lost_kg"].sum().reindex(starts.index, fill_value=0.0)
+    _weekly_bars(ax, starts, lost / _replications(table), "#c0392b")
+    ax.set_title(labels.text(lang, "lost.title"))
+    ax.set_ylabel(labels.text(lang, "lost.y"))
+    return ax
+
+
+def late_deliveries(
+    deliveries: pd.DataFrame,
+    *,
+    week_starts: pd.Series | None = None,
+    ax: Axes | None = None,
+    lang: str = "en",
+) -> Axes:
+    """Bars of kg delivered after their scheduled day, each week (mean of replications).
+
+    Parameters
+    ----------
+    deliveries:
+        The run's ``deliveries`` table: ``week``, ``scheduled_day``, ``kg``, ``late``.
+    week_starts:
+        Week index → its Monday, to share the x axis with `lost_in_transit`; by default the
+        Monday of each week's first scheduled day.
+
+    Returns
+    -------
+    The Axes with one bar per week (of `week_starts`, or of the table).
+    """
+    labels.check_lang(lang)
+    table = _tidy(deliveries)
+    ax = _new_axes(ax)
+    if table.empty:
+        return _no_data(ax, lang)
+    if week_starts is None:
+        first = _as_dates(table["scheduled_day"]).groupby(table["week"]).min()
+        week_starts = (first - pd.to_timedelta(first.dt.day_of_week, unit="D")).sort_index()
+    late_kg = table["kg"].astype(float).where(_as_bool(table["late"]), 0.0)
+    late = late_kg.groupby(table["week"]).sum().reindex(week_starts.index, fill_value=0.0)
+    _weekly_bars(ax, week_starts, late / _replications(table), "#7d3c98")
+    ax.set_title(labels.text(lang, "late.title"))
+    ax.set_ylabel(labels.text(lang, "late.y"))
+    return ax
+
+
+def _weekly_bars(ax: Axes, starts: pd.Series, values: pd.Series, colour: str) -> BarContainer:
+    bars = ax.bar(
+        _as_dates(starts).to_numpy(),
+        values.to_numpy(dtype=float),
+        width=np.timedelta64(5, "D"),
+        align="edge",
+        color=colour,
+    )
+    _date_axis(ax, maxticks=8)
+    _thousands(ax.yaxis)
+    ax.grid(axis="y", alpha=0.3)
+    ax.set_axisbelow(True)
+    return bars
+
+
+def farmer_income_by(
+    weekly_products: pd.DataFrame,
+    *,
+    commission: float,
+    logistics_yuan_per_kg: float,
+    by: str = "county",
+) -> pd.Series:
+    """Farmer income (yuan) per `by` value, mean of replications, largest first.
+
+    Income is what the model's ``farmer_income_yuan`` is: sales (``sales_yuan``, delivered kg at
+    the platform price) less the platform's `commission` (a share of sales) and logistics
+    (`logistics_yuan_per_kg` for every kg shipped, lost or not).
+    """
+    table = _tidy(weekly_products)
+    sales, shipped = table["sales_yuan"].astype(float), table["shipped_kg"].astype(float)
+    income = sales * (1.0 - commission) - logistics_yuan_per_kg * shipped
+    totals = income.groupby(table[by].astype(str)).sum() / _replications(table)
+    return totals.sort_values(ascending=False, kind="stable")
+
+
+def farmer_income(
+    weekly_products: pd.DataFrame,
+    *,
+    commission: float,
+    logistics_yuan_per_kg: float,
+    by: str = "county",
+    ax: Axes | None = None,
+    lang: str = "en",
+) -> Axes:
+    """Horizontal bars of farmer income (yuan) by county (or ``by="cooperative_id"``).
+
+    See `farmer_income_by` for the income; `commission` and `logistics_yuan_per_kg` are the
+    scenario's ``platform.commission`` and ``platform.logistics_yuan_per_kg``.
+
+    Returns
+    -------
+    The Axes with one bar per county, the largest at the top, each labelled with its yuan.
+    """
+    labels.check_lang(lang)
+    ax = _new_axes(ax)
+    income = farmer_income_by(
+        weekly_products, commission=commission, logistics_yuan_per_kg=logistics_yuan_per_kg, by=by
+    )
+    if income.empty:
+        return _no_data(ax, lang)
+    ascending = income.iloc[::-1]
+    bars = ax.barh(ascending.index.tolist(), ascending.to_numpy(dtype=float), color="#4c9a2a")
+    ax.bar_label(bars, labels=[labels.number(v) for v in ascending], padding=3, fontsize="small")
+    ax.margins(x=0.15)
+    _thousands(ax.xaxis)
+    ax.set_xlabel(labels.text(lang, "income.x"))
+    title = "income.title.county" if by == "county" else "income.title.cooperative_id"
+    ax.set_title(labels.text(lang, title))
+    ax.grid(axis="x", alpha=0.3)
+    ax.set_axisbelow(True)
+    return ax
+
+
+# --- a comparison ---------------------------------------------------------------------------
+
+
+def _kpi_rows(comparison: pd.DataFrame, kpi: str) -> pd.DataFrame:
+    table = _tidy(comparison)
+    rows = table[table["kpi"].astype(str) == kpi]
+    return rows.sort_values("setting_index", kind="stable").reset_index(drop=True)
+
+
+def _kpi_formatter(kpi: str) -> FuncFormatter | PercentFormatter:
+    if kpi in labels.PERCENT_KPIS:
+        return PercentFormatter(1.0, decimals=0)
+    return FuncFormatter(lambda value, _: f"{value:,.0f}")
+
+
+def setting_label(label: str) -> str:
+    """A setting's label for an axis: one ``key=value`` a line, keys without their section.
+
+    ``"quota.share=0.2, platform.vehicles=2"`` → ``"share=0.2\nvehicles=2"``; a key keeps its
+    section when two keys of the label would otherwise look the same.
+    """
+    parts = [part.partition("=") for part in label.split(", ")]
+    if not all(equals for _, equals, _ in parts):
+        return "\n".join(textwrap.wrap(label, width=28, break_long_words=False)) or label
+    short = [key.rsplit(".", 1)[-1] for key, _, _ in parts]
+    keys = short if len(set(short)) == len(short) else [key for key, _, _ in parts]
+    return "\n".join(f"{key}={value}" for key, (_, _, value) in zip(keys, parts, strict=True))
+
+
+def kpi_by_setting(
+    comparison: pd.DataFrame,
+    kpi: str,
+    *,
+    x: Sequence[float] | None = None,
+    key: str | None = None,
+    reference: float | None = None,
+    reference_label: str | None = None,
+    ax: Axes | None = None,
+    lang: str = "en",
+    setting_labels: bool = True,
+) -> Axes:
+    """A KPI's mean against the compared setting with its 95 % confidence interval.
+
+    Parameters
+    ----------
+    comparison:
+        The comparison's ``comparison`` table: ``setting``, ``setting_index``, ``kpi``,
+        ``mean``, ``ci_low``, ``ci_high``.
+    kpi:
+        Which KPI (a ``kpi`` value of the table).
+    x:
+        The numeric value of the varied key in each setting, in setting order: the means are
+        drawn as a line over these values with a shaded band. When None, the settings are
+        listed down the y axis, each with its mean and an error bar: settings that are not
+        levels of one number have no band between them.
+    key:
+        The dotted key varied, for the x label.
+    reference, reference_label:
+        A value to mark with a dashed line (the observed monthly sales, say) and its legend text.
+    setting_labels:
+        Whether to name the settings (panels side by side name them once).
+
+    Returns
+    -------
+    The Axes: a line and a band (in ``ax.collections``), or one error bar container.
+    """
+    labels.check_lang(lang)
+    ax = _new_axes(ax, figsize=(6.0, 4.0))
+    rows = _kpi_rows(comparison, kpi)
+    if rows.empty:
+        return _no_data(ax, lang)
+    mean = rows["mean"].to_numpy(dtype=float)
+    low, high = rows["ci_low"].to_numpy(dtype=float), rows["ci_high"].to_numpy(dtype=float)
+    value_axis = ax.yaxis if x is not None else ax.xaxis
+    if x is not None:
+        positions = np.asarray(x, dtype=float)
+        ax.fill_between(positions, low, high, color="#2e86c1", alpha=0.25, linewidth=0)
+        ax.plot(positions, mean, color="#1b4f72", marker="o", markersize=4)
+        ax.set_xticks(positions)
+        if key in labels.PERCENT_KEYS:
+            ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        if key is not None:
+            ax.set_xlabel(labels.setting_key(lang, key))
+    else:
+        positions = np.arange(len(rows), dtype=float)
+        ax.errorbar(
+            mean,
+            positions,
+            xerr=np.vstack([mean - low, high - mean]),
+            fmt="o",
+            color="#1b4f72",
+            ecolor="#2e86c1",
+            capsize=4,
+        )
+        names = [setting_label(str(s)) for s in rows["setting"]]
+        ax.set_yticks(positions, names if setting_labels else [])
+        ax.set_ylim(len(rows) - 0.5, -0.5)  # the first setting at the top
+        value_axis.set_major_locator(MaxNLocator(nbins=4))
+    if reference is not None:
+        line_style: dict[str, Any] = {"color": "black", "linestyle": "--", "linewidth": 1.0}
+        if x is not None:
+            line = ax.axhline(reference, label=reference_label or "", **line_style)
+        else:
+            line = ax.axvline(reference, label=reference_label or "", **line_style)
+        if reference_label:
+            ax.legend(handles=[line], loc="best", fontsize="small")
+    value_axis.set_major_formatter(_kpi_formatter(kpi))
+    ax.set_title(labels.kpi(lang, kpi))
+    ax.grid(alpha=0.3)
+    return ax
+
+
+def monthly_sales_by_setting(
+    monthly_comparison: pd.DataFrame,
+    *,
+    observed_yuan: float | None = None,
+    ax: Axes | None = None,
+    lang: str = "en",
+) -> Axes:
+    """Lines of mean monthly sales (yuan) for each setting, with their 95 % bands.
+
+    A month missing for a setting (no sales recorded in it) is left as a gap. Partial months are
+    marked under the axis; `observed_yuan`, when given, is drawn as a dashed line.
+
+    Returns
+    -------
+    The Axes with one line and one band per setting, then the observed line if any.
+    """
+    labels.check_lang(lang)
+    table = _tidy(monthly_comparison)
+    ax = _new_axes(ax)
+    if table.empty:
+        return _no_data(ax, lang)
+    table = table.assign(month=table["month"].astype(str), setting=table["setting"].astype(str))
+    months = sorted(table["month"].unique())
+    settings = (
+        table.groupby("setting")["setting_index"].first().sort_values(kind="stable").index.tolist()
+    )
+    colours = _setting_colours(len(settings))
+    x = np.arange(len(months), dtype=float)
+    for setting, colour in zip(settings, colours, strict=True):
+        rows = table[table["setting"] == setting].set_index("month").reindex(months)
+        ax.fill_between(
+            x,
+            rows["sales_yuan_ci_low"].to_numpy(dtype=float),
+            rows["sales_yuan_ci_high"].to_numpy(dtype=float),
+            color=colour,
+            alpha=0.2,
+            linewidth=0,
+        )
+        ax.plot(
+            x,
+            rows["sales_yuan_mean"].to_numpy(dtype=float),
+            color=colour,
+            marker="o",
+            markersize=4,
+            label=setting,
+        )
+    if observed_yuan is not None:
+        ax.axhline(
+            observed_yuan,
+            color="black",
+            linestyle="--",
+            linewidth=1.3,
+            label=labels.text(lang, "observed", value=labels.number(observed_yuan)),
+        )
+    _month_ticks(ax, months, _partial_months(table, months), lang)
+    _thousands(ax.yaxis)
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel(labels.text(lang, "month"))
+    ax.set_ylabel(labels.text(lang, "monthly_sales.y"))
+    ax.set_title(labels.text(lang, "by_setting.title"))
+    ax.grid(alpha=0.3)
+    _legend_outside(ax)
+    return ax
+
+
+def _setting_colours(n: int) -> list[tuple[float, float, float, float]]:
+    """Colours in setting order, light to dark: settings are usually levels of one key."""
+    cmap = colormaps["viridis"]
+    return [cmap(v) for v in np.linspace(0.0, 0.85, n)] if n > 1 else [cmap(0.35)]
+
+
+def paired_differences(
+    comparison: pd.DataFrame,
+    kpi: str,
+    *,
+    ax: Axes | None = None,
+    lang: str = "en",
+    setting_labels: bool = True,
+) -> Axes:
+    """Each setting's paired difference of a KPI against the first, with its 95 % interval.
+
+    Parameters
+    ----------
+    comparison:
+        The ``comparison`` table: ``setting``, ``setting_index``, ``kpi``, ``diff_mean``,
+        ``diff_ci_low``, ``diff_ci_high``.
+    setting_labels:
+        Whether to name the settings on the y axis (panels side by side name them once).
+
+    Returns
+    -------
+    The Axes with one error bar container: a point and interval per setting after the first,
+    the first at the top; a vertical line at zero.
+    """
+    labels.check_lang(lang)
+    ax = _new_axes(ax, figsize=(6.0, 4.0))
+    rows = _kpi_rows(comparison, kpi)
+    if rows.empty:
+        return _no_data(ax, lang)
+    baseline, others = str(rows["setting"].iloc[0]), rows.iloc[1:]
+    diff = others["diff_mean"].to_numpy(dtype=float)
+    low = others["diff_ci_low"].to_numpy(dtype=float)
+    high = others["diff_ci_high"].to_numpy(dtype=float)
+    y = np.arange(len(others), dtype=float)
+    ax.errorbar(
+        diff,
+        y,
+        xerr=np.vstack([diff - low, high - diff]),
+        fmt="o",
+        color="#1b4f72",
+        ecolor="#2e86c1",
+        capsize=4,
+    )
+    ax.axvline(0.0, color="black", linewidth=0.8)
+    ax.set_yticks(y, [setting_label(str(s)) for s in others["setting"]] if setting_labels else [])
+    ax.set_ylim(len(others) - 0.5, -0.5)  # the first compared setting at the top
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
+    if kpi in labels.PERCENT_KPIS:  # differences of shares are percentage points, signed
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v * 100:+.0f}%"))
+    else:
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:+,.0f}"))
+    ax.set_title(labels.kpi(lang, kpi))
+    ax.set_xlabel(labels.text(lang, "difference.x", baseline=baseline))
+    if len(others) and np.isnan(diff).all():
+        ax.text(
+            0.5,
+            0.5,
+            labels.text(lang, "no_difference"),
+            ha="center",
+            va="center",
+            transform=ax.transAxes,
+            color="#555555",
+            fontsize="small",
+        )
+    ax.grid(axis="x", alpha=0.3)
+    return ax
+
+
+__all__ = [
+    "MAX_LABELLED_CANTEENS",
+    "QUOTA_BINS",
+    "category_colours",
+    "compliance_matrix",
+    "farmer_income",
+    "farmer_income_by",
+    "kpi_by_setting",
+    "late_deliveries",
+    "lost_in_transit",
+    "monthly_sales",
+    "monthly_sales_by_setting",
+    "paired_differences",
+    "quota_compliance",
+    "setting_label",
+    "week_starts",
+    "weekly_supply",
+]

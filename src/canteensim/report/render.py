@@ -1,0 +1,133 @@
+"""Rendering a results folder into its report: report.html, report.md, report.xlsx and figures/.
+
+`render_report` reads a run's or a comparison's folder, asks `canteensim.report.figures` for the
+figures, and writes, into the same folder:
+
+- ``figures/NAME.png`` (150 dpi) and ``figures/NAME.svg``, to paste into a briefing;
+- ``report.html``, one self-contained file: figures as PNG data URIs, style inline, no script
+  and no reference outside the file, so it can be mailed or archived as it is;
+- ``report.md``, the same content, its figures linked as ``figures/NAME.png``;
+- ``report.xlsx``, every table as a sheet, with a README sheet.
+
+Everything is first written to a hidden staging folder inside the results folder and renamed
+into place at the end, so a render that is interrupted or fails leaves the previous report as it
+was. The report reads the folder's tables and summary.json only; it never runs the model.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import warnings
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+from matplotlib.typing import RcKeyType
+
+from canteensim.errors import ReportError
+from canteensim.report.content import WORKBOOK, report_document
+from canteensim.report.document import Image, to_html, to_markdown
+from canteensim.report.figures import Figure, comparison_figures, run_figures
+from canteensim.report.fonts import cjk_font
+from canteensim.report.labels import LANGUAGES
+from canteensim.report.read import read_results
+from canteensim.report.words import say
+from canteensim.report.workbook import write_workbook
+from canteensim.version import __version__
+
+REPORT_HTML = "report.html"
+REPORT_MD = "report.md"
+REPORT_XLSX = WORKBOOK
+FIGURES = "figures"
+PNG_DPI = 150
+
+
+def render_report(folder: Path, lang: str = "en") -> Path:
+    """Render a run's or a comparison's results folder into its report; returns report.html.
+
+    Parameters
+    ----------
+    folder:
+        A folder written by `canteensim run` or `canteensim compare`.
+    lang:
+        ``"en"`` or ``"zh"``: the language of headings, captions and the figures' text.
+
+    Raises
+    ------
+    ReportError
+        When `lang` is not a report language, `folder` is not a finished results folder, or the
+        report cannot be written into it. The previous report, if any, is then left as it was.
+    """
+    folder = Path(folder)
+    if lang not in LANGUAGES:
+        raise ReportError(f"lang={lang!r}: not a report language; valid: {', '.join(LANGUAGES)}")
+    results = read_results(folder)
+    make = run_figures if results.kind == "run" else comparison_figures
+    figures = make(results.tables, results.summary, lang)
+    staging = folder / f".report.partial-{os.getpid()}"
+    try:
+        shutil.rmtree(staging, ignore_errors=True)
+        (staging / FIGURES).mkdir(parents=True)
+        images = [
+            Image(f.name, say(lang, "figure", n=n), f.caption, save_figure(f, staging / FIGURES))
+            for n, f in enumerate(figures, start=1)
+        ]
+        document = report_document(results, images, lang)
+        (staging / REPORT_HTML).write_text(to_html(document), encoding="utf-8")
+        (staging / REPORT_MD).write_text(to_markdown(document, FIGURES), encoding="utf-8")
+        write_workbook(results, staging / REPORT_XLSX, lang)
+        _move_into_place(staging, folder)
+    except OSError as exc:
+        raise ReportError(
+            f"{folder}: the report cannot be written ({exc.strerror or exc}); "
+            "the results and any earlier report are as they were"
+        ) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return folder / REPORT_HTML
+
+
+def save_figure(figure: Figure, folder: Path) -> bytes:
+    """Save `figure` as ``NAME.png`` (150 dpi) and ``NAME.svg`` in `folder`; returns the PNG.
+
+    A figure saves to the same bytes every time: the SVG's element ids come from a salt named
+    after the figure instead of a random one, and neither file records a date. The SVG draws its
+    text as paths, so Chinese shows on a machine without a CJK font.
+    """
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", figure.name):
+        raise ValueError(f"figure name={figure.name!r}: not a file stem of letters, digits, _, -")
+    software = f"canteensim {__version__} with matplotlib {matplotlib.__version__}"
+    png = folder / f"{figure.name}.png"
+    rc: dict[RcKeyType, Any] = {"svg.hashsalt": f"canteensim-{figure.name}", "svg.fonttype": "path"}
+    with matplotlib.rc_context(rc), warnings.catch_warnings():
+        if cjk_font() is None:  # said once already by `cjk_font`; not once more per character
+            warnings.filterwarnings("ignore", "Glyph .* missing from font", UserWarning)
+        figure.figure.savefig(png, dpi=PNG_DPI, format="png", metadata={"Software": software})
+        figure.figure.savefig(
+            folder / f"{figure.name}.svg",
+            format="svg",
+            metadata={"Date": None, "Creator": software},
+        )
+    return png.read_bytes()
+
+
+def _move_into_place(staging: Path, folder: Path) -> None:
+    """Swap the new figures folder in, then replace each report file, report.html last."""
+    figures, retired = folder / FIGURES, folder / f".{FIGURES}.replaced-{os.getpid()}"
+    if figures.exists():
+        shutil.rmtree(retired, ignore_errors=True)
+        figures.rename(retired)
+    try:
+        (staging / FIGURES).rename(figures)
+    except BaseException:
+        if retired.exists():
+            retired.rename(figures)  # put the earlier figures back
+        raise
+    shutil.rmtree(retired, ignore_errors=True)
+    for name in (REPORT_XLSX, REPORT_MD, REPORT_HTML):
+        os.replace(staging / name, folder / name)
+
+
+__all__ = ["FIGURES", "PNG_DPI", "REPORT_HTML", "REPORT_MD", "REPORT_XLSX", "render_report"]
