@@ -87,7 +87,11 @@ class RunStore:
                 self.outcomes[(outcome.setting, outcome.replication)] = outcome
         journal = self.folder / JOURNAL
         if journal.exists():
-            for line in journal.read_text(encoding="utf-8").splitlines():
+            text = journal.read_text(encoding="utf-8")
+            if text and not text.endswith("\n"):  # a kill cut the last line short: end it
+                with journal.open("a", encoding="utf-8") as stream:
+                    stream.write("\n")
+            for line in text.splitlines():
                 try:
                     record = json.loads(line)
                 except json.JSONDecodeError:
@@ -102,21 +106,10 @@ class RunStore:
         if self.folder is None:
             return
         lines = "".join(json.dumps(vars(o), ensure_ascii=False) + "\n" for o in outcomes)
-        path = self.folder / JOURNAL
-        if self._cut_short(path):
-            lines = "\n" + lines  # a kill cut the last line short: start on a line of our own
-        with path.open("a", encoding="utf-8") as journal:
+        with (self.folder / JOURNAL).open("a", encoding="utf-8") as journal:
             journal.write(lines)
             journal.flush()
             os.fsync(journal.fileno())
-
-    @staticmethod
-    def _cut_short(path: Path) -> bool:
-        if not path.exists() or not path.stat().st_size:
-            return False
-        with path.open("rb") as journal:
-            journal.seek(-1, os.SEEK_END)
-            return journal.read(1) != b"\n"
 
     def finish(self, tables: Mapping[str, pd.DataFrame], summary: Mapping[str, Any]) -> None:
         """Write the final tables and summary, then drop the journal they replace."""

@@ -161,8 +161,9 @@ class Scheme:
             week.cutoff_day - week.listing_day
         )
         scheduled = np.asarray(week.delivery_day_by_slot, dtype=np.intp)[canteens.delivery_slot]
+        month = self.calendar.months_of(scheduled)
         target = target_kg(
-            self._need(scheduled),
+            self._need(scheduled, month),
             canteens.behaviour,
             self.target_share,
             categories.perishable,
@@ -181,12 +182,11 @@ class Scheme:
             pick,
         )
         filled = self._allocate(week, lines, listed_kg)
-        self._confirm(week, filled, scheduled, order_time)
+        self._confirm(week, filled, scheduled, month, order_time)
 
-    def _need(self, scheduled: Ints) -> Need:
+    def _need(self, scheduled: Ints, month: Ints) -> Need:
         canteens, categories = self.population.canteens, self.population.categories
         rows = np.arange(len(canteens))
-        month = self.calendar.months_of(scheduled)
         unique, inverse = np.unique(month, return_inverse=True)
         bounds = np.array([self.calendar.month_bounds(m) for m in unique], dtype=np.intp)[inverse]
         first, after = np.maximum(bounds[:, 0], 0), bounds[:, 1]
@@ -250,11 +250,12 @@ class Scheme:
             self.ledger.substitute_lines += len(line)
         return Lines(np.concatenate(canteen), np.concatenate(product), np.concatenate(kg))
 
-    def _confirm(self, week: Week, filled: Lines, scheduled: Ints, order_time: Floats) -> None:
+    def _confirm(
+        self, week: Week, filled: Lines, scheduled: Ints, month: Ints, order_time: Floats
+    ) -> None:
         """Book the filled kg for the delivery month and put each canteen's load in the queue."""
         canteens = self.population.canteens
         category = self.population.products.category[filled.product]
-        month = self.calendar.months_of(scheduled)
         confirmed = self.ledger.months.confirmed_kg
         confirmed += _sum_by(
             (filled.canteen, category, month[filled.canteen]), filled.kg, confirmed.shape

@@ -29,7 +29,7 @@ from canteensim.report.document import (
     Section,
     Table,
 )
-from canteensim.report.read import ResultsFolder
+from canteensim.report.read import ResultsFolder, as_bool, run_replications
 from canteensim.report.words import canteen_kind, say, weekday
 from canteensim.version import __version__
 
@@ -150,21 +150,13 @@ def _reps(lang: str, n: int) -> str:
     return say(lang, "reps.one") if n == 1 else say(lang, "reps.many", n=n)
 
 
-def _run_replications(results: ResultsFolder) -> int:
-    records = results.summary.get("replications")
-    if isinstance(records, list) and records:
-        return len(records)
-    frame = results.tables["monthly_sales"]
-    return int(frame["replication"].nunique()) if "replication" in frame and len(frame) else 1
-
-
 def _run_lead(results: ResultsFolder, lang: str) -> str:
     kpis = results.summary.get("kpis") or {}
     observed = _get(results.summary, "scenario.scenario.observed_monthly_sales_yuan")
     return say(
         lang,
         "lead.run",
-        reps=_reps(lang, _run_replications(results)),
+        reps=_reps(lang, run_replications(results.summary, results.tables["monthly_sales"])),
         sales=_number(kpis.get("monthly_sales_yuan_mean")),
         observed=say(lang, "lead.observed", value=_number(observed)) if _finite(observed) else "",
         compliance=_percent(kpis.get("compliance_rate")),
@@ -246,7 +238,12 @@ def _scenario_facts(results: ResultsFolder, lang: str) -> Facts:
         )
     )
     if results.kind == "run":
-        rows.append((say(lang, "fact.replications"), str(_run_replications(results))))
+        rows.append(
+            (
+                say(lang, "fact.replications"),
+                str(run_replications(results.summary, results.tables["monthly_sales"])),
+            )
+        )
     observed = info.get("observed_monthly_sales_yuan")
     if _finite(observed):
         rows.append(
@@ -477,7 +474,7 @@ def _interval(kpi: str, low: Any, high: Any, lang: str, *, difference: bool = Fa
 
 
 def _run_tables(results: ResultsFolder, lang: str) -> list[Block]:
-    n = _run_replications(results)
+    n = run_replications(results.summary, results.tables["monthly_sales"])
     per = say(lang, "per.mean", n=n) if n > 1 else ""
     tables = [
         _monthly_sales_table(results.tables["monthly_sales"], n, per, lang),
@@ -501,15 +498,9 @@ def _partial_months(frame: pd.DataFrame) -> dict[str, bool]:
     if "partial" not in frame:
         return {}
     partial = frame.groupby(frame["month"].astype(str))["partial"].agg(
-        lambda values: bool(_as_bool(values).any())
+        lambda values: bool(as_bool(values).any())
     )
     return {str(k): bool(v) for k, v in partial.items()}
-
-
-def _as_bool(values: pd.Series) -> pd.Series:
-    if values.dtype == bool:
-        return values
-    return values.astype(str).str.lower().isin(("true", "1"))
 
 
 def _monthly_sales_table(frame: pd.DataFrame, n: int, per: str, lang: str) -> Table:
@@ -553,8 +544,8 @@ def _monthly_sales_table(frame: pd.DataFrame, n: int, per: str, lang: str) -> Ta
 def _audits_table(results: ResultsFolder, n: int, per: str, lang: str) -> Table:
     frame = results.tables["canteen_months"]
     basis = "yuan" if _get(results.summary, "scenario.quota.basis") == "value" else "kg"
-    audited = frame[_as_bool(frame["audited"])] if "audited" in frame else frame.iloc[0:0]
-    compliant = _as_bool(audited["compliant"]).astype(float)
+    audited = frame[as_bool(frame["audited"])] if "audited" in frame else frame.iloc[0:0]
+    compliant = as_bool(audited["compliant"]).astype(float)
     months = audited["month"].astype(str)
     grouped = pd.DataFrame(
         {

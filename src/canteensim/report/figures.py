@@ -24,6 +24,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from canteensim.report import labels, plots
 from canteensim.report.fonts import cjk_font, font_rc
+from canteensim.report.read import run_replications
 
 RUN_TABLES = ("monthly_sales", "canteen_months", "weekly_products", "deliveries")
 """The tables `run_figures` needs."""
@@ -89,7 +90,7 @@ def run_figures(
     platform: Mapping[str, Any] = scenario.get("platform") or {}
     quota: Mapping[str, Any] = scenario.get("quota") or {}
     kpis: Mapping[str, Any] = summary.get("kpis") or {}
-    n = _run_replications(summary, tables["monthly_sales"])
+    n = run_replications(summary, tables["monthly_sales"])
     builders: list[Callable[[], Figure]] = [
         lambda: _monthly_sales(tables["monthly_sales"], observed, kpis, n, lang),
         lambda: _quota_compliance(tables["canteen_months"], quota, kpis, n, lang),
@@ -187,15 +188,6 @@ def _kpi(kpis: Mapping[str, Any], name: str) -> float:
 
 def _number(value: float, decimals: int = 0) -> str:
     return "–" if math.isnan(value) else labels.number(value, decimals)
-
-
-def _run_replications(summary: Mapping[str, Any], table: pd.DataFrame) -> int:
-    replications = summary.get("replications")
-    if isinstance(replications, list) and replications:
-        return len(replications)
-    if "replication" in table.columns and not table.empty:
-        return int(table["replication"].nunique())
-    return 1
 
 
 def _comparison_replications(summary: Mapping[str, Any], comparison: pd.DataFrame) -> int:

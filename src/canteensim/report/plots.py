@@ -29,6 +29,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from canteensim.report import labels
+from canteensim.report.read import as_bool
 
 QUOTA_BINS = (0.0, 0.5, 0.8, 0.9, 1.0 - 1e-9, 1.1, 1.25, 1.5, 2.0)
 """Bins of aid bought ÷ quota in the compliance heat map. The bin edge just below 1 is the
@@ -106,14 +107,6 @@ def _replications(table: pd.DataFrame) -> int:
     return max(int(table["replication"].nunique()), 1)
 
 
-def _as_bool(values: pd.Series) -> pd.Series:
-    """A column of truth values, whether it came back as bools or as ``"True"``/``"False"``."""
-    if values.dtype == bool:
-        return values
-    text = values.astype(str).str.strip().str.lower()
-    return text.isin(["true", "1", "yes"])
-
-
 def _as_dates(values: pd.Series) -> pd.Series:
     """Dates, whether they came back as dates or as ``"2020-03-02"`` strings."""
     return pd.to_datetime(values)
@@ -174,7 +167,7 @@ def _month_ticks(ax: Axes, months: Sequence[str], partial: Sequence[bool], lang:
 def _partial_months(table: pd.DataFrame, months: Sequence[str]) -> list[bool]:
     if "partial" not in table.columns:
         return [False] * len(months)
-    by_month = _as_bool(table["partial"]).groupby(table["month"].astype(str)).any()
+    by_month = as_bool(table["partial"]).groupby(table["month"].astype(str)).any()
     return [bool(by_month.get(month, False)) for month in months]
 
 
@@ -275,7 +268,7 @@ def compliance_matrix(canteen_months: pd.DataFrame, *, basis: str = "quantity") 
     table = _tidy(canteen_months)
     if table.empty or "audited" not in table.columns:
         return pd.DataFrame()
-    audited = table[_as_bool(table["audited"])]
+    audited = table[as_bool(table["audited"])]
     aid, required = ("aid_yuan", "required_yuan") if basis == "value" else ("aid_kg", "required_kg")
     need = audited[required].astype(float)
     ratio = (audited[aid].astype(float) / need).where(need > 0)
@@ -460,7 +453,7 @@ def late_deliveries(
     if week_starts is None:
         first = _as_dates(table["scheduled_day"]).groupby(table["week"]).min()
         week_starts = (first - pd.to_timedelta(first.dt.day_of_week, unit="D")).sort_index()
-    late_kg = table["kg"].astype(float).where(_as_bool(table["late"]), 0.0)
+    late_kg = table["kg"].astype(float).where(as_bool(table["late"]), 0.0)
     late = late_kg.groupby(table["week"]).sum().reindex(week_starts.index, fill_value=0.0)
     _weekly_bars(ax, week_starts, late / _replications(table), "#7d3c98")
     ax.set_title(labels.text(lang, "late.title"))

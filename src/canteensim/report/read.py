@@ -120,3 +120,21 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+def as_bool(values: pd.Series) -> pd.Series:
+    """A column of truth values, whether it came back as bools or as ``"True"``/``"False"``."""
+    if values.dtype == bool:
+        return values
+    text = values.astype(str).str.strip().str.lower()
+    return text.isin(["true", "1", "yes"])
+
+
+def run_replications(summary: Mapping[str, Any], monthly_sales: pd.DataFrame) -> int:
+    """How many replications a run folder holds: from its summary, else from its table."""
+    records = summary.get("replications")
+    if isinstance(records, list) and records:
+        return len(records)
+    if "replication" in monthly_sales.columns and not monthly_sales.empty:
+        return int(monthly_sales["replication"].nunique())
+    return 1
