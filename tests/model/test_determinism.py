@@ -85,7 +85,9 @@ def test_changing_the_quota_does_not_change_supply_or_attendance(noisy) -> None:
     assert not low.weekly_products["ordered_kg"].equals(high.weekly_products["ordered_kg"])
 
 
+@pytest.mark.filterwarnings("ignore:.*undelivered_kg:canteensim.errors.CanteensimWarning")
 def test_changing_allocation_or_fleet_does_not_change_supply_or_attendance(noisy) -> None:
+    # the 5 kg fleet leaves goods undelivered after the drain period, and says so
     base = simulate(noisy())
     for overrides in (
         {"cycle__allocation": "pro_rata"},

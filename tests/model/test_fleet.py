@@ -7,6 +7,8 @@ import datetime as dt
 import pytest
 
 from canteensim import ScenarioError
+from canteensim.errors import CanteensimWarning
+from canteensim.model.processes import DRAIN_DAYS
 
 D = dt.date
 
@@ -109,3 +111,38 @@ def test_a_transport_stop_at_the_end_of_the_horizon_still_ends(tiny) -> None:
     assert shipments["kg"].sum() == pytest.approx(80.0)
     assert shipments["delivered_day"].dt.date.tolist()[-1] == D(2021, 3, 4)
     assert shipments["late"].tolist() == [False, False, False, True]
+
+
+def test_loads_left_after_the_drain_period_are_undelivered(tiny) -> None:
+    """A 2 kg truck for 20 kg a week: it ships on the four Thursdays of February and on the
+    four after the end that fall within `DRAIN_DAYS` (4, 11, 18, 25 March; 1 April is day 59 of
+    a 28-day horizon, past 28 + 28); the rest, sold but never carried, is undelivered."""
+    with pytest.warns(CanteensimWarning, match=r"64 kg sold were still waiting .* 28 days"):
+        res = tiny.run(platform__vehicles=1, platform__vehicle_capacity_kg=2.0)
+    assert DRAIN_DAYS == 28
+    shipments = res.deliveries
+    assert shipments["delivered_day"].dt.date.tolist() == [
+        D(2021, 2, 4), D(2021, 2, 11), D(2021, 2, 18), D(2021, 2, 25),
+        D(2021, 3, 4), D(2021, 3, 11), D(2021, 3, 18), D(2021, 3, 25),
+    ]  # fmt: skip
+    assert shipments["kg"].tolist() == pytest.approx([2.0] * 8)
+    weekly = res.weekly_products
+    assert weekly["sold_kg"].tolist() == pytest.approx([20.0] * 4)
+    assert weekly["shipped_kg"].tolist() == pytest.approx([16.0, 0.0, 0.0, 0.0])  # oldest first
+    assert weekly["undelivered_kg"].tolist() == pytest.approx([4.0, 20.0, 20.0, 20.0])
+    assert res.kpis["undelivered_kg"].iloc[0] == pytest.approx(64.0)
+    assert res.monthly_sales["month"].tolist() == ["2021-02", "2021-03"]
+
+
+@pytest.mark.parametrize("capacity_kg", [1e-6, 1.0])
+def test_a_tiny_fleet_ends_within_the_drain_period(tiny, capacity_kg: float) -> None:
+    """Once the fleet could carry a week's orders only over centuries, and the run never ended."""
+    with pytest.warns(CanteensimWarning, match="undelivered"):
+        res = tiny.run(platform__vehicles=1, platform__vehicle_capacity_kg=capacity_kg)
+    last = res.deliveries["delivered_day"].max().date()
+    assert last < D(2021, 2, 28) + dt.timedelta(days=DRAIN_DAYS)
+    weekly = res.weekly_products
+    # every kilogram sold was either shipped or written off as undelivered
+    assert (weekly["shipped_kg"] + weekly["undelivered_kg"]).tolist() == pytest.approx(
+        weekly["sold_kg"].tolist()
+    )

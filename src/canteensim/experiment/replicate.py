@@ -6,8 +6,8 @@ import time
 from collections.abc import Callable
 
 from canteensim.experiment.engines import EngineName, chunk_size, open_engine, run_chunks
-from canteensim.experiment.runs import simulate_chunk
-from canteensim.model.simulate import Results, simulate
+from canteensim.experiment.runs import quiet_simulate, simulate_chunk
+from canteensim.model.simulate import Results, warn_undelivered
 from canteensim.scenario.schema import Scenario
 
 
@@ -24,7 +24,7 @@ def replicate(
     """Run replications 0 … `replications`-1 and stack their tables in replication order."""
     seed = scenario.scenario.seed if seed is None else seed
     clock = time.perf_counter()
-    done = {0: simulate(scenario, seed=seed, replication=0)}  # here, timed to size the chunks
+    done = {0: quiet_simulate(scenario, seed, 0)}  # here, timed to size the chunks
     size = chunk_size(time.perf_counter() - clock)
 
     def keep(chunk: list[Results]) -> None:
@@ -38,4 +38,6 @@ def replicate(
         chunks = [(scenario, rest[i : i + size], seed) for i in range(0, len(rest), size)]
         with open_engine(engine, workers, address) as runner_engine:
             run_chunks(runner_engine, simulate_chunk, chunks, keep)
-    return Results.concat([done[r] for r in range(replications)])
+    results = Results.concat([done[r] for r in range(replications)])
+    warn_undelivered(results.kpis)
+    return results

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
+from canteensim.errors import CanteensimWarning
 from canteensim.model.simulate import Results, simulate
 from canteensim.scenario.schema import Scenario
 
@@ -29,11 +31,19 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [{str(k): v for k, v in row.items()} for row in frame.to_dict(orient="records")]
 
 
+def quiet_simulate(scenario: Scenario, seed: int | None, replication: int) -> Results:
+    """`simulate` without its warnings: a worker process cannot show them, so the caller
+    warns once from the KPIs of all runs (`warn_undelivered`)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CanteensimWarning)
+        return simulate(scenario, seed=seed, replication=replication)
+
+
 def run_chunk(scenario: Scenario, setting: int, replications: list[int]) -> list[RunOutcome]:
     """Run replications of one setting; sent whole to a worker so that it is worth the trip."""
     outcomes = []
     for replication in replications:
-        results = simulate(scenario, replication=replication)
+        results = quiet_simulate(scenario, None, replication)
         kpis = results.kpis.drop(columns="replication").iloc[0]
         monthly = results.monthly_sales.loc[:, list(MONTHLY_COLUMNS)]
         outcomes.append(
@@ -49,4 +59,4 @@ def run_chunk(scenario: Scenario, setting: int, replications: list[int]) -> list
 
 def simulate_chunk(scenario: Scenario, replications: list[int], seed: int) -> list[Results]:
     """Whole results (every table) of some replications, for `canteensim run -r`."""
-    return [simulate(scenario, seed=seed, replication=r) for r in replications]
+    return [quiet_simulate(scenario, seed, r) for r in replications]

@@ -5,7 +5,7 @@ Processes write into it as events happen; `tables` turns it into tidy tables at 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
@@ -22,10 +22,12 @@ class ProductWeeks:
     sold_kg: Floats
     shipped_kg: Floats
     lost_kg: Floats
+    undelivered_kg: Floats
+    """Sold but still waiting for a truck when the drain period after the horizon ended."""
 
     @classmethod
     def zeros(cls, weeks: int, products: int) -> ProductWeeks:
-        return cls(*(np.zeros((weeks, products)) for _ in range(6)))
+        return cls(*(np.zeros((weeks, products)) for _ in fields(cls)))
 
 
 @dataclass

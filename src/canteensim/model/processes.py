@@ -17,6 +17,9 @@ from canteensim.model.scheme import Scheme
 from canteensim.scenario.schema import Disruption
 
 MEAL_HOUR_DAYS = 12 / 24
+DRAIN_DAYS = 28
+"""Days after the horizon during which loads still waiting for a truck keep shipping; what is
+left then is written off as undelivered, so that an undersized fleet cannot run for ever."""
 Process = Generator[simpy.Event, None, None]
 
 
@@ -30,15 +33,19 @@ def run_weekly_cycle(env: simpy.Environment, scheme: Scheme) -> Process:
 
 
 def deliver(env: simpy.Environment, scheme: Scheme) -> Process:
-    """On each delivery day, load the trucks; after the last week, until the queue is empty."""
+    """On each delivery day, load the trucks; after the last week, on the following delivery
+    days until the queue is empty or `DRAIN_DAYS` after the horizon, when the rest is written off.
+    """
     calendar = scheme.calendar
     days = sorted({day for week in calendar.weeks for day in week.delivery_day_by_slot})
+    drain_end = calendar.horizon_days + DRAIN_DAYS
     while days:
         day = days.pop(0)
         yield env.timeout(day + DISPATCH_HOUR_DAYS - env.now)
         scheme.dispatch(day)
         if not days and len(scheme.queue):  # late loads ship on the following delivery days
-            days = calendar.delivery_days_after(day)
+            days = [d for d in calendar.delivery_days_after(day) if d < drain_end]
+    scheme.write_off_undelivered()
 
 
 def serve_meals(env: simpy.Environment, scheme: Scheme) -> Process:

@@ -299,6 +299,21 @@ class Scheme:
         for week in done:
             del self.open_orders[week]
 
+    def write_off_undelivered(self) -> None:
+        """Loads still waiting when deliveries stop never arrive: book them as undelivered."""
+        queue, record = self.queue, self.ledger.product_weeks
+        for week in np.unique(queue.week):
+            orders = self.open_orders.pop(int(week))
+            of_week = queue.week == week
+            left = np.zeros(len(orders.total_kg))
+            at = queue.canteen[of_week]
+            left[at] = queue.kg[of_week] / orders.total_kg[at]
+            lines = orders.lines
+            record.undelivered_kg[week] += np.bincount(
+                lines.product, lines.kg * left[lines.canteen], minlength=record.sold_kg.shape[1]
+            )
+        queue.keep(np.zeros(len(queue), dtype=bool))
+
     def _receive(
         self, day: int, weeks: Ints, canteens: Ints, scheduled: Ints, shipped_kg: Floats
     ) -> None:

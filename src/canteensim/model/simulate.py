@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import pandas as pd
 
+from canteensim.errors import CanteensimWarning
 from canteensim.model import tables
 from canteensim.model.calendar import Calendar
 from canteensim.model.population import build_population
-from canteensim.model.processes import run
+from canteensim.model.processes import DRAIN_DAYS, run
 from canteensim.model.scheme import Scheme
 from canteensim.model.streams import population_rng, replication_streams
 from canteensim.scenario.schema import Scenario
@@ -95,9 +97,40 @@ def simulate(scenario: Scenario, seed: int | None = None, replication: int = 0) 
     kpis = tables.kpis(ledger, frames, scenario)
     for frame in frames.values():
         frame.insert(0, "replication", replication)
-    return Results(
+    results = Results(
         tables=frames,
         kpis=pd.DataFrame([{"replication": replication, **kpis}]),
         scenario=scenario,
         seed=seed,
+    )
+    warn_undelivered(results.kpis)
+    return results
+
+
+def warn_undelivered(kpis: pd.DataFrame, of: str = "") -> None:
+    """Warn when runs left sold goods undelivered at the end of the drain period.
+
+    Parameters
+    ----------
+    kpis:
+        One row per run, with an ``undelivered_kg`` column.
+    of:
+        What the runs are, for the message (``" of setting vehicles=1"``).
+    """
+    undelivered = kpis.get("undelivered_kg", pd.Series(dtype=float))  # runs of older versions
+    if not (undelivered > 0).any():
+        return
+    runs = (
+        "the run"
+        if len(kpis) == 1
+        else f"{int((undelivered > 0).sum())} of {len(kpis)} runs{of} (mean shown)"
+    )
+    warnings.warn(
+        CanteensimWarning(
+            f"{undelivered.mean():,.0f} kg sold were still waiting for a truck {DRAIN_DAYS} "
+            f"days after the scenario's end in {runs}; they are reported as undelivered_kg, "
+            "not as sales: the fleet (platform.vehicles × platform.vehicle_capacity_kg) "
+            "cannot carry what canteens order"
+        ),
+        stacklevel=3,  # the caller of simulate, replicate or compare
     )

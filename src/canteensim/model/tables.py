@@ -21,6 +21,7 @@ KPI_NAMES = (
     "fill_rate",
     "unsold_share",
     "lost_kg",
+    "undelivered_kg",
     "on_time_rate",
     "cost_premium_yuan",
     "order_lines",
@@ -132,7 +133,7 @@ def _audit(frame: pd.DataFrame, scenario: Scenario, offered: list[str]) -> pd.Da
 
 
 def weekly_products(ledger: Ledger, population: Population, calendar: Calendar) -> pd.DataFrame:
-    """Week × product: offered, listed, ordered, sold, unsold, shipped and lost kg."""
+    """Week × product: offered, listed, ordered, sold, unsold, shipped, lost and undelivered kg."""
     products, record = population.products, ledger.product_weeks
     weeks = calendar.weeks
     n_products = len(products)
@@ -161,6 +162,7 @@ def weekly_products(ledger: Ledger, population: Population, calendar: Calendar) 
             ).ravel(),
             "shipped_kg": record.shipped_kg.ravel(),
             "lost_kg": record.lost_kg.ravel(),
+            "undelivered_kg": record.undelivered_kg.ravel(),
             "sales_yuan": (
                 (record.shipped_kg - record.lost_kg) * products.platform_price_yuan_per_kg
             ).ravel(),
@@ -222,6 +224,7 @@ def kpis(
         "fill_rate": _ratio(ledger.filled_kg, ledger.ordered_kg),
         "unsold_share": _ratio(products["unsold_kg"].sum(), products["listed_kg"].sum()),
         "lost_kg": float(products["lost_kg"].sum()),
+        "undelivered_kg": float(products["undelivered_kg"].sum()),
         "on_time_rate": _ratio(on_time_kg, shipped_kg),
         "cost_premium_yuan": float(sales["cost_premium_yuan"].sum()),
         "order_lines": ledger.order_lines,
