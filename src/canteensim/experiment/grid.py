@@ -36,8 +36,32 @@ def parse_vary(texts: Sequence[str]) -> dict[str, list[Any]]:
             )
         if key in vary:
             raise ScenarioError("--vary", key, "is varied twice; give all its values in one --vary")
-        vary[key] = [parse_value(v.strip()) for v in _split_values(values)]
+        written = [v.strip() for v in _split_values(values)]
+        vary[key] = [parse_value(v) for v in written]
+        repeat = _repeated(vary[key])
+        if repeat is not None:
+            first, again = repeat
+            raise ScenarioError(
+                "--vary",
+                key,
+                f"is given twice, as value {first + 1} ({written[first]}) and value {again + 1} "
+                f"({written[again]}); give each value once",
+                vary[key][again],
+            )
     return vary
+
+
+def _repeated(values: Sequence[Any]) -> tuple[int, int] | None:
+    """The positions of the first value given twice: ``0.1`` and ``0.10`` are one value, and
+    so are ``2`` and ``2.0``, which validate alike.
+
+    A repeated value would run the same setting twice and pair it against itself.
+    """
+    for again, value in enumerate(values):
+        for first in range(again):
+            if values[first] == value:
+                return first, again
+    return None
 
 
 def _split_values(text: str) -> list[str]:
@@ -66,6 +90,10 @@ def grid(vary: Mapping[str, Sequence[Any]]) -> list[Setting]:
     for key in keys:
         if not len(vary[key]):
             raise ScenarioError("--vary", key, "has no values; give at least one")
+        repeat = _repeated(vary[key])
+        if repeat is not None:
+            value = vary[key][repeat[1]]
+            raise ScenarioError("--vary", key, "repeats a value; give each value once", value)
     return [
         Setting(index, dict(zip(keys, values, strict=True)))
         for index, values in enumerate(itertools.product(*(vary[k] for k in keys)))

@@ -2,23 +2,29 @@
 
 A scenario file is data: it is parsed with `tomllib` and `csv`, never executed. Every problem
 becomes a `ScenarioError` naming the file (and CSV row), the key path, the value and what is valid.
+A file is read only if it is a regular file of bounded size, and an error about a file never
+shows its content beyond the one value at fault: a ``file`` key may name any file.
 """
 
 from __future__ import annotations
 
 import csv
 import difflib
+import io
+import stat
 import tomllib
 import types
 import typing
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from pydantic import BaseModel, ValidationError
 
 from canteensim.errors import ScenarioError
+from canteensim.scenario import limits
 from canteensim.scenario.schema import (
     CanteenRow,
     CooperativeRow,
@@ -89,12 +95,10 @@ def validate(
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(str(path), "", "no such file; check the path") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(str(path), "", f"cannot be read as UTF-8 text ({exc})") from None
+    data = read_bytes(path, "", limits.MAX_SCENARIO_BYTES, "no such file; check the path")
+    # Notepad's "UTF-8 with BOM" is UTF-8 too: `decode` drops the byte-order mark.
+    remedy = "save it as UTF-8 in your editor (Notepad: Save As, Encoding: UTF-8)"
+    text = decode(data, path, "", remedy, f"{path.stem}-utf8.toml")
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -148,65 +152,240 @@ def parse_value(text: str) -> Any:
 
 @dataclass(frozen=True)
 class CsvTable:
-    """A population table read from a CSV file, with the file line of each row for errors."""
+    """A population table read from a CSV file, with the spreadsheet row of each row for errors."""
 
     path: Path
     rows: list[dict[str, Any]]
     lines: list[int]
+    """The spreadsheet row number of each row: the header is row 1, and a record is one row
+    even when a quoted cell holds a line break (a blank line is a row too, as Excel shows it)."""
 
 
 def read_table(path: Path, table: str) -> CsvTable:
-    """Read one population table (UTF-8, with or without BOM) into row mappings."""
+    """Read one population table (UTF-8, with or without BOM) into row mappings.
+
+    Rows whose cells are all empty are skipped (Excel leaves ``,,,`` rows below a table); so
+    are columns with an empty header and no values (Excel leaves a trailing empty column).
+    """
     model = TABLE_ROWS[table]
+    key = f"{table}.file"
+    data = read_bytes(
+        path, key, limits.MAX_TABLE_BYTES, "no such file; the path is relative to the scenario file"
+    )
+    text = decode(data, path, key, _SAVE_AS_CSV_UTF8, f"{path.stem}-utf8.csv")
+    records = csv.reader(io.StringIO(text, newline=""))
+    number = 0  # the spreadsheet row last read
     try:
-        with path.open(encoding="utf-8-sig", newline="") as stream:
-            reader = csv.DictReader(stream)
-            columns = [c.strip() for c in reader.fieldnames or []]
-            _check_columns(path, table, model, columns)
-            rows, lines = [], []
-            for record in reader:  # blank lines are skipped, so count lines, not records
-                rows.append(_row(record, model))
-                lines.append(reader.line_num)
-            return CsvTable(path, rows, lines)
-    except FileNotFoundError:
+        names = _columns(path, table, model, next(records, []))
+        number = 1
+        rows: list[dict[str, Any]] = []
+        numbers: list[int] = []
+        for number, record in enumerate(records, start=2):
+            if not any(cell.strip() for cell in record):
+                continue
+            if len(rows) == limits.MAX_ROWS:
+                raise ScenarioError(
+                    str(path), key, f"has more than {limits.MAX_ROWS:,} rows; at most that many"
+                )
+            rows.append(_row(f"{path} row {number}", record, names, model))
+            numbers.append(number)
+    except csv.Error as exc:
         raise ScenarioError(
-            str(path), f"{table}.file", "no such file; the path is relative to the scenario file"
+            f"{path} row {number + 1}", "", f"cannot be read as CSV ({exc}); {_SAVE_AS_CSV_UTF8}"
         ) from None
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise ScenarioError(str(path), "", f"cannot be read as a UTF-8 CSV table ({exc})") from None
+    if not rows:
+        singular = table.removesuffix("s")
+        raise ScenarioError(
+            str(path),
+            key,
+            f"has no rows; list at least one {singular} below the header row, "
+            f"or generate them with [{table}.generate]",
+        )
+    return CsvTable(path, rows, numbers)
 
 
-def _check_columns(path: Path, table: str, model: type[BaseModel], columns: list[str]) -> None:
+def _columns(path: Path, table: str, model: type[BaseModel], header: list[str]) -> list[str | None]:
+    """The name of each column of the header row; None for a column with an empty header."""
+    names = [cell.strip() for cell in header]
     valid = [*model.model_fields]
     if model is ProductRow:  # the twelve season factors are columns of their own
         valid = [c for c in valid if c != "season"] + list(SEASON_COLUMNS)
-    for column in columns:
-        if column not in valid:
-            raise ScenarioError(str(path), column, f"unknown column{_nearest(column, valid)}")
     required = [name for name, field in model.model_fields.items() if field.is_required()]
-    missing = [name for name in required if name not in columns]
+    if any(names) and not set(names) & set(valid):
+        # Likely not the file meant: say so without showing its first line.
+        raise ScenarioError(
+            str(path),
+            "",
+            f"has none of the columns of a {table} table in its first row, which must be the "
+            f"header ({', '.join(required)}, ...); is it the right file?",
+        )
+    for j, name in enumerate(names):
+        first = names.index(name)
+        if name and first != j:
+            raise ScenarioError(
+                str(path),
+                "",
+                f"column {_shown_name(name)!r} appears twice (columns {_column(first)} and "
+                f"{_column(j)}); keep one",
+            )
+    for name in names:
+        if name and name not in valid:
+            raise ScenarioError(
+                str(path), _shown_name(name), f"unknown column{_nearest(name, valid)}"
+            )
+    missing = [name for name in required if name not in names]
     if missing:
         raise ScenarioError(
             str(path), "", f"missing column {missing[0]!r}; {table} needs columns {required}"
         )
-    season = [c for c in SEASON_COLUMNS if c in columns]
+    season = [c for c in SEASON_COLUMNS if c in names]
     if season and len(season) != 12:
         raise ScenarioError(
             str(path), "", f"has {len(season)} season columns; give all of season_01 … season_12"
         )
+    return [name or None for name in names]
 
 
-def _row(record: Mapping[str | None, str | None], model: type[BaseModel]) -> dict[str, Any]:
+def _row(
+    source: str, record: list[str], names: list[str | None], model: type[BaseModel]
+) -> dict[str, Any]:
     row: dict[str, Any] = {}
-    for key, value in record.items():
-        if key is None or value is None or not value.strip():
+    for j, cell in enumerate(record):
+        value = cell.strip()
+        if not value:
             continue  # an empty cell takes the schema's default
-        row[key.strip()] = value.strip()
-    if model is ProductRow and SEASON_COLUMNS[0] in row:
-        row["season"] = tuple(row.pop(c) for c in SEASON_COLUMNS)
+        if j >= len(names):
+            raise ScenarioError(
+                source,
+                "",
+                f"has a value in column {_column(j)}, past the {len(names)} columns of the header; "
+                "a cell that holds a comma must be in double quotes",
+            )
+        name = names[j]
+        if name is None:
+            raise ScenarioError(
+                source,
+                "",
+                f"column {_column(j)} has an empty header but this row has a value in it; "
+                "give the column a name or delete it",
+            )
+        row[name] = value
+    if model is ProductRow and any(c in row for c in SEASON_COLUMNS):
+        row["season"] = tuple(row.pop(c, 1.0) for c in SEASON_COLUMNS)  # an empty cell: 1
     if model is CanteenRow and "open_weekdays" in row:
-        row["open_weekdays"] = tuple(row["open_weekdays"].replace(",", " ").split())
+        weekdays = unicodedata.normalize("NFKC", row["open_weekdays"])
+        row["open_weekdays"] = tuple(weekdays.replace(",", " ").split())
     return row
+
+
+def _column(index: int) -> str:
+    """Column `index` (from 0) as a spreadsheet shows it: ``7 (G)``."""
+    letters, rest = "", index + 1
+    while rest:
+        rest, digit = divmod(rest - 1, 26)
+        letters = chr(ord("A") + digit) + letters
+    return f"{index + 1} ({letters})"
+
+
+def _shown_name(name: str) -> str:
+    """A column name as an error may show it: control characters escaped, and cut short."""
+    printable = "".join(c if c.isprintable() else repr(c)[1:-1] for c in name)
+    if len(printable) <= limits.MAX_SHOWN_NAME:
+        return printable
+    return printable[: limits.MAX_SHOWN_NAME - 1] + "…"
+
+
+# --- files: regular, bounded, UTF-8 ---------------------------------------------------------------
+
+_UTF8_BOM = b"\xef\xbb\xbf"
+_SAVE_AS_CSV_UTF8 = "save it as 'CSV UTF-8 (逗号分隔)(*.csv)' in Excel"
+
+
+def read_bytes(path: Path, key: str, limit: int, missing: str) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes, or a `ScenarioError` saying why not.
+
+    A folder, a device (``/dev/zero``) or a pipe is refused before it is opened, so that a
+    mistyped path can never hang the loader or read forever.
+    """
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        raise ScenarioError(str(path), key, missing) from None
+    except OSError as exc:
+        raise ScenarioError(str(path), key, f"cannot be read ({exc.strerror})") from None
+    if stat.S_ISDIR(status.st_mode):
+        raise ScenarioError(str(path), key, "is a folder, not a file; name the file in it")
+    if not stat.S_ISREG(status.st_mode):
+        raise ScenarioError(
+            str(path), key, "is not a regular file (a device, pipe or socket); name a file"
+        )
+    if status.st_size > limit:
+        raise ScenarioError(
+            str(path),
+            key,
+            f"is {limits.shown_bytes(status.st_size)}; canteensim reads files of at most "
+            f"{limits.shown_bytes(limit)}",
+        )
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(limit + 1)  # the file may have grown since
+    except OSError as exc:
+        raise ScenarioError(str(path), key, f"cannot be read ({exc.strerror})") from None
+    if len(data) > limit:
+        raise ScenarioError(
+            str(path), key, f"is over {limits.shown_bytes(limit)}; canteensim reads no more"
+        )
+    return data
+
+
+def decode(data: bytes, path: Path, key: str, remedy: str, convert_to: str) -> str:
+    """UTF-8 text (a byte-order mark dropped); other encodings get an error that says the fix.
+
+    The error never shows the file's bytes: the file may not be the one the user meant to name.
+
+    Parameters
+    ----------
+    remedy:
+        How to save the file as UTF-8 in the program that wrote it.
+    convert_to:
+        The file name `iconv` should write, in the command line the error suggests.
+    """
+
+    def refuse(problem: str) -> NoReturn:
+        raise ScenarioError(str(path), key, problem)
+
+    def iconv(encoding: str) -> str:
+        return f"`iconv -f {encoding} -t UTF-8 {path.name} > {convert_to}`"
+
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        refuse(f"is an Excel workbook, not a text file; {remedy}")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(data[:1000]):
+        refuse(
+            "is UTF-16 text (what Excel saves as 'Unicode text'), not UTF-8; "
+            f"{remedy}, or convert it with {iconv('UTF-16')}"
+        )
+    if b"\x00" in data:
+        refuse(f"is not a text file (it holds NUL bytes); {remedy}")
+    try:
+        return data.removeprefix(_UTF8_BOM).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        for encoding in ("GBK", "GB18030"):
+            try:
+                data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            refuse(
+                f"is encoded in {encoding} (what Chinese Windows saves by default), not UTF-8; "
+                f"{remedy}, or convert it with {iconv(encoding)}"
+            )
+        refuse(f"is not UTF-8 text (line {line} is the first that is not); {remedy}")
+
+
+def _utf16_without_bom(head: bytes) -> bool:
+    """Mostly-ASCII UTF-16 text: every other byte is zero."""
+    even, odd = head[0::2], head[1::2]
+    return len(head) >= 8 and max(even.count(0), odd.count(0)) > 0.8 * len(odd)
 
 
 # --- turning a validation error into one clear line ---------------------------------------------
@@ -231,7 +410,10 @@ def _scenario_error(
         # a CSV row: name the file and its line, as a spreadsheet numbers it
         table = sources[str(loc[0])]
         source = f"{table.path} row {table.lines[loc[2]]}"
-        key = ".".join(str(p) for p in loc[3:]) or str(loc[0])
+        column = loc[3:]
+        if column[:1] == ("season",) and len(column) == 2 and isinstance(column[1], int):
+            column = (SEASON_COLUMNS[column[1]],)  # the CSV column of that month's factor
+        key = ".".join(str(p) for p in column) or str(loc[0])
     else:
         key = dotted(plain)
     if error["type"] == "extra_forbidden":

@@ -2,17 +2,25 @@
 
 This module is the only place where defaults live. A validated `Scenario` is immutable; the
 model reads it and never writes back. `docs/scenario.md` documents every key defined here.
+
+Every scenario that validates can be run: numbers are finite and within the bounds of
+`limits` (so that nothing overflows), and the memory one replication needs is estimated before
+anything is allocated.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
-from typing import Annotated, Literal, NoReturn, Self
+import unicodedata
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, NoReturn, Self
 
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -20,22 +28,93 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from canteensim.scenario import limits
+
 WEEKDAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 Weekday = Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 CanteenKind = Literal["government", "institution", "enterprise"]
 Behaviour = Literal["even", "catch_up", "front_load", "non_compliant"]
 
-Share = Annotated[float, Field(ge=0.0, le=1.0)]
-NonNegative = Annotated[float, Field(ge=0.0)]
-Positive = Annotated[float, Field(gt=0.0)]
+RESERVED_CATEGORY = "total"
+"""The category name of the all-categories rows of ``canteen_months`` (`model.tables.TOTAL`)."""
+
+# --- numbers and dates --------------------------------------------------------------------------
+
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
+_WHOLE = re.compile(r"[+-]?\d+")
+
+
+def _number(value: Any) -> Any:
+    """A number as written. TOML gives numbers; CSV cells come as text, which may use full-width
+    digits (``１２``) or thousands separators (``1,200``), as a spreadsheet shows them.
+
+    A boolean is not a number, though Python counts it as one: ``vehicles = true`` must not
+    become one vehicle.
+    """
+    if isinstance(value, bool):
+        raise PydanticCustomError("bool_not_number", "input should be a number, not true or false")
+    if not isinstance(value, str):
+        return value
+    text = unicodedata.normalize("NFKC", value).strip()
+    if _THOUSANDS.fullmatch(text):
+        text = text.replace(",", "")
+    try:
+        float(text)
+    except ValueError:
+        return value  # not a number: the type's own error shows it as written
+    return text
+
+
+def _whole_number(value: Any) -> Any:
+    """`_number`; text such as ``1.2E+03`` or ``12.0`` (spreadsheets write them) as an integer."""
+    value = _number(value)
+    if isinstance(value, str) and not _WHOLE.fullmatch(value):
+        try:
+            number = float(value)
+        except ValueError:
+            return value
+        if math.isfinite(number) and number.is_integer():
+            return int(number)
+    return value
+
+
+Real = BeforeValidator(_number)
+Whole = BeforeValidator(_whole_number)
+Share = Annotated[float, Real, Field(ge=0.0, le=1.0)]
+NonNegative = Annotated[float, Real, Field(ge=0.0)]
+Positive = Annotated[float, Real, Field(gt=0.0)]
+Cv = Annotated[float, Real, Field(ge=0.0, le=limits.MAX_CV)]
+"""A coefficient of variation (standard deviation ÷ mean)."""
+Weight = Annotated[float, Real, Field(gt=0.0, le=limits.MAX_WEIGHT)]
+"""A relative weight: the chance of a kind, behaviour or category is weight ÷ sum of weights."""
+Count = Annotated[int, Whole, Field(ge=1, le=limits.MAX_ROWS)]
+"""How many members a generated population has."""
+DistributionValue = Annotated[
+    float, Real, Field(ge=-limits.MAX_DISTRIBUTION_VALUE, le=limits.MAX_DISTRIBUTION_VALUE)
+]
+
+
+def _in_calendar(day: dt.date) -> dt.date:
+    if not limits.EARLIEST_DATE <= day <= limits.LATEST_DATE:
+        raise PydanticCustomError(
+            "date_range",
+            "is outside the dates canteensim accepts; give a date from {earliest} to {latest}",
+            {"earliest": str(limits.EARLIEST_DATE), "latest": str(limits.LATEST_DATE)},
+        )
+    return day
+
+
+Day = Annotated[dt.date, AfterValidator(_in_calendar)]
 
 _WEEK_TIME = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([0-2]\d):([0-5]\d)$")
 
 
 class Frozen(BaseModel):
-    """Base of every scenario section: immutable, and unknown keys are errors."""
+    """Base of every scenario section: immutable, unknown keys are errors, numbers are finite."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", str_strip_whitespace=True, allow_inf_nan=False
+    )
 
 
 def fail(loc: tuple[str | int, ...], value: object, problem: str) -> NoReturn:
@@ -44,6 +123,13 @@ def fail(loc: tuple[str | int, ...], value: object, problem: str) -> NoReturn:
     raise ValidationError.from_exception_data(
         "Scenario", [InitErrorDetails(type=error, loc=loc, input=value)]
     )
+
+
+class Shown(str):
+    """A value shown as it reads, not quoted: ``8391 canteens × 8 categories``."""
+
+    def __repr__(self) -> str:
+        return str(self)
 
 
 def week_time_days(text: str) -> float:
@@ -69,23 +155,23 @@ class Constant(Frozen):
     """Every member gets the same value."""
 
     dist: Literal["constant"]
-    value: float
+    value: DistributionValue
 
 
 class LogNormal(Frozen):
     """A log-normal draw with the given mean and coefficient of variation."""
 
     dist: Literal["lognormal"]
-    mean: Positive
-    cv: NonNegative
+    mean: Annotated[Positive, Field(le=limits.MAX_DISTRIBUTION_VALUE)]
+    cv: Cv
 
 
 class Uniform(Frozen):
     """A uniform draw in [low, high]."""
 
     dist: Literal["uniform"]
-    low: float
-    high: float
+    low: DistributionValue
+    high: DistributionValue
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:
@@ -104,17 +190,28 @@ class ScenarioInfo(Frozen):
     """``[scenario]``: name, horizon and seed."""
 
     name: str
-    start: dt.date
-    end: dt.date
-    seed: Annotated[int, Field(ge=0)] = 0
+    start: Day
+    end: Day
+    seed: Annotated[int, Whole, Field(ge=0, le=limits.MAX_SEED)] = 0
     description: str = ""
-    observed_monthly_sales_yuan: Positive | None = None
+    observed_monthly_sales_yuan: (
+        Annotated[Positive, Field(le=limits.MAX_OBSERVED_SALES_YUAN)] | None
+    ) = None
     """A figure the scenario is calibrated against, drawn beside the simulated sales."""
 
     @model_validator(mode="after")
     def _end_after_start(self) -> Self:
         if self.end < self.start:
             fail(("end",), self.end, f"is before start={self.start}; end must be on or after it")
+        too_late = limits.years_later(self.start, limits.MAX_HORIZON_YEARS)
+        if self.end >= too_late:
+            fail(
+                ("end",),
+                self.end,
+                f"is {limits.MAX_HORIZON_YEARS} years or more after start={self.start}; the "
+                f"horizon may be at most {limits.MAX_HORIZON_YEARS} years: end by "
+                f"{too_late - dt.timedelta(days=1)}",
+            )
         return self
 
 
@@ -122,9 +219,9 @@ class CalendarSpec(Frozen):
     """``[calendar]``: which days canteens are open."""
 
     open_weekdays: tuple[Weekday, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri")
-    holidays: tuple[dt.date, ...] = ()
+    holidays: tuple[Day, ...] = ()
     """Public holidays: canteens closed, no deliveries."""
-    workdays: tuple[dt.date, ...] = ()
+    workdays: tuple[Day, ...] = ()
     """Make-up working days that fall on a weekend: canteens open."""
 
 
@@ -142,7 +239,7 @@ class Cycle(Frozen):
     listing: WeekTime = "Mon 08:00"
     order_cutoff: WeekTime = "Wed 24:00"
     delivery_days: tuple[Weekday, ...] = ("Thu", "Fri")
-    lead_days: Annotated[int, Field(ge=1, le=6)] = 1
+    lead_days: Annotated[int, Whole, Field(ge=1, le=6)] = 1
     """Days from collection at the farm to arrival at the canteen (1 = next-day)."""
     allocation: Literal["fcfs", "pro_rata"] = "fcfs"
     substitution: bool = True
@@ -181,18 +278,20 @@ class Platform(Frozen):
 
     commission: Share = 0.05
     """Share of canteen spend the platform keeps."""
-    logistics_yuan_per_kg: NonNegative = 0.4
-    vehicles: Annotated[int, Field(ge=1)] = 3
-    vehicle_capacity_kg: Positive = 2500.0
+    logistics_yuan_per_kg: Annotated[NonNegative, Field(le=limits.MAX_LOGISTICS_YUAN_PER_KG)] = 0.4
+    vehicles: Annotated[int, Whole, Field(ge=1, le=limits.MAX_VEHICLES)] = 3
+    vehicle_capacity_kg: Annotated[Positive, Field(le=limits.MAX_VEHICLE_CAPACITY_KG)] = 2500.0
     """Kilograms one vehicle delivers in one delivery day."""
-    listing_limit: Annotated[int, Field(ge=1)] = 200
+    listing_limit: Annotated[int, Whole, Field(ge=1, le=limits.MAX_LISTING_LIMIT)] = 200
     """Products per weekly listing: staff collect the list by hand."""
 
 
 class Category(Frozen):
     """``[categories.NAME]``: a kind of food canteens consume and the quota counts."""
 
-    consumption_kg_per_diner_day: Positive
+    consumption_kg_per_diner_day: Annotated[
+        Positive, Field(le=limits.MAX_CONSUMPTION_KG_PER_DINER_DAY)
+    ]
     perishable: bool
     transit_loss_at_shelf_life: Share = 0.0
     """Share lost in transit when goods arrive as old as their shelf life; grows linearly."""
@@ -201,11 +300,11 @@ class Category(Frozen):
 class Ordering(Frozen):
     """``[ordering]``: how canteens turn their target into order lines."""
 
-    lines_per_category: Annotated[int, Field(ge=1)] = 2
+    lines_per_category: Annotated[int, Whole, Field(ge=1, le=limits.MAX_LINES_PER_CATEGORY)] = 2
     """Listed products a canteen spreads one category's order over."""
-    min_line_kg: NonNegative = 0.5
+    min_line_kg: Annotated[NonNegative, Field(le=limits.MAX_MIN_LINE_KG)] = 0.5
     """Smallest order line a canteen places, in kg; smaller lines are not ordered."""
-    margin: NonNegative = 0.1
+    margin: Annotated[NonNegative, Field(le=limits.MAX_MARGIN)] = 0.1
     """Bound canteens aim this share above the quota, against attendance noise and losses."""
     voluntary_share: Share = 0.10
     """Target aid share of canteens not bound by the quota."""
@@ -213,14 +312,19 @@ class Ordering(Frozen):
     """Share of the even order that a non-compliant canteen places."""
 
 
+Factor = Annotated[NonNegative, Field(le=limits.MAX_DISRUPTION_FACTOR)]
+FACTORS = ("attendance", "transport", "supply")
+"""What a disruption scales."""
+
+
 class Disruption(Frozen):
     """``[[disruptions]]``: a date range that scales attendance, transport and supply."""
 
-    start: dt.date
-    end: dt.date
-    attendance: NonNegative = 1.0
-    transport: NonNegative = 1.0
-    supply: NonNegative = 1.0
+    start: Day
+    end: Day
+    attendance: Factor = 1.0
+    transport: Factor = 1.0
+    supply: Factor = 1.0
 
     @model_validator(mode="after")
     def _end_after_start(self) -> Self:
@@ -243,8 +347,8 @@ class CooperativeRow(Frozen):
 class CooperativeGenerate(Frozen):
     """``[cooperatives.generate]``: cooperatives spread evenly over counties."""
 
-    count: Annotated[int, Field(ge=1)]
-    counties: Annotated[int, Field(ge=1)] = 1
+    count: Count
+    counties: Annotated[int, Whole, Field(ge=1, le=limits.MAX_COUNTIES)] = 1
 
 
 class Cooperatives(Frozen):
@@ -256,7 +360,7 @@ class Cooperatives(Frozen):
 
     @model_validator(mode="after")
     def _one_source(self) -> Self:
-        _require_one_source(self.file, self.rows, self.generate)
+        _require_one_source(self.file, self.rows, self.generate, "cooperatives")
         return self
 
 
@@ -272,9 +376,9 @@ class ProductRow(Frozen):
     market_price_yuan_per_kg: Positive
     shelf_life_days: Positive
     weekly_capacity_kg: NonNegative
-    capacity_cv: NonNegative = 0.2
+    capacity_cv: Cv = 0.2
     """Week-to-week variation of the offer (coefficient of variation)."""
-    season: tuple[NonNegative, ...] = (1.0,) * 12
+    season: tuple[Annotated[NonNegative, Field(le=limits.MAX_SEASON_FACTOR)], ...] = (1.0,) * 12
     """Offer factor for January … December."""
 
     @model_validator(mode="after")
@@ -287,22 +391,24 @@ class ProductRow(Frozen):
 class ProductClass(Frozen):
     """``[products.generate.categories.NAME]``: how products of one category are generated."""
 
-    weight: Positive = 1.0
+    weight: Weight = 1.0
     """Relative number of products in this category."""
     market_price_yuan_per_kg: Distribution
-    platform_markup: NonNegative = 0.0
+    platform_markup: Annotated[NonNegative, Field(le=limits.MAX_MARKUP)] = 0.0
     """Platform price = market price × (1 + markup)."""
-    farm_gate_ratio: Annotated[float, Field(gt=0.0, le=1.0)] = 0.5
+    farm_gate_ratio: Annotated[float, Real, Field(ge=limits.MIN_FARM_GATE_RATIO, le=1.0)] = 0.5
     """Farm-gate price = platform price × ratio."""
     shelf_life_days: Distribution
     weekly_capacity_kg: Distribution
-    capacity_cv: NonNegative = 0.2
+    capacity_cv: Cv = 0.2
 
     @model_validator(mode="after")
     def _positive_draws(self) -> Self:
         _require_above(self.market_price_yuan_per_kg, "market_price_yuan_per_kg", 0.0)
         _require_above(self.shelf_life_days, "shelf_life_days", 0.0)
         _require_above(self.weekly_capacity_kg, "weekly_capacity_kg", 0.0, strict=False)
+        for key in ("market_price_yuan_per_kg", "shelf_life_days", "weekly_capacity_kg"):
+            _require_at_most(getattr(self, key), key, PRODUCT_RANGES[key])
         return self
 
 
@@ -322,11 +428,37 @@ def _require_above(
         fail((key,), lowest, f"can be drawn; every draw must be {relation} {bound:g}")
 
 
+def _require_at_most(dist: Constant | LogNormal | Uniform, key: str, bound: Range) -> None:
+    """Reject a distribution whose values (its mean, for a log-normal) exceed `bound`.
+
+    A log-normal may still draw past it, rarely: generated rows are not held to the bounds of
+    listed rows, only kept finite, which bounded parameters ensure.
+    """
+    if isinstance(dist, Constant):
+        where, highest = "value", dist.value
+    elif isinstance(dist, Uniform):
+        where, highest = "high", dist.high
+    else:
+        where, highest = "mean", dist.mean
+    if highest > bound.high:
+        fail((key, where), highest, bound.above())
+
+
 class ProductGenerate(Frozen):
     """``[products.generate]``: products spread over the cooperatives."""
 
-    count: Annotated[int, Field(ge=1)]
+    count: Count
     categories: dict[str, ProductClass]
+
+    @model_validator(mode="after")
+    def _some_category(self) -> Self:
+        if not self.categories:
+            fail(
+                ("categories",),
+                {},
+                "is empty; describe at least one, as [products.generate.categories.NAME]",
+            )
+        return self
 
 
 class Products(Frozen):
@@ -338,7 +470,8 @@ class Products(Frozen):
 
     @model_validator(mode="after")
     def _one_source(self) -> Self:
-        _require_one_source(self.file, self.rows, self.generate)
+        _require_one_source(self.file, self.rows, self.generate, "products")
+        _require_within(self.rows, PRODUCT_RANGES)
         return self
 
 
@@ -350,7 +483,7 @@ class CanteenRow(Frozen):
     kind: CanteenKind
     bound: bool
     """Bound by the quota (government bodies, public institutions) or a voluntary buyer."""
-    diners: Annotated[int, Field(ge=0)]
+    diners: Annotated[int, Whole, Field(ge=0)]
     delivery_day: Weekday
     behaviour: Behaviour = "even"
     compliance: Share = 1.0
@@ -362,13 +495,21 @@ class CanteenRow(Frozen):
 class CanteenGenerate(Frozen):
     """``[canteens.generate]``: a population drawn from distributions."""
 
-    count: Annotated[int, Field(ge=1)]
-    kinds: dict[CanteenKind, Positive] = Field(default_factory=lambda: {"government": 1.0})  # type: ignore[arg-type]
+    count: Count
+    kinds: dict[CanteenKind, Weight] = Field(default_factory=lambda: {"government": 1.0})  # type: ignore[arg-type]
     """Relative frequency of each kind."""
     bound_kinds: tuple[CanteenKind, ...] = ("government", "institution")
     diners: Distribution
-    behaviours: dict[Behaviour, Positive] = Field(default_factory=lambda: {"even": 1.0})  # type: ignore[arg-type]
+    behaviours: dict[Behaviour, Weight] = Field(default_factory=lambda: {"even": 1.0})  # type: ignore[arg-type]
     compliance: Distribution = Constant(dist="constant", value=1.0)
+
+    @model_validator(mode="after")
+    def _drawable(self) -> Self:
+        for key, example in (("kinds", "government"), ("behaviours", "even")):
+            if not getattr(self, key):
+                fail((key,), {}, f"is empty; give at least one with its weight, e.g. {example} = 1")
+        _require_at_most(self.diners, "diners", CANTEEN_RANGES["diners"])
+        return self
 
 
 class Canteens(Frozen):
@@ -377,21 +518,65 @@ class Canteens(Frozen):
     file: str | None = None
     rows: tuple[CanteenRow, ...] = ()
     generate: CanteenGenerate | None = None
-    attendance_cv: NonNegative = 0.1
+    attendance_cv: Cv = 0.1
     """Day-to-day variation of each canteen's attendance (coefficient of variation)."""
 
     @model_validator(mode="after")
     def _one_source(self) -> Self:
-        _require_one_source(self.file, self.rows, self.generate)
+        _require_one_source(self.file, self.rows, self.generate, "canteens")
+        _require_within(self.rows, CANTEEN_RANGES)
         return self
 
 
-def _require_one_source(file: str | None, rows: tuple[object, ...], generate: object) -> None:
+def _require_one_source(
+    file: str | None, rows: tuple[object, ...], generate: object, table: str
+) -> None:
     given = [name for name, v in (("file", file), ("rows", rows), ("generate", generate)) if v]
     if len(given) > 1 and given != ["file", "rows"]:  # the loader fills rows from file
         fail((), given, "gives more than one population source; give one of file, rows, generate")
+    if file and not rows:  # the loader says so first, naming the CSV file
+        fail(("file",), file, f"has no rows; list the {table} below its header row")
     if not given:
         fail((), None, "gives no population; set one of file, rows or generate")
+    if len(rows) > limits.MAX_ROWS:
+        fail(("rows",), Shown(f"{len(rows)} rows"), f"are too many; at most {limits.MAX_ROWS:,}")
+
+
+@dataclass(frozen=True)
+class Range:
+    """The values a key of a listed row may take (`_require_within`)."""
+
+    low: float
+    high: float
+    unit: str
+
+    def below(self) -> str:
+        return f"input should be greater than or equal to {self.low:.15g} {self.unit}"
+
+    def above(self) -> str:
+        return f"input should be less than or equal to {self.high:.15g} {self.unit}"
+
+
+_PRICE = Range(limits.MIN_PRICE_YUAN_PER_KG, limits.MAX_PRICE_YUAN_PER_KG, "yuan/kg")
+PRODUCT_RANGES = {
+    "platform_price_yuan_per_kg": _PRICE,
+    "farm_gate_price_yuan_per_kg": _PRICE,
+    "market_price_yuan_per_kg": _PRICE,
+    "shelf_life_days": Range(limits.MIN_SHELF_LIFE_DAYS, limits.MAX_SHELF_LIFE_DAYS, "days"),
+    "weekly_capacity_kg": Range(0, limits.MAX_WEEKLY_CAPACITY_KG, "kg a week"),
+}
+CANTEEN_RANGES = {"diners": Range(0, limits.MAX_DINERS, "diners")}
+"""Bounds of listed rows. They are not field constraints because the model builds generated
+rows with the same classes from draws, and a log-normal draw may land past them; a generated
+population is bounded through its distributions' parameters instead (`_require_at_most`)."""
+
+
+def _require_within(rows: tuple[BaseModel, ...], ranges: dict[str, Range]) -> None:
+    for i, row in enumerate(rows):
+        for key, bound in ranges.items():
+            value = getattr(row, key)
+            if not bound.low <= value <= bound.high:
+                fail(("rows", i, key), value, bound.below() if value < bound.low else bound.above())
 
 
 # --- the whole scenario -------------------------------------------------------------------------
@@ -416,6 +601,15 @@ class Scenario(Frozen):
     def _consistent(self) -> Self:
         if not self.categories:
             fail(("categories",), {}, "is empty; define at least one [categories.NAME]")
+        if len(self.categories) > limits.MAX_CATEGORIES:
+            count = Shown(f"{len(self.categories)} categories")
+            fail(("categories",), count, f"are too many; at most {limits.MAX_CATEGORIES:,}")
+        if RESERVED_CATEGORY in self.categories:
+            fail(
+                ("categories", RESERVED_CATEGORY),
+                RESERVED_CATEGORY,
+                "is reserved: canteen_months names its all-categories rows so; rename the category",
+            )
         known = sorted(self.categories)
         generated = self.products.generate.categories if self.products.generate else {}
         for name in generated:
@@ -458,6 +652,11 @@ class Scenario(Frozen):
                     canteen.delivery_day,
                     f"is not one of cycle.delivery_days={list(self.cycle.delivery_days)}",
                 )
+        if len(self.disruptions) > limits.MAX_DISRUPTIONS:
+            count = Shown(f"{len(self.disruptions)} disruptions")
+            fail(("disruptions",), count, f"are too many; at most {limits.MAX_DISRUPTIONS:,}")
+        _require_overlaps_bounded(self.disruptions)
+        _require_memory(self)
         return self
 
 
@@ -468,3 +667,72 @@ def _require_unique(rows: tuple[BaseModel, ...], column: str, loc: tuple[str, ..
         if value in seen:
             fail((*loc, "rows", i, column), value, f"is a duplicate; each {column} must be unique")
         seen.add(value)
+
+
+def _require_overlaps_bounded(disruptions: tuple[Disruption, ...]) -> None:
+    """Overlapping disruptions multiply their factors: keep the product within bounds too.
+
+    A sweep over the days where disruptions start or end, adding logarithms, so that thousands
+    of disruptions cost thousands of steps; a factor of 0 makes the product 0 while it holds.
+    """
+    bound = math.log(limits.MAX_DISRUPTION_FACTOR) + 1e-9
+    changes: dict[dt.date, list[tuple[int, int]]] = {}
+    for i, disruption in enumerate(disruptions):
+        changes.setdefault(disruption.start, []).append((i, 1))
+        changes.setdefault(disruption.end + dt.timedelta(days=1), []).append((i, -1))
+    for name in FACTORS:
+        log_product, zeros, active = 0.0, 0, set[int]()
+        for day in sorted(changes):
+            for i, sign in changes[day]:
+                factor = getattr(disruptions[i], name)
+                zeros += sign * (factor == 0)
+                log_product += sign * math.log(factor) if factor else 0.0
+                active.symmetric_difference_update({i})
+            if not zeros and log_product > bound:
+                worst = max(sorted(active), key=lambda i: getattr(disruptions[i], name))
+                fail(
+                    ("disruptions", worst, name),
+                    getattr(disruptions[worst], name),
+                    f"overlaps other disruptions on {day}, where their {name} factors multiply "
+                    f"to {math.exp(log_product):.4g}; at most {limits.MAX_DISRUPTION_FACTOR:g} "
+                    "on any day",
+                )
+
+
+def _require_memory(scenario: Scenario) -> None:
+    """Reject a scenario whose biggest arrays would not fit (`limits.estimate_memory`)."""
+    terms = limits.estimate_memory(sizes_of(scenario))
+    total = sum(term.bytes for term in terms)
+    if total <= limits.MEMORY_LIMIT_BYTES:
+        return
+    biggest = terms[0]
+    fail(
+        (" × ".join(biggest.keys),),
+        Shown(" × ".join(biggest.sizes)),
+        f"{biggest.what} would need about {limits.shown_bytes(biggest.bytes)} of memory "
+        f"({limits.shown_bytes(total)} in all for one replication); canteensim allows at most "
+        f"{limits.shown_bytes(limits.MEMORY_LIMIT_BYTES)}: lower one of them",
+    )
+
+
+def sizes_of(scenario: Scenario) -> limits.Sizes:
+    """What the memory of one replication of `scenario` grows with (`limits.estimate_memory`)."""
+    canteens, products = scenario.canteens, scenario.products
+    cooperatives = scenario.cooperatives
+    return limits.Sizes(
+        canteens=canteens.generate.count if canteens.generate else len(canteens.rows),
+        canteens_key=_population_key("canteens", canteens.file, canteens.generate),
+        products=products.generate.count if products.generate else len(products.rows),
+        products_key=_population_key("products", products.file, products.generate),
+        cooperatives=(
+            cooperatives.generate.count if cooperatives.generate else len(cooperatives.rows)
+        ),
+        categories=len(scenario.categories),
+        lines_per_category=scenario.ordering.lines_per_category,
+        start=scenario.scenario.start,
+        end=scenario.scenario.end,
+    )
+
+
+def _population_key(table: str, file: str | None, generate: object) -> str:
+    return f"{table}.generate.count" if generate else f"{table}.file" if file else f"{table}.rows"
