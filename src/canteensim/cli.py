@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import shlex
 import sys
 import time
 import warnings
@@ -24,7 +25,7 @@ from canteensim.errors import CanteensimError, CanteensimWarning
 from canteensim.experiment import compare, parse_vary
 from canteensim.experiment.replicate import replicate
 from canteensim.model.simulate import Results
-from canteensim.output import summary, write_results
+from canteensim.output import check_destination, scenario_inputs, summary, write_results
 from canteensim.report.labels import LANGUAGES
 from canteensim.scenario import Scenario, load_scenario
 
@@ -41,6 +42,7 @@ KPI_FORMATS = {
     "fill_rate": "{:.1%}",
     "unsold_share": "{:.1%}",
     "lost_kg": "{:,.0f} kg",
+    "undelivered_kg": "{:,.0f} kg",
     "on_time_rate": "{:.1%}",
     "cost_premium_yuan": "{:,.0f} yuan",
     "order_lines": "{:,.0f}",
@@ -53,7 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     args.argv = argv
     try:
-        return int(args.command(args))
+        with _warnings_as_lines():
+            return int(args.command(args))
     except CanteensimError as exc:
         print(f"canteensim: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -258,6 +261,8 @@ def _run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario, args.overrides)
     seed = scenario.scenario.seed if args.seed is None else args.seed
     out = args.out or _free_folder(Path("results") / args.scenario.stem)
+    inputs = scenario_inputs(scenario, args.scenario)
+    check_destination(out, replace=args.force, inputs=inputs)  # before the runs, not after
     started = time.perf_counter()
     progress = _ProgressBar(args.quiet or args.replications == 1)
     try:
@@ -272,11 +277,35 @@ def _run(args: argparse.Namespace) -> int:
         run_seconds=time.perf_counter() - started,
         command=["canteensim", *args.argv],
     )
-    write_results(results, out, document, table_format=args.format, replace=args.force)
+    write_results(
+        results, out, document, table_format=args.format, replace=args.force, inputs=inputs
+    )
     if not args.quiet:
         print(_kpi_table(results, scenario))
         print(f"\nresults written to {out}/")
-    return _report_after(args, out)
+    status = _report_after(args, out)
+    if not args.quiet and status == 0:
+        print(_next_steps(args, out))
+    return status
+
+
+def _next_steps(args: argparse.Namespace, out: Path) -> str:
+    """Two lines for after a run: where to look at it, and the comparison to try next."""
+    if args.no_report:
+        look = f"make its report with `canteensim report {shlex.quote(str(out))}`"
+    else:
+        from canteensim.report.render import REPORT_HTML  # loaded already, to draw the report
+
+        look = f"open {out / REPORT_HTML} in a browser"
+    overrides = [
+        part
+        for text in args.overrides
+        if text.partition("=")[0].strip() != "quota.share"  # --vary sets it
+        for part in ("--set", text)
+    ]
+    vary = ["--vary", "quota.share=0.1,0.2,0.3", "-r", "10"]
+    command = shlex.join(["canteensim", "compare", str(args.scenario), *overrides, *vary])
+    return f"next: {look}, or compare quota shares with\n  {command}"
 
 
 def _free_folder(base: Path) -> Path:
@@ -368,8 +397,7 @@ def _value(shape: str, value: Any, signed: bool = False) -> str:
 def _report(args: argparse.Namespace) -> int:
     from canteensim.report import render_report  # matplotlib is loaded only to draw
 
-    with _warnings_as_lines():
-        path = render_report(args.out, args.lang)
+    path = render_report(args.out, args.lang)
     if not args.quiet:
         print(f"report written to {path}")
     return 0
@@ -389,8 +417,7 @@ def _report_after(args: argparse.Namespace, out: Path) -> int:
     from canteensim.report import render_report
 
     try:
-        with _warnings_as_lines():
-            path = render_report(out, args.lang)
+        path = render_report(out, args.lang)
     except Exception as exc:  # whatever broke the report, the results must be reported safe
         reason = str(exc) if isinstance(exc, CanteensimError) else f"{type(exc).__name__}: {exc}"
         print(

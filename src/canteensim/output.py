@@ -1,18 +1,24 @@
 """Writing a results folder: tidy tables and summary.json, whole or not at all.
 
-The folder is written under a temporary name beside its destination and renamed into place only
-once every file is complete, so an interrupted run never leaves half a results folder, and an
-existing folder is replaced only when the user asks for it.
+The folder is written under a hidden staging name beside its destination and renamed into place
+only once every file is complete, so an interrupted run never leaves half a results folder. What
+a killed process leaves behind (its staging, or earlier results it had set aside) is named after
+canteensim and the process, and the next write into the same place clears it away.
+
+An existing folder is replaced only when the user asks for it, and only if canteensim wrote it:
+never a folder holding the scenario's inputs, nor the folder the user works in, nor a file.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
 import os
+import re
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -26,11 +32,34 @@ TableFormat = Literal["auto", "csv", "parquet"]
 CSV_MAX_ROWS = 200_000
 """With format "auto", larger tables go to Parquet: a spreadsheet cannot open them anyway."""
 
+SUMMARY = "summary.json"
+"""Written last into every results folder, a run's or a comparison's: its provenance."""
+MANIFEST = "manifest.json"
+"""Written first into a comparison's folder, so that an unfinished one is known as ours too."""
+SUMMARY_KEYS = ("version", "scenario_sha256")
+"""Keys every summary.json canteensim writes holds: how a folder is known as canteensim's."""
+
+Staging = Literal["partial", "replaced"]
+_STAGING = re.compile(r"\.(?P<name>.+)\.canteensim\.(?P<state>partial|replaced)-(?P<pid>[0-9]+)")
+_OLD_STAGING = re.compile(r"\.(?P<name>.+)\.(?P<state>partial|replaced)-(?P<pid>[0-9]+)")
+"""Staging names of earlier canteensim versions, cleared only when what they hold is ours."""
+
+FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
+"""A cell a spreadsheet evaluates as a formula begins with one of these (OWASP, CSV injection);
+leading quotes are matched too, so that escaping stays reversible (see `spreadsheet_text`)."""
+
 
 def scenario_sha256(scenario: Scenario) -> str:
     """Fingerprint of the resolved scenario (tables included), independent of key order."""
     text = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def scenario_inputs(scenario: Scenario, path: Path) -> list[Path]:
+    """The files a run of `scenario` reads: the scenario file at `path` and the CSV tables its
+    ``file`` keys name, which the loader reads relative to the scenario file's folder."""
+    tables = (scenario.cooperatives, scenario.products, scenario.canteens)
+    return [path, *(path.parent / table.file for table in tables if table.file)]
 
 
 def summary(
@@ -51,6 +80,112 @@ def summary(
     }
 
 
+def check_destination(folder: Path, *, replace: bool = False, inputs: Iterable[Path] = ()) -> None:
+    """Check, before any work is done, that a results folder can be written at `folder`.
+
+    First clears away what killed canteensim processes left beside `folder`
+    (`clear_stale_staging`), then checks `check_location` and, when `folder` exists, that
+    `replace` allows replacing it and `check_replaceable` that it may be replaced.
+
+    Parameters
+    ----------
+    replace:
+        Whether an existing results folder may be replaced (``--force``).
+    inputs:
+        The files the run reads (`scenario_inputs`): a folder holding one is never replaced.
+
+    Raises
+    ------
+    ResultsError
+        Naming `folder`, what is wrong with it and what to do instead.
+    """
+    clear_stale_staging(folder.parent)
+    check_location(folder)
+    if not _exists(folder):
+        return
+    if not replace:
+        raise ResultsError(
+            f"{folder}: already exists; choose another -o folder or pass --force to replace it"
+        )
+    check_replaceable(folder, inputs)
+
+
+def check_location(folder: Path) -> None:
+    """Check that `folder` is a folder or can be made one: neither it nor a parent is a file.
+
+    Raises
+    ------
+    ResultsError
+        When `folder` is a file, or a parent it would be made in is.
+    """
+    if _exists(folder):
+        if not folder.is_dir():
+            what = "a file" if folder.is_file() else "not a folder"
+            raise ResultsError(
+                f"{folder}: is {what}; -o names a results folder, and even --force never "
+                "replaces a file; choose another -o folder"
+            )
+        return
+    for parent in folder.parents:
+        if _exists(parent):
+            if not parent.is_dir():
+                raise ResultsError(
+                    f"{folder}: cannot be written, {parent} is a file, not a folder; "
+                    "choose another -o folder"
+                )
+            return
+
+
+def check_replaceable(folder: Path, inputs: Iterable[Path] = ()) -> None:
+    """Check that the existing `folder` is one ``--force`` may replace.
+
+    It may if it is empty or canteensim wrote it (`written_by_canteensim`), and it is not a
+    symbolic link, the current folder or one holding it, nor a folder holding any of `inputs`.
+
+    Raises
+    ------
+    ResultsError
+        Saying which of these `folder` is.
+    """
+    refused = "; choose another -o folder"
+    if folder.is_symlink():
+        raise ResultsError(
+            f"{folder}: is a symbolic link; --force replaces only a results folder canteensim "
+            f"wrote, never a link{refused}"
+        )
+    here, cwd = folder.resolve(), Path.cwd().resolve()
+    if here == cwd or here in cwd.parents:
+        what = "the current folder" if here == cwd else f"a folder holding the current one ({cwd})"
+        raise ResultsError(
+            f"{folder}: is {what}; --force never replaces the folder you work in{refused}"
+        )
+    for path in inputs:
+        if here in Path(path).resolve().parents:
+            raise ResultsError(
+                f"{folder}: holds {path}, which the scenario reads; --force never replaces a "
+                f"folder holding a scenario's inputs{refused}"
+            )
+    if not any(folder.iterdir()) or written_by_canteensim(folder):
+        return
+    why = (
+        f"its {SUMMARY} is not one canteensim wrote"
+        if (folder / SUMMARY).exists()
+        else f"no {SUMMARY}"
+    )
+    raise ResultsError(
+        f"{folder}: is not a results folder written by canteensim ({why}); --force replaces "
+        f"only those{refused}"
+    )
+
+
+def written_by_canteensim(folder: Path) -> bool:
+    """Whether `folder` is a results folder canteensim wrote: a run's or a comparison's, finished
+    (its summary.json holds `SUMMARY_KEYS`) or not (its manifest.json holds a fingerprint)."""
+    return _json_holds(folder / SUMMARY, SUMMARY_KEYS) or _json_holds(
+        folder / MANIFEST, ("fingerprint",)
+    )
+
+
 def write_results(
     results: Results,
     folder: Path,
@@ -58,8 +193,12 @@ def write_results(
     *,
     table_format: TableFormat = "auto",
     replace: bool = False,
+    inputs: Iterable[Path] = (),
 ) -> dict[str, str]:
     """Write every table and summary.json into `folder`, atomically.
+
+    `folder` is checked again as `check_destination` does, since time has passed since the run
+    was asked for; `replace` and `inputs` mean what they mean there.
 
     Returns
     -------
@@ -68,13 +207,10 @@ def write_results(
     Raises
     ------
     ResultsError
-        When `folder` exists and `replace` is false, or it cannot be written.
+        When `folder` may not be written (see `check_destination`), or it cannot be written.
     """
-    if folder.exists() and not replace:
-        raise ResultsError(
-            f"{folder}: already exists; choose another -o folder or pass --force to replace it"
-        )
-    staging = folder.parent / f".{folder.name}.partial-{os.getpid()}"
+    check_destination(folder, replace=replace, inputs=inputs)
+    staging = staging_path(folder)
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(staging, ignore_errors=True)
@@ -83,7 +219,7 @@ def write_results(
             name: _write_table(results.tables[name], staging, name, table_format) for name in TABLES
         }
         document = {**summary_json, "tables": files}
-        (staging / "summary.json").write_text(
+        (staging / SUMMARY).write_text(
             json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8"
         )
         _move_into_place(staging, folder)
@@ -94,13 +230,166 @@ def write_results(
     return files
 
 
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """Write `frame` as a CSV file a spreadsheet opens safely (see `spreadsheet_safe`).
+
+    UTF-8 with a byte-order mark, so that Excel shows Chinese names.
+    """
+    spreadsheet_safe(frame).to_csv(path, index=False, encoding="utf-8-sig")
+
+
+def read_csv(path: Path) -> pd.DataFrame:
+    """Read a CSV file `write_csv` wrote, its text as it was before `spreadsheet_safe`."""
+    frame = pd.read_csv(path, encoding="utf-8-sig")
+    for name in frame.columns:
+        if pd.api.types.is_object_dtype(frame[name].dtype) or pd.api.types.is_string_dtype(
+            frame[name].dtype
+        ):
+            frame[name] = frame[name].map(_plain_cell, na_action="ignore")
+    return frame
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with every text cell a spreadsheet would evaluate made text (`spreadsheet_text`).
+
+    Only text, object and categorical columns change, and only their string cells: numbers
+    (a negative one too), booleans and dates stay as they are. `frame` itself is not changed.
+    """
+    safe = frame.copy(deep=False)
+    for name in frame.columns:
+        column = frame[name]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            categories = column.cat.categories
+            escaped = [_text_cell(c) for c in categories]
+            if escaped != list(categories):
+                safe[name] = column.cat.rename_categories(escaped)
+        elif pd.api.types.is_object_dtype(column.dtype) or pd.api.types.is_string_dtype(
+            column.dtype
+        ):
+            safe[name] = column.map(_text_cell, na_action="ignore")
+    return safe
+
+
+def spreadsheet_text(text: str) -> str:
+    """`text` as a CSV cell that Excel or LibreOffice shows as text and never evaluates.
+
+    A cell beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is read as a
+    formula (``=HYPERLINK(...)`` in a canteen's name would become a live link), so such text is
+    written with a single quote before it, as OWASP's "CSV Injection" advises: the spreadsheet
+    then shows ``'=HYPERLINK(...)`` as text. Text that already begins with quotes followed by one
+    of those characters gets one more quote, so the escape can be undone exactly by
+    `from_spreadsheet_text`. Parquet files keep the raw text.
+    """
+    return "'" + text if FORMULA_START.match(text) else text
+
+
+def from_spreadsheet_text(text: str) -> str:
+    """The text `spreadsheet_text` escaped: one leading quote fewer where it put one."""
+    return text[1:] if text.startswith("'") and FORMULA_START.match(text[1:]) else text
+
+
+def _text_cell(value: Any) -> Any:
+    return spreadsheet_text(value) if isinstance(value, str) else value
+
+
+def _plain_cell(value: Any) -> Any:
+    return from_spreadsheet_text(value) if isinstance(value, str) else value
+
+
+def staging_path(path: Path, state: Staging = "partial") -> Path:
+    """The hidden name beside `path` under which this process writes it (``partial``) or sets
+    the earlier one aside (``replaced``): ``.NAME.canteensim.partial-PID``.
+
+    The name says canteensim, so no folder of the user's is ever taken for one, and the process
+    id, so that another canteensim process can tell whether its writer is still alive.
+    """
+    return path.with_name(f".{path.name}.canteensim.{state}-{os.getpid()}")
+
+
+def clear_stale_staging(parent: Path) -> None:
+    """Clear away what killed canteensim processes left in `parent` while writing into it.
+
+    A staging entry (`staging_path`) whose process is no longer alive is removed, except earlier
+    results a killed process had set aside and not replaced yet: those go back to their name.
+    Entries of live processes, this one included, are left alone; so is a staging folder of an
+    older canteensim (``.NAME.partial-PID``) unless it holds only files canteensim writes.
+    """
+    try:
+        entries = sorted(parent.iterdir())
+    except OSError:  # no such folder yet, or not one: nothing to clear
+        return
+    for entry in entries:
+        match = _STAGING.fullmatch(entry.name)
+        old = match is None
+        match = match or _OLD_STAGING.fullmatch(entry.name)
+        if match is None or _alive(int(match["pid"])):
+            continue
+        if old and not _old_staging_is_ours(entry, match["state"]):
+            continue
+        destination = parent / match["name"]
+        if match["state"] == "replaced" and not _exists(destination) and _is_results(entry):
+            # killed between setting the earlier results aside and moving the new ones in
+            with contextlib.suppress(OSError):
+                entry.rename(destination)
+            continue
+        _remove(entry)
+
+
+def _alive(pid: int) -> bool:
+    """Whether process `pid` may still be writing: when in doubt, it is."""
+    if pid == os.getpid() or os.name == "nt":  # on Windows os.kill would end the process
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OverflowError, ValueError):  # no process can have that id
+        return False
+    except OSError:  # PermissionError: alive, another user's
+        return True
+    return True
+
+
+def _is_results(entry: Path) -> bool:
+    return entry.is_dir() and not entry.is_symlink() and written_by_canteensim(entry)
+
+
+def _old_staging_is_ours(entry: Path, state: str) -> bool:
+    if state == "replaced":
+        return _is_results(entry)
+    if not entry.is_dir() or entry.is_symlink():
+        return False
+    ours = {SUMMARY, *(f"{name}.{suffix}" for name in TABLES for suffix in ("csv", "parquet"))}
+    return all(p.name in ours and p.is_file() for p in entry.iterdir())
+
+
+def _remove(entry: Path) -> None:
+    if entry.is_dir() and not entry.is_symlink():
+        shutil.rmtree(entry, ignore_errors=True)
+    else:
+        with contextlib.suppress(OSError):
+            entry.unlink()
+
+
+def _exists(path: Path) -> bool:
+    """Whether anything is at `path`, a dangling symbolic link included."""
+    return path.exists() or path.is_symlink()
+
+
+def _json_holds(path: Path, keys: Iterable[str]) -> bool:
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    return isinstance(document, dict) and all(key in document for key in keys)
+
+
 def _write_table(frame: pd.DataFrame, folder: Path, name: str, table_format: TableFormat) -> str:
     parquet = table_format == "parquet" or (table_format == "auto" and len(frame) > CSV_MAX_ROWS)
     if parquet:
         frame.to_parquet(folder / f"{name}.parquet", index=False)
         return f"{name}.parquet"
-    # UTF-8 with a byte-order mark, so that Excel shows Chinese names
-    frame.to_csv(folder / f"{name}.csv", index=False, encoding="utf-8-sig")
+    write_csv(frame, folder / f"{name}.csv")
     return f"{name}.csv"
 
 
@@ -108,7 +397,7 @@ def _move_into_place(staging: Path, folder: Path) -> None:
     if not folder.exists():
         staging.rename(folder)
         return
-    retired = folder.parent / f".{folder.name}.replaced-{os.getpid()}"
+    retired = staging_path(folder, "replaced")
     folder.rename(retired)
     try:
         staging.rename(folder)

@@ -80,18 +80,22 @@ def test_default_folder_interrupted_leaves_nothing(
     assert not results.exists() or list(results.iterdir()) == []
 
 
+EARLIER_SUMMARY = '{"version": "0.0.9", "scenario_sha256": "0123abcd", "old": true}\n'
+"""Holds the keys by which --force knows a results folder as canteensim's."""
+
+
 @pytest.fixture
 def existing(out_dir: Path) -> Path:
     """An earlier results folder at `out_dir`."""
     out_dir.mkdir()
-    (out_dir / "summary.json").write_text('{"old": true}\n', encoding="utf-8")
+    (out_dir / "summary.json").write_text(EARLIER_SUMMARY, encoding="utf-8")
     (out_dir / "notes.txt").write_text("旧的 results", encoding="utf-8")
     return out_dir
 
 
 def assert_untouched(folder: Path) -> None:
     assert sorted(p.name for p in folder.iterdir()) == ["notes.txt", "summary.json"]
-    assert (folder / "summary.json").read_text(encoding="utf-8") == '{"old": true}\n'
+    assert (folder / "summary.json").read_text(encoding="utf-8") == EARLIER_SUMMARY
     assert (folder / "notes.txt").read_text(encoding="utf-8") == "旧的 results"
     assert sorted(p.name for p in folder.parent.iterdir()) == [folder.name]  # nothing hidden
 

@@ -212,7 +212,8 @@ def test_existing_output_folder_is_not_overwritten(cli, scenario, out_dir, no_le
 
 
 def test_force_replaces_existing_folder(cli, scenario, out_dir, summary_of):
-    out_dir.mkdir()
+    # --force replaces only a results folder canteensim wrote (tests/cli/test_output_safety.py)
+    cli("run", scenario.toml, "-o", out_dir, "-q", "--no-report", "--seed", "3").ok()
     (out_dir / "keep.txt").write_text("old", encoding="utf-8")
     cli("run", scenario.toml, "-o", out_dir, "-q", "--force").ok()
     assert not (out_dir / "keep.txt").exists()
@@ -297,3 +298,21 @@ def test_no_bound_canteen_gives_null_kpis(cli, scenario, out_dir, summary_of):
     text = (out_dir / "summary.json").read_text(encoding="utf-8")
     assert "NaN" not in text
     assert summary_of(out_dir)["kpis"]["compliance_rate"] is None
+
+
+@pytest.mark.filterwarnings("default::canteensim.errors.CanteensimWarning")  # shown, not raised
+def test_a_fleet_too_small_ends_the_run_with_a_warning_line(cli, scenario, tmp_path) -> None:
+    """Once a 1e-6 kg fleet shipped for ever; now the run ends, and one line says why."""
+    out = tmp_path / "out"
+    outcome = cli(
+        "run", scenario.toml, "--set", "platform.vehicle_capacity_kg=1e-6", "-o", out,
+        "--no-report", "-q",
+    )  # fmt: skip
+    outcome.ok()
+    [line] = [w for w in outcome.err.splitlines() if "undelivered" in w]
+    assert line.startswith("canteensim: warning: ")
+    assert "28 days after the scenario's end" in line
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["kpis"]["undelivered_kg"] > 0
+    weekly = pd.read_csv(out / "weekly_products.csv", encoding="utf-8-sig")
+    assert weekly["undelivered_kg"].sum() == pytest.approx(summary["kpis"]["undelivered_kg"])

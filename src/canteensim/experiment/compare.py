@@ -33,8 +33,9 @@ from canteensim.experiment.statistics import (
     relative_half_widths,
 )
 from canteensim.experiment.store import MONTHLY, RUNS, RunKey, RunStore
+from canteensim.model.simulate import warn_undelivered
 from canteensim.model.tables import KPI_NAMES
-from canteensim.output import scenario_sha256
+from canteensim.output import scenario_inputs, scenario_sha256
 from canteensim.scenario.load import with_values
 from canteensim.scenario.schema import Scenario
 from canteensim.version import __version__
@@ -89,7 +90,9 @@ def compare(
         scheduler address).
     folder:
         Where runs are stored as they finish and the final tables written; `resume` continues a
-        comparison stored there, recomputing only the missing runs.
+        comparison stored there, recomputing only the missing runs; `force` starts it again,
+        replacing the folder only if canteensim wrote it and it holds none of the scenario's
+        files (`canteensim.output.check_replaceable`).
     precision:
         When given, replications are added in batches until every KPI's 95 % half-width is at
         most this share of its mean in every setting, and stays so for one more batch, or
@@ -104,7 +107,13 @@ def compare(
         scenario = with_values(scenario, {"scenario.seed": seed}, source, option="--seed")
     settings = grid(vary)
     scenarios = [with_values(scenario, s.values, source) for s in settings]  # all valid first
-    store = RunStore.open(folder, _fingerprint(scenario, settings), resume=resume, force=force)
+    store = RunStore.open(
+        folder,
+        _fingerprint(scenario, settings),
+        resume=resume,
+        force=force,
+        inputs=scenario_inputs(scenario, source),
+    )
     planned = replications
     with open_engine(engine, workers, address) as runner_engine:
         runner = _Runner(runner_engine, scenarios, store, progress)
@@ -119,6 +128,9 @@ def compare(
                     planned = min(max_replications, planned + batch)
                     runner.run_up_to(planned)
     comparison = _comparison(store.outcomes, settings, scenarios, planned)
+    for setting in settings:
+        runs = comparison.runs[comparison.runs["setting"] == setting.index]
+        warn_undelivered(runs, of=f" of {setting.label}")
     summary = {
         "scenario_name": scenario.scenario.name,
         "version": __version__,

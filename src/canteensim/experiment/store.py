@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +21,17 @@ import pandas as pd
 from canteensim.errors import ResultsError
 from canteensim.experiment.runs import RunOutcome, records
 from canteensim.model.tables import KPI_NAMES
+from canteensim.output import (
+    MANIFEST,
+    SUMMARY,
+    check_location,
+    check_replaceable,
+    clear_stale_staging,
+    staging_path,
+    write_csv,
+)
 
 JOURNAL = "journal.jsonl"
-MANIFEST = "manifest.json"
 RUNS = "runs.parquet"
 MONTHLY = "monthly.parquet"
 
@@ -39,22 +47,38 @@ class RunStore:
         self.outcomes: dict[RunKey, RunOutcome] = {}
 
     @classmethod
-    def open(cls, folder: Path | None, fingerprint: str, *, resume: bool, force: bool) -> RunStore:
+    def open(
+        cls,
+        folder: Path | None,
+        fingerprint: str,
+        *,
+        resume: bool,
+        force: bool,
+        inputs: Iterable[Path] = (),
+    ) -> RunStore:
         """Start a comparison folder, or reopen one to resume it.
+
+        With `force`, an existing folder is replaced only under the rules of
+        `canteensim.output.check_replaceable`: never one holding any of `inputs` (the files the
+        scenario reads), the current folder, or a folder canteensim did not write. What killed
+        comparisons left beside the folder, or inside it when resuming, is cleared away first.
 
         Raises
         ------
         ResultsError
-            When the folder holds another comparison, or exists and neither `resume` nor
-            `force` says what to do with it.
+            When the folder is a file, holds another comparison, exists and neither `resume`
+            nor `force` says what to do with it, or `force` may not replace it.
         """
         store = cls(folder, fingerprint)
         if folder is None:
             return store
         manifest = folder / MANIFEST
+        check_location(folder)
+        clear_stale_staging(folder.parent)
         if folder.exists() and any(folder.iterdir()):
             if force and not resume:
-                shutil.rmtree(folder)
+                check_replaceable(folder, inputs)
+                _remove_folder(folder)
             elif not resume:
                 raise ResultsError(
                     f"{folder}: already exists; pass --resume to continue that comparison, "
@@ -64,6 +88,7 @@ class RunStore:
                 raise ResultsError(f"{folder}: holds no comparison to resume ({MANIFEST} missing)")
             else:
                 store._check_same(json.loads(manifest.read_text(encoding="utf-8")))
+                clear_stale_staging(folder)
                 store._reload()
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -117,23 +142,40 @@ class RunStore:
             return
         for name, frame in tables.items():
             target = self.folder / name
-            staging = target.with_name(f".{name}.partial")
-            if name.endswith(".parquet"):
-                frame.to_parquet(staging, index=False)
-            else:
-                frame.to_csv(staging, index=False, encoding="utf-8-sig")
-            staging.replace(target)
+            staging = staging_path(target)
+            try:
+                if name.endswith(".parquet"):
+                    frame.to_parquet(staging, index=False)
+                else:
+                    write_csv(frame, staging)
+                staging.replace(target)
+            finally:
+                staging.unlink(missing_ok=True)
         _write_atomically(
-            self.folder / "summary.json",
+            self.folder / SUMMARY,
             json.dumps(summary, indent=2, ensure_ascii=False, default=str) + "\n",
         )
         (self.folder / JOURNAL).unlink(missing_ok=True)
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    staging = path.with_name(f".{path.name}.partial")
-    staging.write_text(text, encoding="utf-8")
-    staging.replace(path)
+    staging = staging_path(path)
+    try:
+        staging.write_text(text, encoding="utf-8")
+        staging.replace(path)
+    finally:
+        staging.unlink(missing_ok=True)
+
+
+def _remove_folder(folder: Path) -> None:
+    """Remove a comparison's folder to start it again: set aside under a staging name first, so
+    that a kill midway leaves either the whole folder or debris the next command clears."""
+    retired = staging_path(folder, "replaced")
+    try:
+        folder.rename(retired)
+    except OSError as exc:
+        raise ResultsError(f"{folder}: cannot be replaced ({exc.strerror or exc})") from None
+    shutil.rmtree(retired, ignore_errors=True)
 
 
 def _outcomes_from_tables(runs: pd.DataFrame, monthly: pd.DataFrame) -> Iterator[RunOutcome]:

@@ -16,6 +16,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from canteensim.errors import ReportError
+from canteensim.output import read_csv
 
 Kind = Literal["run", "comparison"]
 
@@ -111,7 +112,7 @@ def _read_table(folder: Path, name: str, file: str) -> pd.DataFrame:
     try:
         if path.suffix == ".parquet":
             return pd.read_parquet(path)
-        return pd.read_csv(path, encoding="utf-8-sig")
+        return read_csv(path)
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         raise ReportError(f"{path}: cannot be read as the {name} table ({_reason(exc)})") from None
 

@@ -27,6 +27,7 @@ import matplotlib
 from matplotlib.typing import RcKeyType
 
 from canteensim.errors import ReportError
+from canteensim.output import clear_stale_staging, staging_path
 from canteensim.report.content import WORKBOOK, report_document
 from canteensim.report.document import Image, to_html, to_markdown
 from canteensim.report.figures import Figure, comparison_figures, run_figures
@@ -66,7 +67,8 @@ def render_report(folder: Path, lang: str = "en") -> Path:
     results = read_results(folder)
     make = run_figures if results.kind == "run" else comparison_figures
     figures = make(results.tables, results.summary, lang)
-    staging = folder / f".report.partial-{os.getpid()}"
+    clear_stale_staging(folder)  # what a killed render left
+    staging = staging_path(folder / "report")
     try:
         shutil.rmtree(staging, ignore_errors=True)
         (staging / FIGURES).mkdir(parents=True)
@@ -115,7 +117,8 @@ def save_figure(figure: Figure, folder: Path) -> bytes:
 
 def _move_into_place(staging: Path, folder: Path) -> None:
     """Swap the new figures folder in, then replace each report file, report.html last."""
-    figures, retired = folder / FIGURES, folder / f".{FIGURES}.replaced-{os.getpid()}"
+    figures = folder / FIGURES
+    retired = staging_path(figures, "replaced")
     if figures.exists():
         shutil.rmtree(retired, ignore_errors=True)
         figures.rename(retired)
