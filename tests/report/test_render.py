@@ -220,8 +220,12 @@ def test_html_comparison_report_has_settings_intervals_and_differences(
     assert f"{row['diff_mean']:+,.0f}" in html
     assert f"[{row['diff_ci_low']:+,.0f}, {row['diff_ci_high']:+,.0f}]" in html
     assert "quota.share=0.2" in html and "Settings compared" in html
-    compliance = table[(table["kpi"] == "compliance_rate") & (table["setting_index"] == 1)]
-    assert f"{compliance['diff_mean'].iloc[0] * 100:+.1f} pp" in html
+    unsold = table[(table["kpi"] == "unsold_share") & (table["setting_index"] == 1)]
+    assert f"{unsold['diff_mean'].iloc[0] * 100:+.1f} pp" in html
+    # a 0 % quota audits nothing: the baseline's compliance has nothing to measure
+    assert table[table["kpi"] == "compliance_rate"]["mean"].isna().tolist() == [True, False]
+    assert "n/a: nothing to measure. Mean monthly sales" not in html
+    assert "Compliance rate, Quota fulfilment: no bound canteen was audited" in html
 
 
 def test_html_writes_chinese_product_names_in_utf8(run_folder: Path) -> None:
@@ -352,7 +356,7 @@ def test_run_prints_where_the_report_is(tmp_path: Path, capsys: pytest.CaptureFi
     out = tmp_path / "run"
     outcome = cli(capsys, "run", HAIKOU, *SHORT, "-o", out, "--lang", "zh")
     assert outcome.code == 0, outcome.err
-    assert outcome.out.rstrip().endswith(f"report written to {out / 'report.html'}")
+    assert f"\nreport written to {out / 'report.html'}\nnext: " in outcome.out
     assert '<html lang="zh-CN">' in read_html(out)
 
 

@@ -114,6 +114,8 @@ def _audit(frame: pd.DataFrame, scenario: Scenario, offered: list[str]) -> pd.Da
     """Required aid, aid share and compliance; which rows the quota audits.
 
     A category no product of the scenario belongs to is not audited: there is nothing to buy.
+    Nor is a row that requires nothing (no consumption, or a quota of 0 %): every canteen would
+    meet it, and a compliance rate of 100 % would read as a result.
     """
     quota = scenario.quota
     frame["required_kg"] = quota.share * frame["consumption_kg"]
@@ -128,7 +130,7 @@ def _audit(frame: pd.DataFrame, scenario: Scenario, offered: list[str]) -> pd.Da
     is_total = frame["category"] == TOTAL
     audited_category = is_total if quota.per == "total" else ~is_total
     on_offer = frame["category"].isin(offered)
-    frame["audited"] = frame["bound"] & (base > 0) & audited_category & on_offer
+    frame["audited"] = frame["bound"] & (required > 0) & audited_category & on_offer
     return frame
 
 

@@ -5,7 +5,9 @@ deviation over replications; a comparison: each setting's mean with its 95 % int
 paired difference against the baseline), the figures with their captions, a few summary tables
 (the whole tables go to the workbook), and the provenance that lets anyone make the results
 again. Every word comes from `canteensim.report.words` or, for names of categories and KPIs,
-`canteensim.report.labels`, so the document is in one language throughout.
+`canteensim.report.labels`, so the document is in one language throughout. A KPI with nothing to
+measure reads "n/a", with a note saying when it is so; a run that sold or audited nothing says
+why in its lead, its figures' captions and in place of its empty tables.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from canteensim.report.document import (
     Table,
 )
 from canteensim.report.read import ResultsFolder, as_bool, run_replications
+from canteensim.report.why import Nothing, RunFlows
 from canteensim.report.words import canteen_kind, say, weekday
 from canteensim.version import __version__
 
@@ -54,18 +57,19 @@ def report_document(results: ResultsFolder, images: Sequence[Image], lang: str) 
     name = str(summary.get("scenario_name") or _get(summary, "scenario.scenario.name") or "?")
     figures = Section("figures", say(lang, "section.figures"), list(images))
     if results.kind == "run":
+        flows = RunFlows.of(results.tables, results.summary)
         return Document(
             lang,
             say(lang, "title.run", name=name),
-            _run_lead(results, lang),
+            _run_lead(results, flows, lang),
             say(lang, "contents"),
             [
                 Section(
                     "scenario", say(lang, "section.scenario"), [_scenario_facts(results, lang)]
                 ),
-                Section("kpis", say(lang, "section.kpis"), _run_kpis(results, lang)),
+                Section("kpis", say(lang, "section.kpis"), _run_kpis(results, flows, lang)),
                 figures,
-                Section("tables", say(lang, "section.tables"), _run_tables(results, lang)),
+                Section("tables", say(lang, "section.tables"), _run_tables(results, flows, lang)),
                 Section("provenance", say(lang, "section.provenance"), [provenance(results, lang)]),
             ],
         )
@@ -124,9 +128,10 @@ def _percent(value: Any, decimals: int = 1) -> str:
 
 
 def kpi_text(name: str, value: Any, lang: str = "en", *, difference: bool = False) -> str:
-    """A KPI's value as a report shows it: ratios in percent, differences of ratios in points."""
+    """A KPI's value as a report shows it: ratios in percent, differences of ratios in points,
+    "n/a" when it has nothing to measure (NaN, null in summary.json)."""
     if not _finite(value):
-        return "–"
+        return labels.text(lang, "n/a")
     if name in labels.PERCENT_KPIS:
         if difference:
             return say(lang, "pp", value=_points(value))
@@ -150,17 +155,64 @@ def _reps(lang: str, n: int) -> str:
     return say(lang, "reps.one") if n == 1 else say(lang, "reps.many", n=n)
 
 
-def _run_lead(results: ResultsFolder, lang: str) -> str:
+def _run_lead(results: ResultsFolder, flows: RunFlows, lang: str) -> str:
     kpis = results.summary.get("kpis") or {}
     observed = _get(results.summary, "scenario.scenario.observed_monthly_sales_yuan")
-    return say(
-        lang,
-        "lead.run",
-        reps=_reps(lang, run_replications(results.summary, results.tables["monthly_sales"])),
-        sales=_number(kpis.get("monthly_sales_yuan_mean")),
-        observed=say(lang, "lead.observed", value=_number(observed)) if _finite(observed) else "",
-        compliance=_percent(kpis.get("compliance_rate")),
+    no_sales, no_audits = flows.no_sales(lang), flows.no_audits(lang)
+    sales = (
+        _as_sentence(no_sales, lang)
+        if no_sales
+        else say(
+            lang,
+            "lead.sales",
+            sales=kpi_text("monthly_sales_yuan_mean", kpis.get("monthly_sales_yuan_mean"), lang),
+            observed=say(lang, "lead.observed", value=_number(observed))
+            if _finite(observed)
+            else "",
+        )
     )
+    audits = (
+        _as_sentence(no_audits, lang)
+        if no_audits
+        else say(
+            lang,
+            "lead.audits",
+            compliance=kpi_text("compliance_rate", kpis.get("compliance_rate"), lang),
+        )
+    )
+    reps = _reps(lang, run_replications(results.summary, results.tables["monthly_sales"]))
+    return say(lang, "lead.run", reps=reps, sales=sales, audits=audits)
+
+
+def _as_sentence(nothing: Nothing, lang: str) -> str:
+    """``"No sales in this run, as …."``: what is missing and why, as a sentence of its own."""
+    text = nothing.sentence(lang)
+    return say(lang, "sentence", text=text[:1].upper() + text[1:])
+
+
+def _nothing_note(title: str, nothing: Nothing, lang: str) -> Paragraph:
+    """In place of a table with nothing in it: its title, and why it is empty."""
+    return Paragraph(
+        labels.text(lang, "caption.nothing", what=title, why=nothing.sentence(lang)), note=True
+    )
+
+
+def _undefined_note(names: Sequence[str], flows: RunFlows | None, lang: str) -> list[str]:
+    """The note under a KPI table saying why each KPI shown as n/a has nothing to measure."""
+    no_audits = flows.no_audits(lang) if flows is not None else None
+    by_reason: dict[str, list[str]] = {}
+    for name in names:
+        reason = labels.undefined(lang, name)
+        if no_audits is not None and name in ("compliance_rate", "quota_fulfilment"):
+            reason = no_audits.sentence(lang)  # this run's own reason, as its tables tell it
+        by_reason.setdefault(reason, []).append(labels.kpi(lang, name))
+    if not by_reason:
+        return []
+    items = [
+        say(lang, "kpi.undefined.item", kpis=say(lang, "names.separator").join(kpis), reason=why)
+        for why, kpis in by_reason.items()
+    ]
+    return [say(lang, "kpi.note.undefined", reasons=say(lang, "list.separator").join(items))]
 
 
 def _comparison_lead(results: ResultsFolder, lang: str) -> str:
@@ -377,7 +429,7 @@ def _setting_value(value: Any) -> str:
     return str(value)
 
 
-def _run_kpis(results: ResultsFolder, lang: str) -> list[Block]:
+def _run_kpis(results: ResultsFolder, flows: RunFlows, lang: str) -> list[Block]:
     summary = results.summary
     means: Mapping[str, Any] = summary.get("kpis") or {}
     records = summary.get("replications")
@@ -396,6 +448,8 @@ def _run_kpis(results: ResultsFolder, lang: str) -> list[Block]:
     if _finite(observed):
         rows.append([say(lang, "observed_row"), _number(observed), *([""] if many else [])])
     notes = [say(lang, "kpi.note.run_many", n=len(frame))] if many else []
+    undefined = [name for name, mean in means.items() if not _finite(mean)]
+    notes += _undefined_note(undefined, flows, lang)
     return [Table("", columns, rows, [False, True, *([True] if many else [])], notes=notes)]
 
 
@@ -444,13 +498,19 @@ def _comparison_kpis(results: ResultsFolder, lang: str) -> list[Block]:
         reps=say(lang, "reps.each", n=results.summary.get("replications", "?")),
         baseline=baseline,
     )
+    means = pd.to_numeric(frame["mean"], errors="coerce") if "mean" in frame else None
+    undefined = (
+        [kpi for kpi in kpis if means[frame["kpi"].astype(str) == kpi].isna().any()]
+        if means is not None
+        else []
+    )
     table = Table(
         "",
         columns,
         rows,
         [False, False, True, True, True, True],
         group_starts=frozenset(starts),
-        notes=[note],
+        notes=[note, *_undefined_note(undefined, None, lang)],
     )
     return [_limited(table, lang, KPI_TABLE_MAX_ROWS)]
 
@@ -473,16 +533,27 @@ def _interval(kpi: str, low: Any, high: Any, lang: str, *, difference: bool = Fa
     )
 
 
-def _run_tables(results: ResultsFolder, lang: str) -> list[Block]:
+def _run_tables(results: ResultsFolder, flows: RunFlows, lang: str) -> list[Block]:
     n = run_replications(results.summary, results.tables["monthly_sales"])
     per = say(lang, "per.mean", n=n) if n > 1 else ""
-    tables = [
+    no_audits, no_weeks = flows.no_audits(lang), flows.no_listing(lang) if not flows.weeks else None
+    tables: list[Table | Paragraph | None] = [
         _monthly_sales_table(results.tables["monthly_sales"], n, per, lang),
-        _audits_table(results, n, per, lang),
-        _supply_table(results.tables["weekly_products"], n, per, lang),
-        _top_products_table(results.tables["weekly_products"], n, per, lang),
+        _nothing_note(say(lang, "table.audits", per=""), no_audits, lang)
+        if no_audits
+        else _audits_table(results, n, per, lang),
+        _nothing_note(say(lang, "table.supply", per=""), no_weeks, lang)
+        if no_weeks
+        else _supply_table(results.tables["weekly_products"], n, per, lang),
+        None
+        if flows.no_sales(lang)
+        else _top_products_table(results.tables["weekly_products"], n, per, lang),
     ]
-    blocks: list[Block] = [_limited(table, lang) for table in tables if table is not None]
+    blocks: list[Block] = [
+        _limited(table, lang) if isinstance(table, Table) else table
+        for table in tables
+        if table is not None
+    ]
     return [*blocks, _full_tables_note(results, lang)]
 
 

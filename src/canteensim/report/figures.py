@@ -5,6 +5,10 @@ comparison. Each `Figure` carries a file stem and a caption in the report's lang
 placing it in a report is the renderer's business. The figures are built with the fonts of
 `canteensim.report.fonts` and drawn once before they are returned, so they show Chinese however and
 whenever they are saved.
+
+A figure with nothing to draw (a run that sold nothing, audited no canteen, listed nothing) is
+still made, empty, with `plots.nothing_to_show` saying in the figure what is missing and why, and
+its caption saying the same, so that a report always has the same figures.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from canteensim.report import labels, plots
 from canteensim.report.fonts import cjk_font, font_rc
 from canteensim.report.read import run_replications
+from canteensim.report.why import Nothing, RunFlows
 
 RUN_TABLES = ("monthly_sales", "canteen_months", "weekly_products", "deliveries")
 """The tables `run_figures` needs."""
@@ -91,12 +96,28 @@ def run_figures(
     quota: Mapping[str, Any] = scenario.get("quota") or {}
     kpis: Mapping[str, Any] = summary.get("kpis") or {}
     n = run_replications(summary, tables["monthly_sales"])
+    flows = RunFlows.of(tables, summary)
     builders: list[Callable[[], Figure]] = [
-        lambda: _monthly_sales(tables["monthly_sales"], observed, kpis, n, lang),
-        lambda: _quota_compliance(tables["canteen_months"], quota, kpis, n, lang),
-        lambda: _weekly_supply(tables["weekly_products"], kpis, n, lang),
-        lambda: _losses(tables["weekly_products"], tables["deliveries"], kpis, n, lang),
-        lambda: _farmer_income(tables["weekly_products"], platform, kpis, n, lang),
+        lambda: (
+            _empty_figure("monthly_sales", "monthly_sales.title", flows.no_sales(lang), lang)
+            or _monthly_sales(tables["monthly_sales"], observed, kpis, n, lang)
+        ),
+        lambda: (
+            _empty_figure("quota_compliance", "compliance.title", flows.no_audits(lang), lang)
+            or _quota_compliance(tables["canteen_months"], quota, kpis, n, lang)
+        ),
+        lambda: (
+            _empty_figure("weekly_supply", "weekly.title", flows.no_listing(lang), lang)
+            or _weekly_supply(tables["weekly_products"], kpis, n, lang)
+        ),
+        lambda: (
+            _empty_figure("losses", "losses.title", flows.no_shipments(lang), lang)
+            or _losses(tables["weekly_products"], tables["deliveries"], kpis, n, lang)
+        ),
+        lambda: (
+            _empty_figure("farmer_income", _income_title(tables), _no_income(flows, lang), lang)
+            or _farmer_income(tables["weekly_products"], platform, kpis, n, lang)
+        ),
     ]
     return _build(builders, lang)
 
@@ -131,7 +152,15 @@ def comparison_figures(
     varied = _varied(vary, lang)
     builders: list[Callable[[], Figure]] = [
         lambda: _kpis(comparison, vary, varied, observed, n, lang),
-        lambda: _by_setting(tables["monthly_comparison"], observed, varied, n, lang),
+        lambda: (
+            _empty_figure(
+                "monthly_sales_by_setting",
+                "by_setting.title",
+                _no_sales_any(tables["monthly_comparison"], lang),
+                lang,
+            )
+            or _by_setting(tables["monthly_comparison"], observed, varied, n, lang)
+        ),
         lambda: _differences(comparison, lang),
     ]
     return _build(builders, lang)
@@ -156,6 +185,22 @@ def _build(builders: Sequence[Callable[[], Figure]], lang: str) -> list[Figure]:
         for figure in figures:
             figure.figure.draw_without_rendering()
     return figures
+
+
+def _empty_figure(name: str, title: str, nothing: Nothing | None, lang: str) -> Figure | None:
+    """The figure `name` drawn empty, saying what is missing and why; None if `nothing` is.
+
+    `title` is the key of the figure's title in `canteensim.report.labels`.
+    """
+    if nothing is None:
+        return None
+    figure = _new_figure(10.0, 4.5)
+    ax = figure.add_subplot()
+    what = labels.text(lang, title)
+    ax.set_title(what)
+    plots.nothing_to_show(ax, nothing, lang)
+    caption = labels.text(lang, "caption.nothing", what=what, why=nothing.sentence(lang))
+    return Figure(name, caption, figure)
 
 
 def _new_figure(width: float, height: float) -> matplotlib.figure.Figure:
@@ -263,16 +308,12 @@ def _weekly_supply(table: pd.DataFrame, kpis: Mapping[str, Any], n: int, lang: s
     for ax in axes[max(0, len(categories) - columns) : len(categories)]:
         ax.xaxis.set_tick_params(labelbottom=True)  # the lowest panel of its column
     figure.supxlabel(labels.text(lang, "week_start"))
-    if not categories:
-        ax = axes[0]
-        ax.text(0.5, 0.5, labels.text(lang, "no_data"), ha="center", transform=ax.transAxes)
+    handles, names = axes[0].get_legend_handles_labels()
+    if spare:  # the legend takes the first empty panel
+        spare[0].set_axis_off()
+        spare[0].legend(handles, names, loc="center", fontsize="large", frameon=False)
     else:
-        handles, names = axes[0].get_legend_handles_labels()
-        if spare:  # the legend takes the first empty panel
-            spare[0].set_axis_off()
-            spare[0].legend(handles, names, loc="center", fontsize="large", frameon=False)
-        else:
-            figure.legend(handles, names, loc="outside right upper")
+        figure.legend(handles, names, loc="outside right upper")
     figure.suptitle(labels.text(lang, "weekly.title"))
     caption = labels.text(
         lang,
@@ -315,12 +356,25 @@ def _losses(
     return Figure("losses", caption, figure)
 
 
+def _income_by(table: pd.DataFrame) -> str:
+    return "county" if "county" in table.columns else "cooperative_id"
+
+
+def _income_title(tables: Mapping[str, pd.DataFrame]) -> str:
+    return f"income.title.{_income_by(tables['weekly_products'])}"
+
+
+def _no_income(flows: RunFlows, lang: str) -> Nothing | None:
+    """Why farmers earned nothing: no sales and nothing shipped (shipping alone costs them)."""
+    return flows.no_sales(lang) if flows.shipped_kg <= 0 else None
+
+
 def _farmer_income(
     table: pd.DataFrame, platform: Mapping[str, Any], kpis: Mapping[str, Any], n: int, lang: str
 ) -> Figure:
     commission = _float(platform.get("commission")) or 0.0
     logistics = _float(platform.get("logistics_yuan_per_kg")) or 0.0
-    by = "county" if "county" in table.columns else "cooperative_id"
+    by = _income_by(table)
     groups = int(table[by].nunique()) if by in table.columns else 0
     figure = _new_figure(9.0, max(3.5, 1.6 + 0.32 * groups))
     plots.farmer_income(
@@ -434,6 +488,7 @@ def _kpis(
             )
     figure.suptitle(labels.text(lang, "kpis.title"))
     caption = labels.text(lang, "caption.kpis", varied=varied, reps=labels.replications(lang, n))
+    caption += _empty_panels(comparison, lang)
     return Figure("kpis", caption, figure)
 
 
@@ -469,7 +524,41 @@ def _differences(comparison: pd.DataFrame, lang: str) -> Figure:
     figure.supxlabel(labels.text(lang, "difference.x", baseline=baseline))
     figure.suptitle(labels.text(lang, "differences.title", baseline=baseline))
     caption = labels.text(lang, "caption.differences", baseline=baseline)
+    caption += _empty_panels(comparison, lang, differences=True)
     return Figure("paired_differences", caption, figure)
+
+
+def _no_sales_any(monthly_comparison: pd.DataFrame, lang: str) -> Nothing | None:
+    """Nothing when no setting sold anything in any month; None when one did."""
+    sales = monthly_comparison.get("sales_yuan_mean", pd.Series(dtype=float)).astype(float)
+    return None if (sales > 0).any() else Nothing(labels.text(lang, "why.no_sales_any"))
+
+
+def _empty_panels(comparison: pd.DataFrame, lang: str, *, differences: bool = False) -> str:
+    """What a caption adds for the headline KPIs whose panels have nothing to show: those with
+    no value in any setting, and for `differences` those whose baseline has none."""
+    if comparison.empty:
+        return ""
+    rows = comparison.sort_values("setting_index", kind="stable")
+    kpi = rows["kpi"].astype(str)
+    first = rows["setting_index"] == rows["setting_index"].min()
+
+    def none_in(column: str, where: pd.Series) -> set[str]:
+        values = pd.to_numeric(rows.loc[where, column], errors="coerce")
+        found = values.notna().groupby(kpi[where]).any()
+        return set(found.index[~found])
+
+    no_value = none_in("mean", pd.Series(True, index=rows.index))
+    no_difference = none_in("diff_mean", ~first) - no_value if differences else set()
+    sentences = ""
+    for empty, why in ((no_value, "why.no_value"), (no_difference, "why.no_difference")):
+        shown = [labels.kpi(lang, name) for name in HEADLINE_KPIS if name in empty]
+        if shown:
+            names = labels.text(lang, "names.and").join(shown)
+            sentences += labels.text(
+                lang, "caption.empty_panels", kpis=names, why=labels.text(lang, why)
+            )
+    return sentences
 
 
 __all__ = [

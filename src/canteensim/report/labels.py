@@ -29,8 +29,37 @@ _TEXT: Mapping[str, Mapping[str, str]] = {
         "compliance.threshold": "quota",
         "canteen": "Canteen",
         "canteens_many": "Bound canteens ({n:,}), lowest at the top",
-        "no_data": "No data",
-        "no_audits": "No audited bound canteens",
+        # nothing to show, and why (plots.nothing_to_show draws it, captions say it)
+        "nothing_to_show": "Nothing to show: {reason}",
+        "caption.nothing": "{what}: nothing to show — {why}.",
+        "why.because": ", as ",
+        "why.and": "; ",
+        "why.no_data": "the table is empty",
+        "caption.empty_panels": " Nothing to show for {kpis}: {why}.",
+        "names.and": ", ",
+        "why.no_sales": "no sales in this run",
+        "why.no_sales_any": "no sales in any setting",
+        "why.no_listing": "nothing was listed in this run",
+        "why.no_shipments": "nothing was shipped in this run",
+        "why.no_audits": "no bound canteen was audited",
+        "why.no_value": "no setting has a value",
+        "why.no_difference": "the baseline has no value to compare with",
+        "cause.no_cycle": (
+            "the horizon, {start} to {end}, holds no whole weekly cycle of listing, orders and "
+            "deliveries"
+        ),
+        "cause.no_meals": "canteens served no meals (no diners, attendance 0, or closed every day)",
+        "cause.no_bound_meals": (
+            "bound canteens served no meals (no diners, attendance 0, or closed every day)"
+        ),
+        "cause.no_bound": "no canteen is bound by the quota",
+        "cause.zero_quota": "the quota is 0 %, so there is nothing to audit",
+        "cause.no_supply": "the cooperatives offered nothing (supply 0)",
+        "cause.no_listing": "nothing was listed",
+        "cause.no_orders": "canteens ordered nothing",
+        "cause.none_shipped": "nothing ordered was shipped",
+        "cause.lost": "everything shipped was lost in transit",
+        "n/a": "n/a",
         # weekly flows
         "weekly.title": "Weekly supply, orders and sales by category",
         "weekly.listed": "Listed",
@@ -54,7 +83,6 @@ _TEXT: Mapping[str, Mapping[str, str]] = {
         "by_setting.title": "Monthly sales by setting (mean and 95 % interval)",
         "differences.title": "Paired difference against {baseline} (mean and 95 % interval)",
         "difference.x": "Difference against {baseline}",
-        "no_difference": "No difference: the baseline has no value",
         # captions
         "caption.monthly_sales": (
             "Sales by category in each month ({reps}); hatched bars are partial "
@@ -112,8 +140,31 @@ _TEXT: Mapping[str, Mapping[str, str]] = {
         "compliance.threshold": "配额",
         "canteen": "食堂",
         "canteens_many": "受约束食堂（{n:,} 个），最低者在上",
-        "no_data": "无数据",
-        "no_audits": "没有受审核的受约束食堂",
+        "nothing_to_show": "无可显示内容：{reason}",
+        "caption.nothing": "{what}：无可显示内容——{why}。",
+        "why.because": "，因为",
+        "why.and": "；",
+        "why.no_data": "表中没有数据",
+        "caption.empty_panels": "{kpis}无可显示内容：{why}。",
+        "names.and": "、",
+        "why.no_sales": "本次模拟没有销售",
+        "why.no_sales_any": "各方案均没有销售",
+        "why.no_listing": "本次模拟没有产品上架",
+        "why.no_shipments": "本次模拟没有发运",
+        "why.no_audits": "没有受审核的受约束食堂",
+        "why.no_value": "各方案均无此指标值",
+        "why.no_difference": "基准方案没有此指标值可供比较",
+        "cause.no_cycle": "模拟时段（{start} 至 {end}）不含完整的每周上架、订购和配送周期",
+        "cause.no_meals": "食堂没有供餐（无就餐人数、就餐率为 0 或每天都不开放）",
+        "cause.no_bound_meals": "受约束食堂没有供餐（无就餐人数、就餐率为 0 或每天都不开放）",
+        "cause.no_bound": "没有食堂受配额约束",
+        "cause.zero_quota": "配额为 0%，无需审核",
+        "cause.no_supply": "合作社没有供货（供应为 0）",
+        "cause.no_listing": "没有产品上架",
+        "cause.no_orders": "食堂没有下单",
+        "cause.none_shipped": "订单均未发运",
+        "cause.lost": "发运的货物全部在运输中损耗",
+        "n/a": "不适用",
         "weekly.title": "各品类每周上架、订购与售出量",
         "weekly.listed": "上架",
         "weekly.ordered": "订购",
@@ -133,7 +184,6 @@ _TEXT: Mapping[str, Mapping[str, str]] = {
         "by_setting.title": "各方案月度销售额（均值及 95% 置信区间）",
         "differences.title": "与 {baseline} 的配对差异（均值及 95% 置信区间）",
         "difference.x": "与 {baseline} 之差",
-        "no_difference": "基准方案无此指标，无法比较",
         "caption.monthly_sales": (
             "各月各品类销售额（{reps}）；斜线填充的柱为不足整月的月份。"
             "模拟的整月平均销售额为每月 {mean} 元。"
@@ -269,6 +319,26 @@ PERCENT_KEYS = frozenset(
 )
 """Scenario keys whose values are shares, shown as percentages on an axis."""
 
+_UNDEFINED: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "monthly_sales_yuan_mean": "no full calendar month, and no month with sales",
+        "compliance_rate": "no bound canteen was audited",
+        "quota_fulfilment": "no bound canteen was audited",
+        "fill_rate": "nothing was ordered",
+        "unsold_share": "nothing was listed",
+        "on_time_rate": "nothing was shipped",
+    },
+    "zh": {
+        "monthly_sales_yuan_mean": "没有完整的自然月，也没有有销售的月份",
+        "compliance_rate": "没有受审核的受约束食堂",
+        "quota_fulfilment": "没有受审核的受约束食堂",
+        "fill_rate": "没有订单",
+        "unsold_share": "没有产品上架",
+        "on_time_rate": "没有发运",
+    },
+}
+"""When a KPI has nothing to measure (and is NaN, shown as n/a), in words."""
+
 
 def check_lang(lang: str) -> str:
     """Return `lang` if a report can be written in it.
@@ -298,6 +368,11 @@ def category(lang: str, name: str) -> str:
 def kpi(lang: str, name: str) -> str:
     """A KPI's name in `lang`, with its unit; an unknown KPI keeps its own name."""
     return _KPIS[check_lang(lang)].get(name, name)
+
+
+def undefined(lang: str, name: str) -> str:
+    """When the KPI `name` has nothing to measure: ``"nothing was ordered"``; "" if never."""
+    return _UNDEFINED[check_lang(lang)].get(name, "")
 
 
 def setting_key(lang: str, key: str) -> str:

@@ -6,14 +6,16 @@ of its own when none is given — and returns that ``Axes``, as xarray's plot fu
 with several replications are averaged over them: a row missing from a replication counts as zero.
 
 Figures are made with ``matplotlib.figure.Figure``, never with pyplot, so plotting leaves no
-global state behind and needs no display.
+global state behind and needs no display. A plot with nothing to draw (no sales, no audits, no
+setting with a value) says so, and why, with `nothing_to_show`.
 """
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 import matplotlib.dates as mdates
 import numpy as np
@@ -30,6 +32,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from canteensim.report import labels
 from canteensim.report.read import as_bool
+from canteensim.report.why import Nothing
 
 QUOTA_BINS = (0.0, 0.5, 0.8, 0.9, 1.0 - 1e-9, 1.1, 1.25, 1.5, 2.0)
 """Bins of aid bought ÷ quota in the compliance heat map. The bin edge just below 1 is the
@@ -116,11 +119,20 @@ def _thousands(ax_axis: Any) -> None:
     ax_axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
 
 
+class _ConciseDates(mdates.ConciseDateFormatter):
+    """matplotlib's concise date labels, which fail (IndexError) on an axis with no ticks."""
+
+    def format_ticks(self, values: Any) -> list[str]:
+        if len(values) == 0:
+            return []
+        return list(super().format_ticks(values))  # type: ignore[no-untyped-call]
+
+
 def _date_axis(ax: Axes, maxticks: int) -> None:
     """Dates on the x axis, labelled as briefly as their spacing allows."""
     locator = mdates.AutoDateLocator(maxticks=maxticks)  # type: ignore[no-untyped-call]
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_formatter(_ConciseDates(locator))  # type: ignore[no-untyped-call]
 
 
 def _legend_outside(ax: Axes, **kwargs: Any) -> None:
@@ -128,19 +140,73 @@ def _legend_outside(ax: Axes, **kwargs: Any) -> None:
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0, **kwargs)
 
 
-def _no_data(ax: Axes, lang: str, key: str = "no_data") -> Axes:
+def nothing_to_show(
+    ax: Axes, nothing: Nothing, lang: str = "en", *, columns: int = 64, fontsize: str = "large"
+) -> Axes:
+    """Draw the empty state of a plot: "Nothing to show: <what is missing>, as <why>".
+
+    Every plot and figure of a report with nothing to draw draws this instead, so that a run
+    that sold nothing still gets each of its figures, saying what is missing and why. Only this
+    Axes' ticks are hidden (`tick_params`): the ticks of Axes sharing its x axis stay.
+
+    Parameters
+    ----------
+    nothing:
+        What is missing and why, in `lang` (`canteensim.report.why.Nothing`).
+    columns:
+        Width of a line of the message, in characters (a Chinese character counts two).
+    """
+    message = labels.text(lang, "nothing_to_show", reason=nothing.sentence(lang))
     ax.text(
         0.5,
         0.5,
-        labels.text(lang, key),
+        "\n".join(_wrap(message, columns)),
         ha="center",
         va="center",
         transform=ax.transAxes,
         color="#555555",
+        fontsize=fontsize,
+        linespacing=1.5,
     )
-    ax.set_xticks([])
-    ax.set_yticks([])
+    ax.tick_params(
+        axis="both", which="both", bottom=False, left=False, labelbottom=False, labelleft=False
+    )
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.grid(False)
     return ax
+
+
+_NO_LINE_START = frozenset("、，。；：）」！？")
+"""Chinese punctuation that stays at the end of the line before rather than begin one."""
+
+
+def _wrap(text: str, columns: int) -> list[str]:
+    """`text` in lines of at most `columns`, a wide (Chinese) character counting two.
+
+    Lines break at spaces, or between two wide characters; a run of ASCII (a date, a word) is
+    never split, and closing Chinese punctuation never begins a line.
+    """
+    lines: list[str] = []
+    line, width, space = "", 0, False
+    for token in re.findall(r"[^\x00-\x7f]|[\x21-\x7e]+|\s+", text):
+        if token.isspace():
+            space = True
+            continue
+        size = len(token) if token.isascii() else 2
+        gap = 1 if space and line else 0
+        if line and width + gap + size > columns and token not in _NO_LINE_START:
+            lines.append(line)
+            line, width, gap = "", 0, 0
+        line += " " * gap + token
+        width += gap + size
+        space = False
+    return [*lines, line] if line else lines
+
+
+def _no_data(ax: Axes, lang: str) -> Axes:
+    """The empty state of a plot given an empty table."""
+    return nothing_to_show(ax, Nothing(labels.text(lang, "why.no_data")), lang)
 
 
 def category_colours(categories: Sequence[str]) -> dict[str, str]:
@@ -209,6 +275,9 @@ def monthly_sales(
     sales = table.pivot_table(
         index="month", columns="category", values="sales_yuan", aggfunc="sum", fill_value=0.0
     ).sort_index() / _replications(table)
+    if not (sales.to_numpy() > 0).any():
+        ax.set_title(labels.text(lang, "monthly_sales.title"))
+        return nothing_to_show(ax, Nothing(labels.text(lang, "why.no_sales")), lang)
     order = sales.sum().sort_values(ascending=False, kind="stable").index.tolist()
     months = sales.index.tolist()
     partial = _partial_months(table, months)
@@ -307,8 +376,9 @@ def quota_compliance(
     labels.check_lang(lang)
     ax = _new_axes(ax, figsize=(9.0, 8.0))
     matrix = compliance_matrix(canteen_months, basis=basis)
-    if matrix.empty:
-        return _no_data(ax, lang, "no_audits")
+    if matrix.empty or matrix.isna().all(axis=None):  # no audit, or none with a quota to meet
+        ax.set_title(labels.text(lang, "compliance.title"))
+        return nothing_to_show(ax, Nothing(labels.text(lang, "why.no_audits")), lang)
     many = len(matrix) > MAX_LABELLED_CANTEENS
     if many:
         matrix = matrix.loc[matrix.mean(axis=1).sort_values(kind="stable").index]
@@ -449,7 +519,8 @@ def late_deliveries(
     table = _tidy(deliveries)
     ax = _new_axes(ax)
     if table.empty:
-        return _no_data(ax, lang)
+        ax.set_title(labels.text(lang, "late.title"))
+        return nothing_to_show(ax, Nothing(labels.text(lang, "why.no_shipments")), lang)
     if week_starts is None:
         first = _as_dates(table["scheduled_day"]).groupby(table["week"]).min()
         week_starts = (first - pd.to_timedelta(first.dt.day_of_week, unit="D")).sort_index()
@@ -543,10 +614,25 @@ def _kpi_rows(comparison: pd.DataFrame, kpi: str) -> pd.DataFrame:
     return rows.sort_values("setting_index", kind="stable").reset_index(drop=True)
 
 
+def _no_value(ax: Axes, kpi: str, reason: str, lang: str) -> Axes:
+    """The empty state of a comparison's panel of `kpi`: the KPI is n/a, and when it is so."""
+    ax.set_title(labels.kpi(lang, kpi))
+    nothing = Nothing(labels.text(lang, reason), labels.undefined(lang, kpi))
+    return nothing_to_show(ax, nothing, lang, columns=48, fontsize="small")
+
+
 def _kpi_formatter(kpi: str) -> FuncFormatter | PercentFormatter:
     if kpi in labels.PERCENT_KPIS:
         return PercentFormatter(1.0, decimals=0)
     return FuncFormatter(lambda value, _: f"{value:,.0f}")
+
+
+def _kpi_locator(kpi: str, nbins: int | Literal["auto"] = "auto") -> MaxNLocator:
+    """Ticks of a KPI's axis; yuan, kg and counts on whole numbers, so that a KPI that is 0 in
+    every setting gets one tick "0" rather than "-0, 0, 0"."""
+    steps = [1, 2, 2.5, 5, 10]  # those of matplotlib's default locator
+    integer = kpi not in labels.PERCENT_KPIS
+    return MaxNLocator(nbins=nbins, steps=steps, integer=integer, min_n_ticks=1 if integer else 2)
 
 
 def setting_label(label: str) -> str:
@@ -606,6 +692,8 @@ def kpi_by_setting(
     if rows.empty:
         return _no_data(ax, lang)
     mean = rows["mean"].to_numpy(dtype=float)
+    if np.isnan(mean).all():
+        return _no_value(ax, kpi, "why.no_value", lang)
     low, high = rows["ci_low"].to_numpy(dtype=float), rows["ci_high"].to_numpy(dtype=float)
     value_axis = ax.yaxis if x is not None else ax.xaxis
     if x is not None:
@@ -631,7 +719,7 @@ def kpi_by_setting(
         names = [setting_label(str(s)) for s in rows["setting"]]
         ax.set_yticks(positions, names if setting_labels else [])
         ax.set_ylim(len(rows) - 0.5, -0.5)  # the first setting at the top
-        value_axis.set_major_locator(MaxNLocator(nbins=4))
+        value_axis.set_major_locator(_kpi_locator(kpi, nbins=4))
     if reference is not None:
         line_style: dict[str, Any] = {"color": "black", "linestyle": "--", "linewidth": 1.0}
         if x is not None:
@@ -640,6 +728,8 @@ def kpi_by_setting(
             line = ax.axvline(reference, label=reference_label or "", **line_style)
         if reference_label:
             ax.legend(handles=[line], loc="best", fontsize="small")
+    if x is not None and kpi not in labels.PERCENT_KPIS:
+        value_axis.set_major_locator(_kpi_locator(kpi))
     value_axis.set_major_formatter(_kpi_formatter(kpi))
     ax.set_title(labels.kpi(lang, kpi))
     ax.grid(alpha=0.3)
@@ -667,6 +757,9 @@ def monthly_sales_by_setting(
     ax = _new_axes(ax)
     if table.empty:
         return _no_data(ax, lang)
+    if not (table["sales_yuan_mean"].astype(float) > 0).any():
+        ax.set_title(labels.text(lang, "by_setting.title"))
+        return nothing_to_show(ax, Nothing(labels.text(lang, "why.no_sales_any")), lang)
     table = table.assign(month=table["month"].astype(str), setting=table["setting"].astype(str))
     months = sorted(table["month"].unique())
     settings = (
@@ -745,8 +838,12 @@ def paired_differences(
     rows = _kpi_rows(comparison, kpi)
     if rows.empty:
         return _no_data(ax, lang)
+    if rows["mean"].astype(float).isna().all():
+        return _no_value(ax, kpi, "why.no_value", lang)
     baseline, others = str(rows["setting"].iloc[0]), rows.iloc[1:]
     diff = others["diff_mean"].to_numpy(dtype=float)
+    if len(others) and np.isnan(diff).all():
+        return _no_value(ax, kpi, "why.no_difference", lang)
     low = others["diff_ci_low"].to_numpy(dtype=float)
     high = others["diff_ci_high"].to_numpy(dtype=float)
     y = np.arange(len(others), dtype=float)
@@ -762,24 +859,13 @@ def paired_differences(
     ax.axvline(0.0, color="black", linewidth=0.8)
     ax.set_yticks(y, [setting_label(str(s)) for s in others["setting"]] if setting_labels else [])
     ax.set_ylim(len(others) - 0.5, -0.5)  # the first compared setting at the top
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
+    ax.xaxis.set_major_locator(_kpi_locator(kpi, nbins=4))
     if kpi in labels.PERCENT_KPIS:  # differences of shares are percentage points, signed
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v * 100:+.0f}%"))
     else:
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:+,.0f}"))
     ax.set_title(labels.kpi(lang, kpi))
     ax.set_xlabel(labels.text(lang, "difference.x", baseline=baseline))
-    if len(others) and np.isnan(diff).all():
-        ax.text(
-            0.5,
-            0.5,
-            labels.text(lang, "no_difference"),
-            ha="center",
-            va="center",
-            transform=ax.transAxes,
-            color="#555555",
-            fontsize="small",
-        )
     ax.grid(axis="x", alpha=0.3)
     return ax
 

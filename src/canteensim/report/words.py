@@ -14,10 +14,10 @@ _TEXT: Mapping[str, Mapping[str, str]] = {
     "en": {
         "title.run": "{name}: simulation report",
         "title.comparison": "{name}: comparison report",
-        "lead.run": (
-            "{reps}. Mean monthly sales were {sales} yuan{observed}; {compliance} of the bound "
-            "canteens' monthly quota audits met the quota."
-        ),
+        "lead.run": "{reps}. {sales} {audits}",
+        "lead.sales": "Mean monthly sales were {sales} yuan{observed}.",
+        "lead.audits": "{compliance} of the bound canteens' monthly quota audits met the quota.",
+        "sentence": "{text}.",
         "lead.observed": " (observed: {value} yuan)",
         "lead.comparison": (
             "{settings} settings of {varied}, {reps} each, compared with common random numbers "
@@ -129,6 +129,10 @@ _TEXT: Mapping[str, Mapping[str, str]] = {
             "that excludes zero shows an effect of the setting. Percentages differ in "
             "percentage points (pp)."
         ),
+        "kpi.note.undefined": "n/a: nothing to measure. {reasons}.",
+        "kpi.undefined.item": "{kpis}: {reason}",
+        "list.separator": "; ",
+        "names.separator": ", ",
         "figure": "Figure {n}.",
         "table.monthly_sales": "Sales by month and category (yuan{per})",
         "table.audits": "Quota audits of bound canteens by month{per}",
@@ -156,8 +160,10 @@ _TEXT: Mapping[str, Mapping[str, str]] = {
     "zh": {
         "title.run": "{name}：模拟报告",
         "title.comparison": "{name}：方案比较报告",
-        "lead.run": "{reps}。月均销售额 {sales} 元{observed}；受约束食堂的月度配额审核中有 "
-        "{compliance} 达到配额。",
+        "lead.run": "{reps}。{sales}{audits}",
+        "lead.sales": "月均销售额 {sales} 元{observed}。",
+        "lead.audits": "受约束食堂的月度配额审核中有 {compliance} 达到配额。",
+        "sentence": "{text}。",
         "lead.observed": "（实际报道：{value} 元）",
         "lead.comparison": (
             "比较 {varied} 的 {settings} 个方案，每个方案{reps}，使用相同随机数流，"
@@ -260,6 +266,10 @@ _TEXT: Mapping[str, Mapping[str, str]] = {
             "各方案{reps}的均值及其 95% t 置信区间，以及与基准方案 {baseline} 的配对差异及其"
             "置信区间：区间不含零即说明差异来自方案本身。百分比指标的差异以百分点计。"
         ),
+        "kpi.note.undefined": "不适用：无可衡量的内容。{reasons}。",
+        "kpi.undefined.item": "{kpis}：{reason}",
+        "list.separator": "；",
+        "names.separator": "、",
         "figure": "图 {n}：",
         "table.monthly_sales": "各月各品类销售额（元{per}）",
         "table.audits": "受约束食堂各月配额审核{per}",
