@@ -120,17 +120,18 @@ def warn_undelivered(kpis: pd.DataFrame, of: str = "") -> None:
     undelivered = kpis.get("undelivered_kg", pd.Series(dtype=float))  # runs of older versions
     if not (undelivered > 0).any():
         return
-    runs = (
-        "the run"
-        if len(kpis) == 1
-        else f"{int((undelivered > 0).sum())} of {len(kpis)} runs{of} (mean shown)"
-    )
+    waiting = f"still waiting for a truck {DRAIN_DAYS} days after the scenario's end"
+    if len(kpis) == 1:
+        what = f"{undelivered.iloc[0]:,.0f} kg sold were {waiting}"
+    else:
+        what = (
+            f"in {int((undelivered > 0).sum())} of {len(kpis)} runs{of}, goods sold were "
+            f"{waiting} ({undelivered.mean():,.0f} kg a run on average)"
+        )
     warnings.warn(
         CanteensimWarning(
-            f"{undelivered.mean():,.0f} kg sold were still waiting for a truck {DRAIN_DAYS} "
-            f"days after the scenario's end in {runs}; they are reported as undelivered_kg, "
-            "not as sales: the fleet (platform.vehicles × platform.vehicle_capacity_kg) "
-            "cannot carry what canteens order"
+            f"{what}; they are reported as undelivered_kg, not as sales: the fleet "
+            "(platform.vehicles × platform.vehicle_capacity_kg) cannot carry what canteens order"
         ),
         stacklevel=3,  # the caller of simulate, replicate or compare
     )
