@@ -15,7 +15,7 @@ import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pandas as pd
 from tqdm import tqdm
@@ -28,6 +28,7 @@ from canteensim.model.simulate import Results
 from canteensim.output import check_destination, scenario_inputs, summary, write_results
 from canteensim.report.labels import LANGUAGES
 from canteensim.scenario import Scenario, load_scenario
+from canteensim.scenario.load import with_values
 
 EXIT_REPORT_FAILED = 1
 EXIT_BAD_INPUT = 2
@@ -65,8 +66,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with canteensim's one-line errors, naming where to read the options."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}; see `{self.prog} --help`\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="canteensim",
         description="Simulate consumption-aid procurement by institutional canteens.",
     )
@@ -257,18 +265,23 @@ class _ProgressBar:
             self.bar.close()
 
 
-def _run(args: argparse.Namespace) -> int:
+def _load(args: argparse.Namespace) -> Scenario:
+    """The scenario file with --set and --seed applied, validated as one new `Scenario`."""
     scenario = load_scenario(args.scenario, args.overrides)
-    seed = scenario.scenario.seed if args.seed is None else args.seed
+    if getattr(args, "seed", None) is None:
+        return scenario
+    return with_values(scenario, {"scenario.seed": args.seed}, args.scenario, option="--seed")
+
+
+def _run(args: argparse.Namespace) -> int:
+    scenario = _load(args)
     out = args.out or _free_folder(Path("results") / args.scenario.stem)
     inputs = scenario_inputs(scenario, args.scenario)
     check_destination(out, replace=args.force, inputs=inputs)  # before the runs, not after
     started = time.perf_counter()
     progress = _ProgressBar(args.quiet or args.replications == 1)
     try:
-        results = replicate(
-            scenario, args.replications, seed=seed, progress=progress, **_engine(args)
-        )
+        results = replicate(scenario, args.replications, progress=progress, **_engine(args))
     finally:
         progress.close()
     document = summary(
@@ -339,7 +352,7 @@ def _kpi_table(results: Results, scenario: Scenario) -> str:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    scenario = load_scenario(args.scenario, args.overrides)
+    scenario = _load(args)
     vary = parse_vary(args.vary)
     default = Path("results") / f"{args.scenario.stem}-compare"
     out = args.out or (default if args.resume else _free_folder(default))
@@ -349,7 +362,6 @@ def _compare(args: argparse.Namespace) -> int:
             scenario,
             vary,
             args.replications,
-            seed=args.seed,
             folder=out,
             resume=args.resume,
             force=args.force,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from canteensim import __version__
+from canteensim import Scenario, __version__, simulate
 from canteensim.output import scenario_sha256
 from canteensim.scenario import load_scenario
 
@@ -118,6 +118,24 @@ def test_summary_records_the_command_given_to_main(cli, scenario, out_dir, summa
         "--seed",
         "3",
     ]
+
+
+def test_the_stored_scenario_holds_the_seed_option_and_reproduces_the_run(
+    cli, scenario, tmp_path, summary_of
+):
+    seeded = tmp_path / "seeded"
+    cli("run", scenario.toml, "-o", seeded, "-q", "--no-report", "--seed", "12345").ok()
+    document = summary_of(seeded)
+    stored = Scenario.model_validate(document["scenario"])
+    assert stored.scenario.seed == 12345
+    [kpis] = simulate(stored).kpis.drop(columns="replication").to_dict("records")
+    assert kpis == pytest.approx(document["kpis"], nan_ok=True)
+
+
+def test_a_seed_beyond_what_the_scenario_allows_is_refused_like_one_in_the_file(cli, scenario):
+    cli("run", scenario.toml, "--seed", str(2**64), "-q").bad_input(
+        "--seed", "scenario.seed = 18446744073709551616", "less than or equal to"
+    )
 
 
 def test_csv_has_bom_and_chinese_names_round_trip(ran, out_dir):

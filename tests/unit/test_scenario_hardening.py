@@ -649,6 +649,14 @@ def test_row_numbers_still_count_blank_lines(files):
     assert fault(files.toml).source == f"{files.canteens} row 4"
 
 
+def test_a_table_saved_with_semicolons_says_to_save_it_with_commas(files):
+    files.canteens.write_text(CANTEENS_CSV.replace(",", ";"), encoding="utf-8")
+    error = fault(files.toml)
+    assert error.source == str(files.canteens)
+    assert error.problem.startswith("separates its columns with semicolons")
+    assert "CSV UTF-8" in error.problem
+
+
 def test_a_column_named_twice_is_an_error(files):
     files.canteens.write_text(_with_column(CANTEENS_CSV, "diners", "300"), encoding="utf-8")
     error = fault(files.toml)

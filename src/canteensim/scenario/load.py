@@ -211,6 +211,14 @@ def _columns(path: Path, table: str, model: type[BaseModel], header: list[str]) 
     if model is ProductRow:  # the twelve season factors are columns of their own
         valid = [c for c in valid if c != "season"] + list(SEASON_COLUMNS)
     required = [name for name, field in model.model_fields.items() if field.is_required()]
+    if len(names) == 1 and set(names[0].split(";")) & set(valid):
+        # Excel in locales with a decimal comma separates cells with semicolons
+        raise ScenarioError(
+            str(path),
+            "",
+            "separates its columns with semicolons; canteensim reads commas: save it as "
+            "'CSV UTF-8 (逗号分隔)(*.csv)' in Excel, or replace each ';' with ','",
+        )
     if any(names) and not set(names) & set(valid):
         # Likely not the file meant: say so without showing its first line.
         raise ScenarioError(
