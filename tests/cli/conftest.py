@@ -132,15 +132,20 @@ class Outcome:
         return self
 
 
-@pytest.fixture
-def scenario(tmp_path: Path) -> Scenario:
-    """A valid tiny scenario in ``tmp_path/scn``."""
-    folder = tmp_path / "scn"
+def write_scenario(parent: Path) -> Scenario:
+    """Write the valid tiny scenario into ``parent/scn``."""
+    folder = parent / "scn"
     folder.mkdir()
     (folder / "tiny.toml").write_text(SCENARIO_TOML, encoding="utf-8")
     (folder / "products.csv").write_text(PRODUCTS_CSV, encoding="utf-8")
     (folder / "canteens.csv").write_text(CANTEENS_CSV, encoding="utf-8")
     return Scenario(folder)
+
+
+@pytest.fixture
+def scenario(tmp_path: Path) -> Scenario:
+    """A valid tiny scenario in ``tmp_path/scn``."""
+    return write_scenario(tmp_path)
 
 
 @pytest.fixture

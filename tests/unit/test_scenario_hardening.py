@@ -31,7 +31,7 @@ from canteensim.errors import ScenarioError
 from canteensim.experiment import grid, parse_vary
 from canteensim.scenario import limits
 from canteensim.scenario.schema import sizes_of
-from cli.conftest import CANTEENS_CSV, PRODUCTS_CSV, SCENARIO_TOML, Outcome
+from cli.conftest import CANTEENS_CSV, PRODUCTS_CSV, SCENARIO_TOML, Outcome, write_scenario
 from cli.conftest import Scenario as Files
 
 from .test_errors import fault
@@ -47,12 +47,7 @@ INLINE_COOPERATIVES = 'rows = [{ cooperative_id = "C1", name = "琼中合作社"
 @pytest.fixture
 def files(tmp_path: Path) -> Files:
     """The command-line tests' tiny scenario, on disk in ``tmp_path/scn``."""
-    folder = tmp_path / "scn"
-    folder.mkdir()
-    (folder / "tiny.toml").write_text(SCENARIO_TOML, encoding="utf-8")
-    (folder / "products.csv").write_text(PRODUCTS_CSV, encoding="utf-8")
-    (folder / "canteens.csv").write_text(CANTEENS_CSV, encoding="utf-8")
-    return Files(folder)
+    return write_scenario(tmp_path)
 
 
 def invalid(tiny: Any, **kwargs: Any) -> ScenarioError:
