@@ -6,15 +6,9 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from canteensim.model.ordering import (
-    CATCH_UP,
-    EVEN,
-    FRONT_LOAD,
-    NON_COMPLIANT,
-    Need,
-    choose_lines,
-    target_kg,
-)
+from canteensim.model.ordering import Need, choose_lines, target_kg
+from canteensim.policies import BEHAVIOURS
+from canteensim.scenario.schema import Ordering
 
 
 def need(
@@ -35,7 +29,7 @@ def need(
 
 
 def target(
-    behaviour: int,
+    behaviour: str,
     *,
     share: float = 0.2,
     perishable: bool = False,
@@ -44,10 +38,10 @@ def target(
 ) -> float:
     result = target_kg(
         need(**need_args),
-        np.array([behaviour]),
+        np.array([BEHAVIOURS.index(behaviour)]),
         np.array([[share]]),
         np.array([perishable]),
-        factor,
+        Ordering(non_compliant_factor=factor),
     )
     assert result.shape == (1, 1)
     return float(result[0, 0])
@@ -57,40 +51,40 @@ def target(
 
 
 def test_even_orders_its_share_of_consumption_until_the_next_delivery() -> None:
-    assert target(EVEN) == pytest.approx(20.0)
-    assert target(EVEN, perishable=True) == pytest.approx(20.0)
-    assert target(EVEN, confirmed=1000.0) == pytest.approx(20.0)  # even ignores the month
+    assert target("even") == pytest.approx(20.0)
+    assert target("even", perishable=True) == pytest.approx(20.0)
+    assert target("even", confirmed=1000.0) == pytest.approx(20.0)  # even ignores the month
 
 
 def test_catch_up_spreads_what_is_missing_over_the_deliveries_left() -> None:
-    assert target(CATCH_UP) == pytest.approx(80.0 / 4)
+    assert target("catch_up") == pytest.approx(80.0 / 4)
     # 30 of the month's 80 kg already confirmed; 3 deliveries left
-    assert target(CATCH_UP, confirmed=30.0, left=3.0) == pytest.approx(50.0 / 3)
+    assert target("catch_up", confirmed=30.0, left=3.0) == pytest.approx(50.0 / 3)
     # more than enough confirmed: nothing, never a negative order
-    assert target(CATCH_UP, confirmed=95.0, left=2.0) == 0.0
+    assert target("catch_up", confirmed=95.0, left=2.0) == 0.0
 
 
 def test_front_load_buys_the_month_of_shelf_stable_goods_at_once() -> None:
-    assert target(FRONT_LOAD) == pytest.approx(80.0)
-    assert target(FRONT_LOAD, confirmed=80.0, left=3.0) == 0.0
-    assert target(FRONT_LOAD, confirmed=50.0, left=3.0) == pytest.approx(30.0)
+    assert target("front_load") == pytest.approx(80.0)
+    assert target("front_load", confirmed=80.0, left=3.0) == 0.0
+    assert target("front_load", confirmed=50.0, left=3.0) == pytest.approx(30.0)
 
 
 def test_front_load_orders_perishables_evenly() -> None:
-    assert target(FRONT_LOAD, perishable=True) == pytest.approx(20.0)
+    assert target("front_load", perishable=True) == pytest.approx(20.0)
 
 
 def test_non_compliant_orders_a_fraction_of_even() -> None:
-    assert target(NON_COMPLIANT) == pytest.approx(0.3 * 20.0)
-    assert target(NON_COMPLIANT, factor=0.0) == 0.0
+    assert target("non_compliant") == pytest.approx(0.3 * 20.0)
+    assert target("non_compliant", factor=0.0) == 0.0
 
 
 def test_perishables_are_never_ordered_beyond_consumption_until_next_delivery() -> None:
     # catch-up with a large shortfall: 0.5 × 400 / 1 = 200 kg, capped at the 100 kg eaten
-    assert target(CATCH_UP, share=0.5, left=1.0, perishable=True) == pytest.approx(100.0)
-    assert target(CATCH_UP, share=0.5, left=1.0, perishable=False) == pytest.approx(200.0)
+    assert target("catch_up", share=0.5, left=1.0, perishable=True) == pytest.approx(100.0)
+    assert target("catch_up", share=0.5, left=1.0, perishable=False) == pytest.approx(200.0)
     # a share above 1 (quota plus margin) on an even order is capped too
-    assert target(EVEN, share=1.5, perishable=True) == pytest.approx(100.0)
+    assert target("even", share=1.5, perishable=True) == pytest.approx(100.0)
 
 
 def test_target_per_canteen_and_category() -> None:
@@ -102,10 +96,10 @@ def test_target_per_canteen_and_category() -> None:
     )
     result = target_kg(
         n,
-        np.array([EVEN, FRONT_LOAD]),
+        np.array([BEHAVIOURS.index("even"), BEHAVIOURS.index("front_load")]),
         np.array([[0.2, 0.2], [0.5, 0.5]]),
         np.array([True, False]),
-        0.3,
+        Ordering(non_compliant_factor=0.3),
     )
     # canteen 1 front-loads: perishable category even (0.5 × 10), shelf-stable the month (0.5 × 80)
     assert_allclose(result, [[20.0, 10.0], [5.0, 40.0]])

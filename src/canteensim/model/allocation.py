@@ -6,14 +6,39 @@ is array order; a stable sort by product keeps that order within each product.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from canteensim.model.population import Floats, Ints
+from canteensim.policies import ALLOCATION_RULES
 
 TOLERANCE_KG = 1e-9
 """Quantities below this are rounding residue, not stock or demand."""
 
+Allocate = Callable[[Ints, Floats, Floats], Floats]
+"""``(product, kg, available_kg) -> filled kg``: one entry per order line, in order-time order;
+`available_kg` is the stock of each product."""
 
+ALLOCATION_FUNCTIONS: dict[str, Allocate] = {}
+"""Name of each rule of `canteensim.policies.ALLOCATION_RULES` → the function that applies it."""
+
+
+def _rule(name: str) -> Callable[[Allocate], Allocate]:
+    """Register the decorated function as the allocation rule `name`."""
+    if name not in ALLOCATION_RULES.names:
+        raise ValueError(
+            f"allocation rule {name!r} has no row in canteensim.policies.ALLOCATION_RULES; add one"
+        )
+
+    def register(function: Allocate) -> Allocate:
+        ALLOCATION_FUNCTIONS[name] = function
+        return function
+
+    return register
+
+
+@_rule("fcfs")
 def first_come_first_served(product: Ints, kg: Floats, available_kg: Floats) -> Floats:
     """Fill lines in array order until each product's stock runs out.
 
@@ -40,6 +65,7 @@ def first_come_first_served(product: Ints, kg: Floats, available_kg: Floats) -> 
     return filled
 
 
+@_rule("pro_rata")
 def pro_rata(product: Ints, kg: Floats, available_kg: Floats) -> Floats:
     """Fill every line of a short product by the same share: stock ÷ demand."""
     demand = np.bincount(product, kg, minlength=len(available_kg))

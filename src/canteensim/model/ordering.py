@@ -5,13 +5,14 @@ Pure functions of arrays and a `Generator`; the weekly process decides when they
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from canteensim.model.population import BEHAVIOURS, Bools, Floats, Ints
-
-EVEN, CATCH_UP, FRONT_LOAD, NON_COMPLIANT = (BEHAVIOURS.index(b) for b in BEHAVIOURS)
+from canteensim import policies
+from canteensim.model.population import Bools, Floats, Ints
+from canteensim.scenario.schema import Ordering
 
 
 @dataclass(frozen=True)
@@ -28,37 +29,102 @@ class Need:
     """``(canteens,)``: deliveries left in that month, this one included."""
 
 
+Behave = Callable[[Need, Floats, Bools, Ordering], Floats]
+"""``(need, target_share, perishable, ordering) -> kg``: what every canteen would order this week,
+``(canteens, categories)``, if it followed the behaviour; `target_kg` keeps each canteen's own."""
+
+BEHAVIOUR_FUNCTIONS: dict[str, Behave] = {}
+"""Name of each behaviour of `canteensim.policies.BEHAVIOURS` → the function that orders by it."""
+
+
+def _behaviour(name: str) -> Callable[[Behave], Behave]:
+    """Register the decorated function as the ordering behaviour `name`."""
+    if name not in policies.BEHAVIOURS.names:
+        raise ValueError(
+            f"behaviour {name!r} has no row in canteensim.policies.BEHAVIOURS; add one"
+        )
+
+    def register(function: Behave) -> Behave:
+        BEHAVIOUR_FUNCTIONS[name] = function
+        return function
+
+    return register
+
+
 def target_kg(
     need: Need,
     behaviour: Ints,
     target_share: Floats,
     perishable: Bools,
-    non_compliant_factor: float,
+    ordering: Ordering,
 ) -> Floats:
     """Kg of aid products each canteen orders this week, per category.
 
+    Every behaviour is evaluated for all canteens at once, stacked in the order of
+    `canteensim.policies.BEHAVIOURS`, and each canteen keeps the one its `behaviour` indexes.
+
     Parameters
     ----------
+    behaviour:
+        ``(canteens,)`` index into `canteensim.policies.BEHAVIOURS`.
     target_share:
         ``(canteens, categories)``: the share of consumption (in kg) each canteen aims to buy as
         aid: the quota for bound canteens, the voluntary share for the others.
+    perishable:
+        ``(categories,)``.
+    ordering:
+        The scenario's ``[ordering]`` settings, for behaviours that have one.
 
     Returns
     -------
-    ``(canteens, categories)`` kg. *even* orders its share of what it eats until the next
-    delivery; *catch-up* spreads what is still missing for the month over the deliveries left;
-    *front-load* buys shelf-stable categories' whole month at the month's first delivery and
-    perishables evenly; *non-compliant* orders a fraction of *even*. Perishables are never
-    ordered beyond what the canteen eats before its next delivery.
+    ``(canteens, categories)`` kg. Perishables are never ordered beyond what the canteen eats
+    before its next delivery, whatever its behaviour.
     """
-    even = target_share * need.until_next_delivery_kg
-    missing = np.maximum(target_share * need.month_kg - need.month_confirmed_kg, 0.0)
-    catch_up = missing / need.deliveries_left[:, None]
-    front_load = np.where(perishable, even, missing)
-    by_behaviour = np.stack([even, catch_up, front_load, non_compliant_factor * even])
+    by_behaviour = np.stack(
+        [
+            BEHAVIOUR_FUNCTIONS[name](need, target_share, perishable, ordering)
+            for name in policies.BEHAVIOURS.names
+        ]
+    )
     target = np.take_along_axis(by_behaviour, behaviour[None, :, None], axis=0)[0]
     capped = np.where(perishable, np.minimum(target, need.until_next_delivery_kg), target)
     return np.asarray(capped, dtype=np.float64)
+
+
+@_behaviour("even")
+def even(need: Need, target_share: Floats, perishable: Bools, ordering: Ordering) -> Floats:
+    """Its target share of what it eats until its next delivery."""
+    return target_share * need.until_next_delivery_kg
+
+
+@_behaviour("catch_up")
+def catch_up(need: Need, target_share: Floats, perishable: Bools, ordering: Ordering) -> Floats:
+    """What is still missing for the month, spread over the deliveries left."""
+    return _missing_in_month(need, target_share) / need.deliveries_left[:, None]
+
+
+@_behaviour("front_load")
+def front_load(need: Need, target_share: Floats, perishable: Bools, ordering: Ordering) -> Floats:
+    """Perishables as *even*; of shelf-stable categories, all that is missing for the month, so
+    the whole month at its first delivery."""
+    return np.where(
+        perishable,
+        even(need, target_share, perishable, ordering),
+        _missing_in_month(need, target_share),
+    )
+
+
+@_behaviour("non_compliant")
+def non_compliant(
+    need: Need, target_share: Floats, perishable: Bools, ordering: Ordering
+) -> Floats:
+    """``ordering.non_compliant_factor`` × the *even* order."""
+    return ordering.non_compliant_factor * even(need, target_share, perishable, ordering)
+
+
+def _missing_in_month(need: Need, target_share: Floats) -> Floats:
+    """Target share of the month's consumption not yet confirmed for delivery; never negative."""
+    return np.maximum(target_share * need.month_kg - need.month_confirmed_kg, 0.0)
 
 
 @dataclass(frozen=True)

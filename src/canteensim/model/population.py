@@ -12,10 +12,10 @@ from typing import TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
+from canteensim import policies
 from canteensim.model.calendar import Calendar
 from canteensim.scenario.schema import (
     WEEKDAYS,
-    Behaviour,
     CanteenGenerate,
     CanteenRow,
     Constant,
@@ -27,8 +27,6 @@ from canteensim.scenario.schema import (
     ProductRow,
     Scenario,
 )
-
-BEHAVIOURS: tuple[Behaviour, ...] = ("even", "catch_up", "front_load", "non_compliant")
 
 _T = TypeVar("_T")
 Floats = NDArray[np.float64]
@@ -85,7 +83,7 @@ class Canteens:
     delivery_slot: Ints
     """Index into ``cycle.delivery_days``."""
     behaviour: Ints
-    """Index into `BEHAVIOURS`."""
+    """Index into `canteensim.policies.BEHAVIOURS`."""
     compliance: Floats
     open_weekdays: Bools
     """``(canteens, 7)``, Monday first."""
@@ -178,6 +176,7 @@ def _products(
 def _canteens(
     rows: tuple[CanteenRow, ...], delivery_days: tuple[str, ...], calendar: Calendar
 ) -> Canteens:
+    behaviours = {name: i for i, name in enumerate(policies.BEHAVIOURS.names)}
     return Canteens(
         canteen_id=np.array([c.canteen_id for c in rows]),
         name=np.array([c.name for c in rows]),
@@ -185,7 +184,7 @@ def _canteens(
         bound=np.array([c.bound for c in rows], dtype=bool),
         diners=np.array([c.diners for c in rows], dtype=np.float64),
         delivery_slot=np.array([delivery_days.index(c.delivery_day) for c in rows], dtype=np.intp),
-        behaviour=np.array([BEHAVIOURS.index(c.behaviour) for c in rows], dtype=np.intp),
+        behaviour=np.array([behaviours[c.behaviour] for c in rows], dtype=np.intp),
         compliance=np.array([c.compliance for c in rows]),
         open_weekdays=np.array([calendar.weekday_mask(c.open_weekdays) for c in rows]).reshape(
             len(rows), 7
@@ -289,4 +288,4 @@ def generate_canteens(
     )
 
 
-__all__ = ["BEHAVIOURS", "WEEKDAYS", "Population", "build_population", "draw"]
+__all__ = ["WEEKDAYS", "Population", "build_population", "draw"]

@@ -12,6 +12,7 @@ from collections.abc import Generator
 
 import simpy
 
+from canteensim.model import quota
 from canteensim.model.calendar import DISPATCH_HOUR_DAYS
 from canteensim.model.scheme import Scheme
 from canteensim.scenario.schema import Disruption
@@ -55,13 +56,11 @@ def serve_meals(env: simpy.Environment, scheme: Scheme) -> Process:
         scheme.serve_meals(day)
 
 
-def audit_months(env: simpy.Environment, scheme: Scheme) -> Process:
-    """At the end of each month (or of the horizon), audit every canteen against the quota."""
-    calendar = scheme.calendar
-    for month in range(calendar.horizon_months):
-        end = min(calendar.month_bounds(month)[1], calendar.horizon_days)
-        yield env.timeout(end - env.now)
-        scheme.audit(month)
+def audit_quota(env: simpy.Environment, scheme: Scheme) -> Process:
+    """At the end of each audit period (within the horizon), audit every canteen's purchases."""
+    for period in quota.audit_periods(scheme.calendar):
+        yield env.timeout(period.end_day - env.now)
+        scheme.audit(period)
 
 
 def disrupt(
@@ -88,5 +87,5 @@ def run(scheme: Scheme) -> None:
     env.process(run_weekly_cycle(env, scheme))
     env.process(deliver(env, scheme))
     env.process(serve_meals(env, scheme))
-    env.process(audit_months(env, scheme))
+    env.process(audit_quota(env, scheme))
     env.run()

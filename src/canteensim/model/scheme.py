@@ -9,14 +9,10 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-from canteensim.model.allocation import (
-    TOLERANCE_KG,
-    first_come_first_served,
-    pro_rata,
-    substitute,
-)
+from canteensim.model import quota
+from canteensim.model.allocation import ALLOCATION_FUNCTIONS, TOLERANCE_KG, substitute
 from canteensim.model.calendar import Calendar, Week
-from canteensim.model.ledger import Audit, Ledger, MonthTotals, ProductWeeks
+from canteensim.model.ledger import Ledger, MonthTotals, ProductWeeks
 from canteensim.model.logistics import load_fleet, transit_loss_share
 from canteensim.model.ordering import Lines, Need, choose_lines, target_kg
 from canteensim.model.population import Floats, Ints, Population, lognormal_mean_cv
@@ -87,7 +83,9 @@ class Scheme:
         self.is_open = open_days[:, : calendar.horizon_days]
         self.open_before = np.zeros((len(canteens), planned_days + 1), dtype=np.int32)
         np.cumsum(open_days, axis=1, out=self.open_before[:, 1:])
-        self.target_share = self._target_share()
+        self.target_share = quota.target_share(
+            scenario.quota, scenario.ordering, population.canteens.bound, population.categories
+        )
         self.ledger = Ledger(
             ProductWeeks.zeros(len(calendar.weeks), len(population.products)),
             MonthTotals.zeros(len(canteens), len(categories.name), calendar.horizon_months),
@@ -95,23 +93,6 @@ class Scheme:
         self.listed = np.empty(0, np.intp)
         self.open_orders: dict[int, WeekOrders] = {}
         self.queue = Queue()
-
-    def _target_share(self) -> Floats:
-        """``(canteens, categories)`` share of consumption kg each canteen aims to buy as aid."""
-        quota, ordering = self.scenario.quota, self.scenario.ordering
-        categories = self.population.categories
-        share = np.where(
-            self.population.canteens.bound,
-            quota.share * (1 + ordering.margin),
-            ordering.voluntary_share,
-        )
-        if quota.basis == "quantity":
-            return np.repeat(share[:, None], len(categories.name), axis=1)
-        # A value quota counts aid at platform price against consumption at market price.
-        kg_per_value = (
-            categories.reference_price_yuan_per_kg / categories.platform_price_yuan_per_kg
-        )
-        return share[:, None] * kg_per_value[None, :]
 
     # --- disruptions and meals ---
 
@@ -167,7 +148,7 @@ class Scheme:
             canteens.behaviour,
             self.target_share,
             categories.perishable,
-            self.scenario.ordering.non_compliant_factor,
+            self.scenario.ordering,
         )
         target[~ordering | (scheduled >= self.calendar.horizon_days)] = 0.0
         listed_kg = self.ledger.product_weeks.listed_kg[week.index]
@@ -214,7 +195,7 @@ class Scheme:
 
     def _allocate(self, week: Week, lines: Lines, listed_kg: Floats) -> Lines:
         """Fill the lines from the listing; returns the filled lines, substitutes included."""
-        allocate = first_come_first_served if self.scenario.cycle.allocation == "fcfs" else pro_rata
+        allocate = ALLOCATION_FUNCTIONS[self.scenario.cycle.allocation]
         filled = allocate(lines.product, lines.kg, listed_kg)
         products = self.population.products
         record = self.ledger.product_weeks
@@ -366,23 +347,12 @@ class Scheme:
             lost_kg=lost_by_load,
         )
 
-    # --- the month-end audit ---
+    # --- the audit ---
 
-    def audit(self, month: int) -> None:
-        """Aid received against consumption for every canteen and category in the month."""
-        categories = self.population.categories
-        months = self.ledger.months
-        consumption_kg = (
-            months.diner_days[:, month, None] * categories.consumption_kg_per_diner_day[None, :]
-        )
+    def audit(self, period: quota.AuditPeriod) -> None:
+        """Aid received against consumption for every canteen and category over the period."""
         self.ledger.audits.append(
-            Audit(
-                month=month,
-                consumption_kg=consumption_kg,
-                aid_kg=months.aid_kg[:, :, month].copy(),
-                aid_yuan=months.aid_yuan[:, :, month].copy(),
-                consumption_yuan=consumption_kg * categories.reference_price_yuan_per_kg[None, :],
-            )
+            quota.audit(self.ledger.months, self.population.categories, period)
         )
 
 

@@ -1,8 +1,6 @@
-"""From the ledger to tidy tables (one row per observation) and the KPIs of SPEC §4."""
+"""From the ledger to tidy tables (one row per observation); `kpis` computes the KPIs from them."""
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 import pandas as pd
@@ -10,23 +8,8 @@ import pandas as pd
 from canteensim.model.calendar import Calendar
 from canteensim.model.ledger import Ledger
 from canteensim.model.population import Population
+from canteensim.model.quota import audit_columns
 from canteensim.scenario.schema import Scenario
-
-KPI_NAMES = (
-    "monthly_sales_yuan_mean",
-    "total_sales_yuan",
-    "farmer_income_yuan",
-    "compliance_rate",
-    "quota_fulfilment",
-    "fill_rate",
-    "unsold_share",
-    "lost_kg",
-    "undelivered_kg",
-    "on_time_rate",
-    "cost_premium_yuan",
-    "order_lines",
-)
-"""The KPIs of a run, in the order tables and reports show them (SPEC §4, plus order lines)."""
 
 TOTAL = "total"
 """The category name of a canteen-month row that sums all categories."""
@@ -100,7 +83,8 @@ def canteen_months(
         }
     )
     offered = np.bincount(population.products.category, minlength=len(categories.name)) > 0
-    return _audit(frame, scenario, [*categories.name[offered].tolist(), TOTAL])
+    on_offer = frame["category"].isin([*categories.name[offered].tolist(), TOTAL])
+    return audit_columns(frame, scenario.quota, frame["category"] == TOTAL, on_offer)
 
 
 def _labels(months: np.ndarray, calendar: Calendar) -> pd.Categorical[str]:
@@ -108,30 +92,6 @@ def _labels(months: np.ndarray, calendar: Calendar) -> pd.Categorical[str]:
     unique, codes = np.unique(months, return_inverse=True)
     labels = pd.Index([calendar.month_label(m) for m in unique])
     return pd.Categorical.from_codes(codes, categories=labels)
-
-
-def _audit(frame: pd.DataFrame, scenario: Scenario, offered: list[str]) -> pd.DataFrame:
-    """Required aid, aid share and compliance; which rows the quota audits.
-
-    A category no product of the scenario belongs to is not audited: there is nothing to buy.
-    Nor is a row that requires nothing (no consumption, or a quota of 0 %): every canteen would
-    meet it, and a compliance rate of 100 % would read as a result.
-    """
-    quota = scenario.quota
-    frame["required_kg"] = quota.share * frame["consumption_kg"]
-    frame["required_yuan"] = quota.share * frame["consumption_yuan"]
-    by_value = quota.basis == "value"
-    aid = frame["aid_yuan"] if by_value else frame["aid_kg"]
-    base = frame["consumption_yuan"] if by_value else frame["consumption_kg"]
-    required = frame["required_yuan"] if by_value else frame["required_kg"]
-    frame["aid_share"] = (aid / base).where(base > 0)
-    # relative tolerance: a canteen that bought exactly its quota complies despite rounding
-    frame["compliant"] = aid >= required * (1 - 1e-9)
-    is_total = frame["category"] == TOTAL
-    audited_category = is_total if quota.per == "total" else ~is_total
-    on_offer = frame["category"].isin(offered)
-    frame["audited"] = frame["bound"] & (required > 0) & audited_category & on_offer
-    return frame
 
 
 def weekly_products(ledger: Ledger, population: Population, calendar: Calendar) -> pd.DataFrame:
@@ -198,44 +158,3 @@ def deliveries(ledger: Ledger, population: Population, calendar: Calendar) -> pd
     return frame.sort_values(["week", "scheduled_day", "delivered_day", "canteen_id"]).reset_index(
         drop=True
     )
-
-
-def kpis(
-    ledger: Ledger, tables: dict[str, pd.DataFrame], scenario: Scenario
-) -> dict[str, float | int]:
-    """The headline figures of a run, under the names SPEC §4 fixes."""
-    sales, audits = tables["monthly_sales"], tables["canteen_months"]
-    products, shipments = tables["weekly_products"], tables["deliveries"]
-    by_month = sales.groupby("month", sort=True).agg(
-        sales_yuan=("sales_yuan", "sum"), partial=("partial", "first")
-    )
-    full = by_month[~by_month["partial"]]
-    monthly = full if len(full) else by_month[by_month["sales_yuan"] > 0]
-    audited = audits[audits["audited"]] if len(audits) else audits
-    by_value = scenario.quota.basis == "value"
-    aid = "aid_yuan" if by_value else "aid_kg"
-    required = "required_yuan" if by_value else "required_kg"
-    shipped_kg = float(shipments["kg"].sum())
-    on_time_kg = float(shipments.loc[~shipments["late"], "kg"].sum())
-    return {
-        "monthly_sales_yuan_mean": _mean(monthly["sales_yuan"]),
-        "total_sales_yuan": float(sales["sales_yuan"].sum()),
-        "farmer_income_yuan": float(sales["farmer_income_yuan"].sum()),
-        "compliance_rate": _mean(audited["compliant"]) if len(audited) else math.nan,
-        "quota_fulfilment": _ratio(audited[aid].sum(), audited[required].sum()),
-        "fill_rate": _ratio(ledger.filled_kg, ledger.ordered_kg),
-        "unsold_share": _ratio(products["unsold_kg"].sum(), products["listed_kg"].sum()),
-        "lost_kg": float(products["lost_kg"].sum()),
-        "undelivered_kg": float(products["undelivered_kg"].sum()),
-        "on_time_rate": _ratio(on_time_kg, shipped_kg),
-        "cost_premium_yuan": float(sales["cost_premium_yuan"].sum()),
-        "order_lines": ledger.order_lines,
-    }
-
-
-def _mean(values: pd.Series) -> float:
-    return float(values.astype(float).mean()) if len(values) else math.nan
-
-
-def _ratio(numerator: float, denominator: float) -> float:
-    return float(numerator / denominator) if denominator > 0 else math.nan

@@ -2,13 +2,26 @@
 
 Headings, fact labels, table columns, notes and the workbook's README say what `say` returns
 for a key; the figures' own words (titles, axes, captions, the names of categories and KPIs) are
-`canteensim.report.labels`'. Both languages have every key.
+`canteensim.report.labels`', and the names of the scheme's rules (``allocation.fcfs``) are
+`canteensim.policies`'. Both languages have every key.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+
+from canteensim.policies import ALLOCATION_RULES, BEHAVIOURS
+
+
+def _rule_words(lang: str) -> dict[str, str]:
+    """``"allocation.fcfs"``, ``"behaviour.even"``, …: each rule's wording, from its registry."""
+    return {
+        f"{family.key}.{rule.name}": rule.wording[lang]
+        for family in (BEHAVIOURS, ALLOCATION_RULES)
+        for rule in family
+    }
+
 
 _TEXT: Mapping[str, Mapping[str, str]] = {
     "en": {
@@ -74,8 +87,7 @@ _TEXT: Mapping[str, Mapping[str, str]] = {
             "listed {listing}, orders until {cutoff}, delivered {days}, {lead} day(s) from farm "
             "to canteen; {allocation}{substitution}"
         ),
-        "allocation.fcfs": "first come, first served",
-        "allocation.pro_rata": "pro rata when short",
+        **_rule_words("en"),
         "substitution": ", with substitution",
         "platform": (
             "commission {commission}, logistics {logistics} yuan/kg, {vehicles} vehicles × "
@@ -216,8 +228,7 @@ _TEXT: Mapping[str, Mapping[str, str]] = {
         "products.generate": "生成 {n:,} 种，来自 {cooperatives:,} 个合作社",
         "cycle": "{listing} 上架，{cutoff} 截单，{days} 配送，从农户到食堂 {lead} 天；"
         "{allocation}{substitution}",
-        "allocation.fcfs": "先到先得",
-        "allocation.pro_rata": "不足时按比例分配",
+        **_rule_words("zh"),
         "substitution": "，可替代",
         "platform": (
             "佣金 {commission}，物流费每千克 {logistics} 元，{vehicles} 辆 {capacity} 千克的车辆，"

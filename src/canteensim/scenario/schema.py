@@ -15,7 +15,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, NoReturn, Self
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn, Self
 
 from pydantic import (
     AfterValidator,
@@ -28,12 +28,18 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from canteensim.policies import ALLOCATION_RULES, BEHAVIOURS
 from canteensim.scenario import limits
 
 WEEKDAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 Weekday = Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 CanteenKind = Literal["government", "institution", "enterprise"]
-Behaviour = Literal["even", "catch_up", "front_load", "non_compliant"]
+if TYPE_CHECKING:  # the names are data, so a type checker sees text; pydantic checks them
+    Behaviour = str
+    AllocationRule = str
+else:
+    Behaviour = Literal[BEHAVIOURS.names]
+    AllocationRule = Literal[ALLOCATION_RULES.names]
 
 RESERVED_CATEGORY = "total"
 """The category name of the all-categories rows of ``canteen_months`` (`model.tables.TOTAL`)."""
@@ -241,7 +247,7 @@ class Cycle(Frozen):
     delivery_days: tuple[Weekday, ...] = ("Thu", "Fri")
     lead_days: Annotated[int, Whole, Field(ge=1, le=6)] = 1
     """Days from collection at the farm to arrival at the canteen (1 = next-day)."""
-    allocation: Literal["fcfs", "pro_rata"] = "fcfs"
+    allocation: AllocationRule = "fcfs"
     substitution: bool = True
 
     @model_validator(mode="after")
@@ -500,7 +506,7 @@ class CanteenGenerate(Frozen):
     """Relative frequency of each kind."""
     bound_kinds: tuple[CanteenKind, ...] = ("government", "institution")
     diners: Distribution
-    behaviours: dict[Behaviour, Weight] = Field(default_factory=lambda: {"even": 1.0})  # type: ignore[arg-type]
+    behaviours: dict[Behaviour, Weight] = Field(default_factory=lambda: {"even": 1.0})
     compliance: Distribution = Constant(dist="constant", value=1.0)
 
     @model_validator(mode="after")

@@ -1,0 +1,154 @@
+"""The quota's rules in `canteensim.model.quota`: target share, audit periods, required aid,
+which rows are audited and who complies, to within the one tolerance."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+
+from canteensim.model import quota
+from canteensim.model.calendar import Calendar
+from canteensim.model.population import Categories
+from canteensim.model.quota import COMPLIANCE_TOLERANCE, audit_columns, audit_periods, complies
+from canteensim.report.plots import QUOTA_BINS
+from canteensim.scenario.schema import Ordering, Quota
+
+# --- the one tolerance --------------------------------------------------------------------------
+
+
+def test_aid_within_the_tolerance_of_the_requirement_complies() -> None:
+    required = pd.Series([80.0, 80.0, 80.0, 80.0, 0.0])
+    short = [0.0, 0.5, 2.0, -1.0, 0.0]  # in tolerances of the requirement
+    aid = required * (1 - np.array(short) * COMPLIANCE_TOLERANCE)
+    assert complies(aid, required).tolist() == [True, True, False, True, True]
+
+
+def test_exactly_the_quota_bought_in_pieces_complies_despite_rounding() -> None:
+    # 0.1 kg received ten times falls short of 1 kg by rounding alone
+    aid = pd.Series([sum([0.1] * 10)])
+    assert aid[0] < 1.0
+    assert complies(aid, pd.Series([1.0])).tolist() == [True]
+
+
+def test_the_compliance_map_splits_its_colours_at_the_model_s_tolerance() -> None:
+    """`report.plots` draws the met / not met boundary with its own copy of the tolerance."""
+    assert QUOTA_BINS[4] == 1 - COMPLIANCE_TOLERANCE
+
+
+# --- required aid, aid share, audited rows -------------------------------------------------------
+
+
+def canteen_months(**columns: list) -> pd.DataFrame:
+    """Two categories and the total of one bound canteen and one voluntary canteen."""
+    frame = pd.DataFrame(
+        {
+            "bound": [True, True, True, False, False, False],
+            "category": ["veg", "rice", "total"] * 2,
+            "consumption_kg": [400.0, 100.0, 500.0] * 2,
+            "aid_kg": [80.0, 10.0, 90.0] * 2,
+            "consumption_yuan": [1600.0, 400.0, 2000.0] * 2,
+            "aid_yuan": [480.0, 50.0, 530.0] * 2,
+        }
+    )
+    for name, values in columns.items():
+        frame[name] = values
+    return frame
+
+
+def audited(
+    rules: Quota, frame: pd.DataFrame | None = None, offered: tuple[str, ...] = ("veg", "rice")
+) -> pd.DataFrame:
+    """`frame` (by default `canteen_months()`) with the quota columns of `rules`."""
+    frame = canteen_months() if frame is None else frame
+    is_total = frame["category"] == "total"
+    on_offer = frame["category"].isin([*offered, "total"])
+    return audit_columns(frame, rules, is_total, on_offer)
+
+
+def test_by_quantity_per_category() -> None:
+    frame = audited(Quota(share=0.2))
+    assert_allclose(frame["required_kg"], [80.0, 20.0, 100.0] * 2)
+    assert_allclose(frame["required_yuan"], [320.0, 80.0, 400.0] * 2)
+    assert_allclose(frame["aid_share"], [0.2, 0.1, 0.18] * 2)
+    assert frame["compliant"].tolist() == [True, False, False] * 2
+    assert frame["audited"].tolist() == [True, True, False, False, False, False]
+
+
+def test_by_value_in_total() -> None:
+    frame = audited(Quota(share=0.2, basis="value", per="total"))
+    assert_allclose(frame["aid_share"], [0.3, 0.125, 0.265] * 2)
+    assert frame["compliant"].tolist() == [True, False, True] * 2
+    assert frame["audited"].tolist() == [False, False, True, False, False, False]
+
+
+def test_rows_requiring_nothing_or_with_nothing_on_offer_are_not_audited() -> None:
+    no_rice = audited(Quota(share=0.2), offered=("veg",))
+    assert no_rice["audited"].tolist() == [True, False, False, False, False, False]
+    zero = audited(Quota(share=0.0))
+    assert not zero["audited"].any()
+    assert zero["compliant"].all()
+    idle = audited(Quota(share=0.2), canteen_months(consumption_kg=[0.0] * 6))
+    assert not idle["audited"].any()
+    assert idle["aid_share"].isna().all()
+
+
+# --- target share ---------------------------------------------------------------------------------
+
+
+def categories() -> Categories:
+    return Categories(
+        name=np.array(["veg", "rice"]),
+        consumption_kg_per_diner_day=np.array([0.2, 0.1]),
+        perishable=np.array([True, False]),
+        transit_loss_at_shelf_life=np.zeros(2),
+        reference_price_yuan_per_kg=np.array([4.0, 3.0]),
+        platform_price_yuan_per_kg=np.array([5.0, 6.0]),
+    )
+
+
+def test_target_share_by_quantity_is_the_quota_with_its_margin_or_the_voluntary_share() -> None:
+    share = quota.target_share(
+        Quota(share=0.2),
+        Ordering(margin=0.5, voluntary_share=0.1),
+        np.array([True, False]),
+        categories(),
+    )
+    assert_allclose(share, [[0.3, 0.3], [0.1, 0.1]])
+
+
+def test_target_share_by_value_buys_the_kg_worth_the_share_at_platform_price() -> None:
+    share = quota.target_share(
+        Quota(share=0.2, basis="value"),
+        Ordering(margin=0.0, voluntary_share=0.1),
+        np.array([True, False]),
+        categories(),
+    )
+    # veg: 4 yuan of consumption per kg, 5 yuan a kg of aid; rice: 3 and 6
+    assert_allclose(share, [[0.2 * 4 / 5, 0.2 * 3 / 6], [0.1 * 4 / 5, 0.1 * 3 / 6]])
+
+
+# --- audit periods --------------------------------------------------------------------------------
+
+
+def test_audit_periods_are_the_calendar_months_cut_to_the_horizon(tiny) -> None:
+    scenario = tiny.scenario(
+        scenario__start=dt.date(2020, 11, 16), scenario__end=dt.date(2021, 1, 10)
+    )
+    periods = audit_periods(Calendar.from_scenario(scenario))
+    assert [(p.month, p.start_day, p.end_day) for p in periods] == [
+        (0, 0, 15),  # 16 to 30 November
+        (1, 15, 46),  # December
+        (2, 46, 56),  # 1 to 10 January
+    ]
+
+
+def test_one_audit_per_period_in_a_run(tiny) -> None:
+    res = tiny.run(scenario__end=dt.date(2021, 3, 10))
+    months = res.canteen_months["month"].astype(str).unique().tolist()
+    assert months == ["2021-02", "2021-03"]
+    march = res.canteen_months[res.canteen_months["month"] == "2021-03"].iloc[0]
+    assert march["consumption_kg"] == pytest.approx(100 * 0.2 * 8)  # 1 to 10 March: 8 weekdays
