@@ -17,7 +17,7 @@ Keyword arguments with ``__`` set a nested key (``quota__share`` → ``quota.sha
 ``canteens``, ``categories`` and ``disruptions`` replace the whole list. ``tiny.product``,
 ``tiny.canteen`` and ``tiny.category`` build one row or table each from the defaults;
 ``tiny.raw`` returns the mapping, ``tiny.scenario`` the validated `Scenario`, ``tiny.run`` the
-`Results` of simulating it (``seed=`` and ``replication=`` pass through).
+`Results` of simulating it (``replication=`` passes through; the seed is ``scenario__seed``).
 """
 
 from __future__ import annotations
@@ -130,9 +130,9 @@ def build(raw: Raw) -> Scenario:
     return validate(raw, Path("test.toml"))
 
 
-def run(seed: int | None = None, replication: int = 0, **kwargs: Any) -> Results:
+def run(replication: int = 0, **kwargs: Any) -> Results:
     """Build `tiny_raw(**kwargs)` and simulate it."""
-    return simulate(build(tiny_raw(**kwargs)), seed=seed, replication=replication)
+    return simulate(build(tiny_raw(**kwargs)), replication=replication)
 
 
 @pytest.fixture(scope="session")

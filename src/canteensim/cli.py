@@ -21,8 +21,9 @@ import pandas as pd
 from tqdm import tqdm
 
 from canteensim import __version__
+from canteensim import results as contract
 from canteensim.errors import CanteensimError, CanteensimWarning
-from canteensim.experiment import compare, parse_vary
+from canteensim.experiment import RunOptions, compare, parse_vary
 from canteensim.experiment.replicate import replicate
 from canteensim.model.simulate import Results
 from canteensim.output import check_destination, scenario_inputs, summary, write_results
@@ -33,21 +34,6 @@ from canteensim.scenario.load import with_values
 EXIT_REPORT_FAILED = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
-
-KPI_FORMATS = {
-    "monthly_sales_yuan_mean": "{:,.0f} yuan",
-    "total_sales_yuan": "{:,.0f} yuan",
-    "farmer_income_yuan": "{:,.0f} yuan",
-    "compliance_rate": "{:.1%}",
-    "quota_fulfilment": "{:.1%}",
-    "fill_rate": "{:.1%}",
-    "unsold_share": "{:.1%}",
-    "lost_kg": "{:,.0f} kg",
-    "undelivered_kg": "{:,.0f} kg",
-    "on_time_rate": "{:.1%}",
-    "cost_premium_yuan": "{:,.0f} yuan",
-    "order_lines": "{:,.0f}",
-}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -209,12 +195,13 @@ def _lang_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _engine(args: argparse.Namespace) -> dict[str, Any]:
+def _engine(args: argparse.Namespace) -> RunOptions:
+    """The engine options, shared by `run -r` and `compare`: --serial, --dask or --workers."""
     if args.serial:
-        return {"engine": "serial"}
+        return RunOptions("serial")
     if args.dask:
-        return {"engine": "dask", "address": args.dask}
-    return {"engine": "processes", "workers": args.workers}
+        return RunOptions("dask", address=args.dask)
+    return RunOptions("processes", workers=args.workers)
 
 
 def _whole_number(minimum: int) -> Callable[[str], int]:
@@ -281,7 +268,7 @@ def _run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     progress = _ProgressBar(args.quiet or args.replications == 1)
     try:
-        results = replicate(scenario, args.replications, progress=progress, **_engine(args))
+        results = replicate(scenario, args.replications, options=_engine(args), progress=progress)
     finally:
         progress.close()
     document = summary(
@@ -339,11 +326,11 @@ def _kpi_table(results: Results, scenario: Scenario) -> str:
         lines.append(f"mean over {len(kpis)} replications (± standard deviation)")
     width = max(len(name) for name in kpis.columns)
     for name in kpis.columns:
-        shape = KPI_FORMATS.get(name, "{:,.4g}")
+        shape = _shape(name)
         mean = kpis[name].mean()
-        text = "n/a" if pd.isna(mean) else shape.format(mean)
+        text = _value(shape, mean)
         if len(kpis) > 1 and not pd.isna(mean):
-            text += f"  ± {shape.format(kpis[name].std())}"
+            text += f"  ± {shape(kpis[name].std())}"
         lines.append(f"  {name:<{width}}  {text}")
     observed = scenario.scenario.observed_monthly_sales_yuan
     if observed is not None:
@@ -370,7 +357,7 @@ def _compare(args: argparse.Namespace) -> int:
             progress=progress,
             source=args.scenario,
             command=["canteensim", *args.argv],
-            **_engine(args),
+            options=_engine(args),
         )
     finally:
         progress.close()
@@ -385,7 +372,7 @@ def comparison_text(table: pd.DataFrame) -> str:
     lines = []
     first = table["setting"].iloc[0] if len(table) else ""
     for kpi, rows in table.groupby("kpi", sort=False):
-        shape = KPI_FORMATS.get(str(kpi), "{:,.4g}")
+        shape = _shape(str(kpi))
         lines.append(f"{kpi}")
         width = max(len(str(s)) for s in rows["setting"])
         for row in rows.itertuples(index=False):
@@ -399,10 +386,16 @@ def comparison_text(table: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def _value(shape: str, value: Any, signed: bool = False) -> str:
+def _shape(name: str) -> Callable[[float], str]:
+    """How the terminal writes a value of the KPI `name` (`canteensim.results.Kpi.format`)."""
+    spec = contract.kpi(name)
+    return spec.format if spec else "{:,.4g}".format
+
+
+def _value(shape: Callable[[float], str], value: Any, signed: bool = False) -> str:
     if pd.isna(value):
         return "n/a"
-    text = shape.format(value)
+    text = shape(value)
     return f"+{text}" if signed and value >= 0 else text
 
 

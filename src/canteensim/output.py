@@ -18,24 +18,21 @@ import math
 import os
 import re
 import shutil
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
 
 from canteensim.errors import ResultsError
-from canteensim.model.simulate import TABLES, Results
+from canteensim.model.simulate import Results
+from canteensim.results import FORMAT_VERSION, MANIFEST, RUN_TABLES, SUMMARY
 from canteensim.scenario.schema import Scenario
 
 TableFormat = Literal["auto", "csv", "parquet"]
 CSV_MAX_ROWS = 200_000
 """With format "auto", larger tables go to Parquet: a spreadsheet cannot open them anyway."""
 
-SUMMARY = "summary.json"
-"""Written last into every results folder, a run's or a comparison's: its provenance."""
-MANIFEST = "manifest.json"
-"""Written first into a comparison's folder, so that an unfinished one is known as ours too."""
 SUMMARY_KEYS = ("version", "scenario_sha256")
 """Keys every summary.json canteensim writes holds: how a folder is known as canteensim's."""
 
@@ -68,6 +65,8 @@ def summary(
     """The run's KPIs and provenance, as written to summary.json."""
     kpis = results.kpis.drop(columns="replication")
     return {
+        "kind": "run",
+        "format_version": FORMAT_VERSION,
         "scenario_name": results.scenario.scenario.name,
         "kpis": _finite(kpis.mean().to_dict()),
         "replications": _finite_rows(results.kpis.to_dict(orient="records")),
@@ -210,24 +209,44 @@ def write_results(
         When `folder` may not be written (see `check_destination`), or it cannot be written.
     """
     check_destination(folder, replace=replace, inputs=inputs)
-    staging = staging_path(folder)
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir()
-        files = {
-            name: _write_table(results.tables[name], staging, name, table_format) for name in TABLES
-        }
-        document = {**summary_json, "tables": files}
-        (staging / SUMMARY).write_text(
-            json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8"
-        )
-        _move_into_place(staging, folder)
+        with staged(folder) as staging:
+            staging.mkdir()
+            files = {
+                name: _write_table(results.tables[name], staging, name, table_format)
+                for name in RUN_TABLES
+            }
+            write_json(staging / SUMMARY, {**summary_json, "tables": files})
     except OSError as exc:
         raise ResultsError(f"{folder}: cannot be written ({exc.strerror or exc})") from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     return files
+
+
+@contextlib.contextmanager
+def staged(path: Path) -> Iterator[Path]:
+    """Write the file or folder `path` whole or not at all: every writer of canteensim's does.
+
+    Yields the hidden name beside `path` (`staging_path`) to write it under. When the block ends
+    without an error, that replaces `path`: a file in one atomic rename, a folder by setting the
+    earlier one aside, moving the new one in and only then removing the old, so that a kill at
+    any moment leaves the old or the new one, and debris `clear_stale_staging` recognises. When
+    the block fails, what it wrote is removed and `path` is as it was.
+    """
+    staging = staging_path(path)
+    _remove(staging)
+    try:
+        yield staging
+        _move_into_place(staging, path)
+    finally:
+        _remove(staging)
+
+
+def write_json(path: Path, document: Mapping[str, Any]) -> None:
+    """Write `document` as canteensim writes every JSON file: UTF-8, indented, names as they are
+    (Chinese too); values JSON has no type for (dates) as text."""
+    text = json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n"
+    path.write_text(text, encoding="utf-8")
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
@@ -359,7 +378,7 @@ def _old_staging_is_ours(entry: Path, state: str) -> bool:
         return _is_results(entry)
     if not entry.is_dir() or entry.is_symlink():
         return False
-    ours = {SUMMARY, *(f"{name}.{suffix}" for name in TABLES for suffix in ("csv", "parquet"))}
+    ours = {SUMMARY, *(f"{name}.{suffix}" for name in RUN_TABLES for suffix in ("csv", "parquet"))}
     return all(p.name in ours and p.is_file() for p in entry.iterdir())
 
 
@@ -394,8 +413,11 @@ def _write_table(frame: pd.DataFrame, folder: Path, name: str, table_format: Tab
 
 
 def _move_into_place(staging: Path, folder: Path) -> None:
-    if not folder.exists():
+    if not _exists(folder):
         staging.rename(folder)
+        return
+    if not folder.is_dir():  # a file, replaced in one atomic rename
+        staging.replace(folder)
         return
     retired = staging_path(folder, "replaced")
     folder.rename(retired)

@@ -29,6 +29,7 @@ SHORT = ("scenario.end=2020-03-31",)
 compare_module = importlib.import_module("canteensim.experiment.compare")
 """The module (``canteensim.experiment.compare`` the attribute is the function)."""
 engines_module = importlib.import_module("canteensim.experiment.engines")
+runner_module = importlib.import_module("canteensim.experiment.runner")
 
 TABLES = ("runs", "monthly", "table", "monthly_table")
 """The DataFrames of a `Comparison`."""
@@ -89,6 +90,22 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Outcome]:
     return run
 
 
+class Lazy(dict[str, Any]):
+    """A dict whose value for `key` is made by ``make[key]()`` when a test first looks it up.
+
+    So that a module fixture of several engines starts a Dask cluster only for the heavy tests
+    that ask for its result, not for every test of the module (``pytest -m "not heavy"``).
+    """
+
+    def __init__(self, make: dict[str, Callable[[], Any]]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: str) -> Any:
+        value = self[key] = self.make[key]()
+        return value
+
+
 @dataclass
 class RunCounter:
     """Counts the runs a comparison executes (each replication of each setting)."""
@@ -106,13 +123,13 @@ def counting_runs(monkeypatch: pytest.MonkeyPatch) -> RunCounter:
     Only the serial engine runs them here: the counting wrapper cannot travel to other processes.
     """
     counter = RunCounter([])
-    original = compare_module.run_chunk
+    original = runner_module.run_chunk
 
-    def counting(scenario: Any, setting: int, replications: list[int]) -> Any:
+    def counting(scenario: Any, setting: int, replications: list[int], keep: Any) -> Any:
         counter.keys.extend((setting, r) for r in replications)
-        return original(scenario, setting, replications)
+        return original(scenario, setting, replications, keep)
 
-    monkeypatch.setattr(compare_module, "run_chunk", counting)
+    monkeypatch.setattr(runner_module, "run_chunk", counting)
     return counter
 
 

@@ -73,12 +73,14 @@ def test_paired_interval_is_narrower_than_the_means(close_settings):
 
 
 def test_replication_r_of_a_setting_is_simulate_with_seed_and_r(short):
-    """What every engine and resume relies on: a run is (setting scenario, seed, replication)."""
+    """What every engine and resume relies on: a run is (setting scenario, replication), the
+    seed being the scenario's."""
     comparison = compare(short, {"quota.share": [0.2, 0.3]}, 2, engine="serial", seed=5)
     assert (comparison.runs["seed"] == 5).all()
     for row in comparison.runs.to_dict(orient="records"):
-        scenario = with_values(short, {"quota.share": row["quota.share"]}, Path("test"))
-        kpis = simulate(scenario, seed=5, replication=row["replication"]).kpis.iloc[0]
+        values = {"scenario.seed": 5, "quota.share": row["quota.share"]}
+        scenario = with_values(short, values, Path("test"))
+        kpis = simulate(scenario, replication=row["replication"]).kpis.iloc[0]
         assert row["total_sales_yuan"] == kpis["total_sales_yuan"]
         assert row["fill_rate"] == kpis["fill_rate"]
     default = compare(short, {"quota.share": [0.2]}, 1, engine="serial")

@@ -9,32 +9,33 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from canteensim.experiment import compare
+from canteensim.experiment import RunOptions, compare
 
-from .conftest import TABLES, engines_module
+from .conftest import TABLES, Lazy, engines_module
 
 VARY = {"quota.share": [0.2, 0.3]}
 REPLICATIONS = 6
 
 
-def run(short, engine: str, chunk_seconds: float | None = None, **options):
-    with pytest.MonkeyPatch.context() as patch:
-        if chunk_seconds is not None:
-            patch.setattr(engines_module, "CHUNK_SECONDS", chunk_seconds)
-        return compare(short, VARY, REPLICATIONS, engine=engine, **options)
+def run(short, engine, chunk_seconds: float | None = None, **options):
+    options = RunOptions(engine, chunk_seconds=chunk_seconds, **options)
+    return compare(short, VARY, REPLICATIONS, options=options)
 
 
 @pytest.fixture(scope="module")
 def by_engine(short):
-    """The same comparison on every engine, and serially with other chunk sizes."""
-    return {
-        "serial": run(short, "serial"),
-        "processes": run(short, "processes", 1e-9, workers=2),
-        "dask": run(short, "dask", 1e-9, workers=2, address="local"),
-        "serial, one run a chunk": run(short, "serial", 1e-9),
-        "serial, one chunk a setting": run(short, "serial", 1e9),
-        "processes, one chunk a setting": run(short, "processes", 1e9, workers=2),
-    }
+    """The same comparison on every engine, and serially with other chunk sizes (each run when
+    first asked for: only the heavy test starts a Dask cluster)."""
+    return Lazy(
+        {
+            "serial": lambda: run(short, "serial"),
+            "processes": lambda: run(short, "processes", 1e-9, workers=2),
+            "dask": lambda: run(short, "dask", 1e-9, workers=2, address="local"),
+            "serial, one run a chunk": lambda: run(short, "serial", 1e-9),
+            "serial, one chunk a setting": lambda: run(short, "serial", 1e9),
+            "processes, one chunk a setting": lambda: run(short, "processes", 1e9, workers=2),
+        }
+    )
 
 
 def assert_same(comparison, reference) -> None:
@@ -58,7 +59,7 @@ def test_chunk_size_really_differs(short):
         assert engines_module.chunk_size(0.01) == 1
 
 
-@pytest.mark.parametrize("engine", ["processes", "dask"])
+@pytest.mark.parametrize("engine", ["processes", pytest.param("dask", marks=pytest.mark.heavy)])
 def test_parallel_engines_give_the_serial_tables_bit_for_bit(by_engine, engine):
     assert_same(by_engine[engine], by_engine["serial"])
     assert by_engine[engine].summary["engine"] == engine

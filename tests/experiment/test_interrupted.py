@@ -34,6 +34,7 @@ from .conftest import (
     engines_module,
     journal_lines,
     read_summary,
+    runner_module,
     valid_journal_records,
 )
 
@@ -48,7 +49,7 @@ LINES_BEFORE_SIGNAL = 5
 def reference(tmp_path_factory) -> Path:
     """The same comparison, uninterrupted (serially: the engine does not change the numbers)."""
     folder = tmp_path_factory.mktemp("reference") / "out"
-    assert main([*ARGS, "-o", str(folder), "--serial", "-q"]) == 0
+    assert main([*ARGS, "-o", str(folder), "--serial", "-q", "--no-report"]) == 0
     return folder
 
 
@@ -92,11 +93,12 @@ def assert_interrupted_midway(folder: Path) -> int:
 
 def resume(folder: Path, count_runs) -> None:
     count_runs.keys.clear()
-    assert main([*ARGS, "-o", str(folder), "--serial", "-q", "--resume"]) == 0
+    assert main([*ARGS, "-o", str(folder), "--serial", "-q", "--no-report", "--resume"]) == 0
     assert not (folder / "journal.jsonl").exists()
     assert read_summary(folder)["replications"] == REPLICATIONS
 
 
+@pytest.mark.heavy  # a subprocess on two worker processes, killed
 def test_killed_comparison_resumes_to_the_same_tables(reference, tmp_path, count_runs):
     folder = tmp_path / "out"
     killed = interrupt(folder, signal.SIGKILL, group=True)
@@ -117,6 +119,7 @@ def test_killed_comparison_resumes_to_the_same_tables(reference, tmp_path, count
     assert_same_final(folder, reference)
 
 
+@pytest.mark.heavy  # a subprocess on two worker processes, interrupted
 def test_sigint_comparison_resumes_to_the_same_tables(reference, tmp_path, count_runs):
     folder = tmp_path / "out"
     stopped = interrupt(folder, signal.SIGINT, group=False)
@@ -149,7 +152,7 @@ def stop_at_call(monkeypatch, module, name: str, call: int) -> list[int]:
 
 def test_serial_comparison_journals_each_chunk_as_it_finishes(short, tmp_path, monkeypatch):
     monkeypatch.setattr(engines_module, "CHUNK_SECONDS", 1e-9)  # one run a chunk
-    stop_at_call(monkeypatch, compare_module, "run_chunk", 5)
+    stop_at_call(monkeypatch, runner_module, "run_chunk", 5)
     folder = tmp_path / "out"
     with pytest.raises(KeyboardInterrupt):
         compare_module.compare(short, {"quota.share": [0.2]}, 8, engine="serial", folder=folder)
@@ -207,7 +210,7 @@ def interrupt_myself() -> str:
 
 
 def test_sigint_reaching_a_worker_does_not_fail_its_run():
-    with engines_module.open_engine("processes", workers=1) as engine:
+    with engines_module.open_engine(engines_module.RunOptions("processes", workers=1)) as engine:
         future = engine.executor.submit(interrupt_myself)
         # .exception(), not .result(): a KeyboardInterrupt raised here would stop pytest itself
         assert future.exception(timeout=30) is None

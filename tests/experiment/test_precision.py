@@ -11,7 +11,7 @@ import pytest
 
 from canteensim.experiment import compare
 from canteensim.experiment.statistics import comparison_table, relative_half_widths
-from canteensim.model.tables import KPI_NAMES
+from canteensim.results import KPI_NAMES
 
 from .conftest import HAIKOU, SHORT, read_summary
 
@@ -30,7 +30,7 @@ def test_stops_once_precise_for_two_batches_in_a_row(cli, tmp_path):
     folder = tmp_path / "out"
     cli(
         "compare", HAIKOU, "--set", SHORT[0], *VARY, "-r", "4", "--precision", "0.1",
-        "--max-replications", "40", "-o", folder, "--serial", "-q",
+        "--max-replications", "40", "-o", folder, "--serial", "-q", "--no-report",
     ).ok()  # fmt: skip
     runs = pd.read_parquet(folder / "runs.parquet")
     planned = read_summary(folder)["replications"]
@@ -75,7 +75,7 @@ def test_unreachable_precision_through_the_cli(cli, tmp_path):
     folder = tmp_path / "out"
     cli(
         "compare", HAIKOU, "--set", SHORT[0], *VARY, "-r", "2", "--precision", "0.000001",
-        "--max-replications", "5", "-o", folder, "--serial", "-q",
+        "--max-replications", "5", "-o", folder, "--serial", "-q", "--no-report",
     ).ok()  # fmt: skip
     summary = read_summary(folder)
     assert summary["replications"] == 5

@@ -8,9 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from canteensim.experiment import RunOptions
 from canteensim.experiment.replicate import replicate
 
-from .conftest import HAIKOU, SHORT, engines_module
+from .conftest import HAIKOU, SHORT, Lazy, engines_module
 
 ENGINES = {
     "serial": ["--serial"],
@@ -21,20 +22,22 @@ ENGINES = {
 
 @pytest.fixture(scope="module")
 def folders(tmp_path_factory):
-    """`canteensim run -r 3` of short Haikou on each engine, one replication a chunk."""
+    """`canteensim run -r 3` of short Haikou on each engine, one replication a chunk (each run
+    when first asked for: only the heavy test starts a Dask cluster)."""
     from canteensim.cli import main
 
     base = tmp_path_factory.mktemp("run")
-    made = {}
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(engines_module, "CHUNK_SECONDS", 1e-9)
-        for name, options in ENGINES.items():
-            folder = base / name
+
+    def make(name: str) -> Path:
+        folder = base / name
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(engines_module, "CHUNK_SECONDS", 1e-9)
             args = ["run", str(HAIKOU), "--set", SHORT[0], "-r", "3", "-o", str(folder), "-q"]
             args.append("--no-report")  # the tables are compared; a report names its command
-            assert main([*args, *options]) == 0
-            made[name] = folder
-    return made
+            assert main([*args, *ENGINES[name]]) == 0
+        return folder
+
+    return Lazy({name: lambda name=name: make(name) for name in ENGINES})
 
 
 def tables(folder: Path) -> dict[str, bytes]:
@@ -48,7 +51,7 @@ def summary(folder: Path) -> dict:
     return document
 
 
-@pytest.mark.parametrize("engine", ["processes", "dask"])
+@pytest.mark.parametrize("engine", ["processes", pytest.param("dask", marks=pytest.mark.heavy)])
 def test_run_replications_same_tables_as_serial(folders, engine):
     reference = tables(folders["serial"])
     assert len(reference) >= 4
@@ -67,11 +70,10 @@ def test_replications_are_three_different_runs(folders):
 
 def test_replicate_library_progress_and_order(short):
     seen: list[tuple[int, int]] = []
-    results = replicate(
-        short, 4, engine="processes", workers=2, progress=lambda d, t: seen.append((d, t))
-    )
+    options = RunOptions("processes", workers=2)
+    results = replicate(short, 4, options=options, progress=lambda d, t: seen.append((d, t)))
     assert list(results.kpis["replication"]) == [0, 1, 2, 3]
     assert seen[-1] == (4, 4)
-    serial = replicate(short, 4, engine="serial")
+    serial = replicate(short, 4, options=RunOptions("serial"))
     for name in results.tables:
         pd.testing.assert_frame_equal(results.tables[name], serial.tables[name], check_exact=True)

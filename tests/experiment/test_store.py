@@ -13,8 +13,8 @@ import pytest
 from canteensim import __version__
 from canteensim.errors import ResultsError
 from canteensim.experiment import compare
-from canteensim.model.tables import KPI_NAMES
 from canteensim.output import scenario_sha256
+from canteensim.results import KPI_NAMES
 
 from .conftest import HAIKOU, SHORT, assert_same_final, read_summary, snapshot
 
@@ -140,9 +140,10 @@ def test_summary_records_the_version(finished):
 
 @pytest.fixture
 def cli_finished(cli, tmp_path):
-    """A finished comparison made by the CLI: its folder and its arguments."""
+    """A finished comparison made by the CLI: its folder and its arguments (no report)."""
     folder = tmp_path / "cmp"
-    args = ["compare", HAIKOU, "--set", SHORT[0], "--vary", "quota.share=0.2,0.3", "-r", "2"]
+    args = ["compare", HAIKOU, "--set", SHORT[0], "--no-report"]
+    args += ["--vary", "quota.share=0.2,0.3", "-r", "2"]
     cli(*args, "-o", folder, "--serial", "-q").ok()
     return folder, args
 

@@ -6,7 +6,7 @@ import warnings
 from pathlib import Path
 
 from canteensim.errors import CanteensimWarning
-from canteensim.experiment import compare
+from canteensim.experiment import RunOptions, compare
 from canteensim.experiment.replicate import replicate
 from canteensim.scenario.load import with_values
 from canteensim.scenario.schema import Scenario
@@ -23,13 +23,13 @@ def caught(call) -> list[str]:
 
 def test_replications_warn_once_with_how_many_left_goods_undelivered(short: Scenario) -> None:
     scenario = with_values(short, TINY_FLEET, Path("x"))
-    [message] = caught(lambda: replicate(scenario, 3, engine="serial"))
+    [message] = caught(lambda: replicate(scenario, 3, options=RunOptions("serial")))
     assert "3 of 3 runs" in message
     assert "undelivered_kg" in message
 
 
 def test_a_fleet_large_enough_says_nothing(short: Scenario) -> None:
-    assert caught(lambda: replicate(short, 2, engine="serial")) == []
+    assert caught(lambda: replicate(short, 2, options=RunOptions("serial"))) == []
 
 
 def test_compare_names_the_settings_that_left_goods_undelivered(short: Scenario) -> None:

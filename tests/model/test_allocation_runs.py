@@ -20,7 +20,7 @@ def received_by_week(res) -> dict[str, list[float]]:
 def two_canteens(tiny, allocation: str):
     """Two canteens of 20 kg a week each; the product lists 30 kg a week."""
     return tiny.run(
-        seed=SEED,
+        scenario__seed=SEED,
         cycle__allocation=allocation,
         products=[tiny.product(weekly_capacity_kg=30.0)],
         canteens=[tiny.canteen("K1"), tiny.canteen("K2")],

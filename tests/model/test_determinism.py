@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
 from canteensim import simulate
+from canteensim.scenario.load import with_values
 
 TABLES = ("monthly_sales", "canteen_months", "weekly_products", "deliveries")
 
@@ -44,21 +47,23 @@ def assert_same(a, b) -> None:
 def test_same_scenario_and_seed_same_tables(noisy) -> None:
     scenario = noisy()
     assert_same(simulate(scenario), simulate(scenario))
-    assert_same(
-        simulate(scenario, seed=99, replication=3), simulate(noisy(), seed=99, replication=3)
-    )
+    seeded = noisy(scenario__seed=99)
+    assert_same(simulate(seeded, replication=3), simulate(noisy(scenario__seed=99), replication=3))
 
 
-def test_seed_argument_overrides_the_scenario_seed(noisy) -> None:
-    scenario = noisy(scenario__seed=99)
-    assert_same(simulate(scenario), simulate(noisy(), seed=99))
-    assert simulate(noisy(), seed=99).seed == 99
+def test_another_seed_is_another_scenario(noisy) -> None:
+    """A seed override (--seed, --set scenario.seed=) makes a new scenario; simulate takes none."""
+    overridden = with_values(noisy(), {"scenario.seed": 99}, Path("test.toml"), option="--seed")
+    assert_same(simulate(overridden), simulate(noisy(scenario__seed=99)))
+    assert simulate(overridden).seed == 99
+    with pytest.raises(TypeError):
+        simulate(noisy(), seed=99)  # type: ignore[call-arg]
 
 
 def test_another_replication_or_seed_gives_other_numbers(noisy) -> None:
     scenario = noisy()
     first = simulate(scenario, replication=0)
-    for other in (simulate(scenario, replication=1), simulate(scenario, seed=8)):
+    for other in (simulate(scenario, replication=1), simulate(noisy(scenario__seed=8))):
         assert not first.weekly_products["offered_kg"].equals(other.weekly_products["offered_kg"])
         assert not first.canteen_months["consumption_kg"].equals(
             other.canteen_months["consumption_kg"]

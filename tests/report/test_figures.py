@@ -30,12 +30,12 @@ from canteensim.model.simulate import Results
 from canteensim.output import summary, write_results
 from canteensim.report import fonts
 from canteensim.report.figures import (
-    HEADLINE_KPIS,
     Figure,
     comparison_figures,
     run_figures,
     setting_values,
 )
+from canteensim.results import HEADLINE_KPIS
 
 REPO = Path(__file__).resolve().parents[2]
 HAIKOU = REPO / "scenarios" / "hainan_2020.toml"

@@ -586,7 +586,6 @@ def test_category_colours_are_the_same_in_every_plot() -> None:
 
 def test_every_label_exists_in_both_languages() -> None:
     assert set(labels._TEXT["en"]) == set(labels._TEXT["zh"])
-    assert set(labels._KPIS["en"]) == set(labels._KPIS["zh"])
     assert set(labels._CATEGORIES["en"]) == set(labels._CATEGORIES["zh"])
     assert set(labels._SETTING_KEYS["en"]) == set(labels._SETTING_KEYS["zh"])
 

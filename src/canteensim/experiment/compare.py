@@ -11,37 +11,26 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from canteensim.experiment.engines import (
-    Engine,
-    EngineName,
-    chunk_size,
-    open_engine,
-    run_chunks,
-)
+from canteensim.experiment.engines import EngineName, RunOptions
 from canteensim.experiment.grid import Setting, grid
-from canteensim.experiment.runs import MONTHLY_COLUMNS, RunOutcome, run_chunk
-from canteensim.experiment.statistics import (
-    comparison_table,
-    monthly_table,
-    relative_half_widths,
-)
-from canteensim.experiment.store import MONTHLY, RUNS, RunKey, RunStore
+from canteensim.experiment.precision import precise_enough, until_precise
+from canteensim.experiment.runner import Progress, Runner
+from canteensim.experiment.runs import MONTHLY_COLUMNS, RunKey, RunOutcome, outcome
+from canteensim.experiment.statistics import comparison_table, monthly_table
+from canteensim.experiment.store import RunStore
 from canteensim.model.simulate import warn_undelivered
-from canteensim.model.tables import KPI_NAMES
 from canteensim.output import scenario_inputs, scenario_sha256
+from canteensim.results import FORMAT_VERSION, KPI_NAMES, MONTHLY, RUNS
 from canteensim.scenario.load import with_values
 from canteensim.scenario.schema import Scenario
 from canteensim.version import __version__
-
-Progress = Callable[[int, int], None]
-"""Called with (runs done, runs planned) as runs finish."""
 
 
 @dataclass(frozen=True)
@@ -66,7 +55,8 @@ def compare(
     replications: int = 10,
     *,
     seed: int | None = None,
-    engine: EngineName = "processes",
+    options: RunOptions | None = None,
+    engine: EngineName | None = None,
     workers: int | None = None,
     address: str | None = None,
     folder: Path | None = None,
@@ -85,9 +75,11 @@ def compare(
     vary:
         Dotted scenario keys and the values each takes; the grid is their full factorial and its
         first setting (every key at its first value) is the baseline of the paired differences.
-    engine, workers, address:
-        Where runs go: "serial", "processes" (local) or "dask" (`address` ``"local"`` or a
-        scheduler address).
+    seed:
+        Replaces ``scenario.seed`` (a new `Scenario`, made before anything else).
+    options:
+        Where runs go and in what chunks (`RunOptions`); ``engine=``, ``workers=`` and
+        ``address=`` are a shorthand for ``options=RunOptions(engine, workers, address)``.
     folder:
         Where runs are stored as they finish and the final tables written; `resume` continues a
         comparison stored there, recomputing only the missing runs; `force` starts it again,
@@ -103,6 +95,7 @@ def compare(
         The command line that asked for the comparison, recorded in its summary.
     """
     started = time.perf_counter()
+    options = RunOptions.given(options, engine, workers, address)
     if seed is not None:
         scenario = with_values(scenario, {"scenario.seed": seed}, source, option="--seed")
     settings = grid(vary)
@@ -114,24 +107,25 @@ def compare(
         force=force,
         inputs=scenario_inputs(scenario, source),
     )
-    planned = replications
-    with open_engine(engine, workers, address) as runner_engine:
-        runner = _Runner(runner_engine, scenarios, store, progress)
-        runner.run_up_to(planned)
-        if precision is not None:
-            batch = max(2, replications // 2)
-            settled = 0
-            while planned < max_replications and settled < 2:
-                precise = _precise_enough(store.outcomes, settings, scenarios, precision, planned)
-                settled = settled + 1 if precise else 0
-                if settled < 2:
-                    planned = min(max_replications, planned + batch)
-                    runner.run_up_to(planned)
+    with Runner(options, scenarios, outcome) as runner:
+        batches = _Batches(runner, store, len(settings), progress)
+        if precision is None:
+            planned = replications
+            batches.run_up_to(planned)
+        else:
+
+            def precise(count: int) -> bool:
+                table = _comparison(store.outcomes, settings, scenarios, count).table
+                return precise_enough(table, precision)
+
+            planned = until_precise(batches.run_up_to, precise, replications, max_replications)
     comparison = _comparison(store.outcomes, settings, scenarios, planned)
     for setting in settings:
         runs = comparison.runs[comparison.runs["setting"] == setting.index]
         warn_undelivered(runs, of=f" of {setting.label}")
     summary = {
+        "kind": "comparison",
+        "format_version": FORMAT_VERSION,
         "scenario_name": scenario.scenario.name,
         "version": __version__,
         "command": list(command),
@@ -141,7 +135,7 @@ def compare(
         "precision": precision,
         "seed": scenario.scenario.seed,
         "scenario_sha256": scenario_sha256(scenario),
-        "engine": engine,
+        "engine": options.engine,
         "run_seconds": round(time.perf_counter() - started, 3),
         "scenario": scenario.model_dump(mode="json"),
     }
@@ -157,74 +151,32 @@ def compare(
     return Comparison(**{**vars(comparison), "summary": summary})
 
 
-class _Runner:
-    """Sends the missing runs to the executor in chunks and stores them as they come back."""
+class _Batches:
+    """Runs a comparison's missing runs up to a number of replications, reporting progress."""
 
     def __init__(
-        self,
-        engine: Engine,
-        scenarios: list[Scenario],
-        store: RunStore,
-        progress: Progress | None,
+        self, runner: Runner[RunOutcome], store: RunStore, settings: int, progress: Progress | None
     ) -> None:
-        self.engine = engine
-        self.scenarios = scenarios
+        self.runner = runner
         self.store = store
+        self.settings = settings
         self.progress = progress
-        self.seconds_per_run: float | None = None
+        self.planned = 0
 
     def run_up_to(self, replications: int) -> None:
-        missing = [
-            (setting, replication)
-            for setting in range(len(self.scenarios))
-            for replication in range(replications)
-            if (setting, replication) not in self.store.outcomes
-        ]
-        total = len(self.scenarios) * replications
-        self._report(total)
-        if not missing:
-            return
-        if self.seconds_per_run is None:  # time one run here to size the chunks
-            clock = time.perf_counter()
-            setting, replication = missing.pop(0)
-            self._store(run_chunk(self.scenarios[setting], setting, [replication]), total)
-            self.seconds_per_run = time.perf_counter() - clock
-        chunks = [
-            (self.scenarios[setting], setting, replications_)
-            for setting, replications_ in _chunks(missing, chunk_size(self.seconds_per_run))
-        ]
-        run_chunks(self.engine, run_chunk, chunks, lambda done: self._store(done, total))
+        """Run replications 0 … `replications`-1 of every setting that are not stored yet."""
+        self.planned = self.settings * replications
+        self._report()
+        keys = [(s, r) for s in range(self.settings) for r in range(replications)]
+        self.runner.run([key for key in keys if key not in self.store.outcomes], self._store)
 
-    def _store(self, outcomes: list[RunOutcome], total: int) -> None:
+    def _store(self, outcomes: list[RunOutcome]) -> None:
         self.store.add(outcomes)
-        self._report(total)
+        self._report()
 
-    def _report(self, total: int) -> None:
+    def _report(self) -> None:
         if self.progress is not None:
-            self.progress(min(len(self.store.outcomes), total), total)
-
-
-def _chunks(missing: Iterable[RunKey], size: int) -> list[tuple[int, list[int]]]:
-    """Consecutive replications of one setting, at most `size` to a chunk."""
-    chunks: list[tuple[int, list[int]]] = []
-    for setting, replication in missing:
-        if chunks and chunks[-1][0] == setting and len(chunks[-1][1]) < size:
-            chunks[-1][1].append(replication)
-        else:
-            chunks.append((setting, [replication]))
-    return chunks
-
-
-def _precise_enough(
-    outcomes: Mapping[RunKey, RunOutcome],
-    settings: list[Setting],
-    scenarios: list[Scenario],
-    precision: float,
-    planned: int,
-) -> bool:
-    table = _comparison(outcomes, settings, scenarios, planned).table
-    widths = relative_half_widths(table).dropna()
-    return bool(len(widths)) and bool((widths <= precision).all())
+            self.progress(min(len(self.store.outcomes), self.planned), self.planned)
 
 
 def _comparison(

@@ -15,11 +15,12 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Literal, ParamSpec, TypeVar
+from typing import Any, Literal, ParamSpec, TypeVar, get_args
 
 from canteensim.errors import CanteensimError
 
 EngineName = Literal["serial", "processes", "dask"]
+DEFAULT_ENGINE: EngineName = "processes"
 CHUNK_SECONDS = 0.2
 """Work sent to a worker at once: long enough that sending it costs little."""
 _P = ParamSpec("_P")
@@ -40,9 +41,65 @@ class SerialExecutor(Executor):
         return future
 
 
-def chunk_size(seconds_per_run: float) -> int:
-    """Runs per chunk, so that a chunk takes about `CHUNK_SECONDS`."""
-    return max(1, math.ceil(CHUNK_SECONDS / max(seconds_per_run, 1e-6)))
+@dataclass(frozen=True)
+class RunOptions:
+    """Where runs go and how they are grouped: the engine options of `run -r` and `compare`.
+
+    None of them changes a number: each replication derives its streams from the scenario seed
+    and its own number, whichever worker runs it and whatever runs share its chunk.
+
+    Attributes
+    ----------
+    engine:
+        "serial" (this process), "processes" (local processes) or "dask".
+    workers:
+        Local processes, or the workers of a Dask cluster started here; default: one per core.
+    address:
+        For "dask": ``"local"`` (the default) starts a LocalCluster on this machine, anything
+        else is the scheduler address of a running cluster (``tcp://host:8786``).
+    chunk_seconds:
+        About how long a chunk of runs sent to a worker should take, in seconds; default
+        `CHUNK_SECONDS`.
+    """
+
+    engine: EngineName = DEFAULT_ENGINE
+    workers: int | None = None
+    address: str | None = None
+    chunk_seconds: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.engine not in get_args(EngineName):
+            raise CanteensimError(f"engine={self.engine!r} is not one of serial, processes, dask")
+        if self.workers is not None and self.workers < 1:
+            raise CanteensimError(f"workers={self.workers} must be at least 1 (or None: per core)")
+        if self.address is not None and self.engine != "dask":
+            raise CanteensimError(f"address={self.address!r} is for engine='dask' only")
+        if self.chunk_seconds is not None and not self.chunk_seconds > 0:
+            raise CanteensimError(f"chunk_seconds={self.chunk_seconds} must be above 0")
+
+    @classmethod
+    def given(
+        cls,
+        options: RunOptions | None,
+        engine: EngineName | None = None,
+        workers: int | None = None,
+        address: str | None = None,
+    ) -> RunOptions:
+        """`options`, or the options the keywords ``engine=``, ``workers=``, ``address=`` give."""
+        if options is None:
+            return cls(engine or DEFAULT_ENGINE, workers, address)
+        if (engine, workers, address) != (None, None, None):
+            raise CanteensimError(
+                f"options={options} and engine={engine!r}, workers={workers!r}, "
+                f"address={address!r}: give the engine options one way, not both"
+            )
+        return options
+
+
+def chunk_size(seconds_per_run: float, chunk_seconds: float | None = None) -> int:
+    """Runs per chunk, so that a chunk takes about `chunk_seconds` (default `CHUNK_SECONDS`)."""
+    target = CHUNK_SECONDS if chunk_seconds is None else chunk_seconds
+    return max(1, math.ceil(target / max(seconds_per_run, 1e-6)))
 
 
 @dataclass(frozen=True)
@@ -87,34 +144,21 @@ def _ignore_interrupts() -> None:
 
 
 @contextmanager
-def open_engine(
-    engine: EngineName = "processes", workers: int | None = None, address: str | None = None
-) -> Iterator[Engine]:
-    """An executor for `engine`; it is shut down when the block ends.
-
-    Parameters
-    ----------
-    workers:
-        Processes (local) or workers (a Dask cluster started here); default: one per core.
-    address:
-        For "dask": ``"local"`` starts a LocalCluster on this machine, anything else is the
-        scheduler address of a running cluster (``tcp://host:8786``).
-    """
-    count = workers or os.cpu_count() or 1
-    if engine == "serial":
+def open_engine(options: RunOptions) -> Iterator[Engine]:
+    """An executor for `options.engine`; it is shut down when the block ends."""
+    count = options.workers or os.cpu_count() or 1
+    if options.engine == "serial":
         yield Engine(SerialExecutor(), slots=1)
-    elif engine == "processes":
+    elif options.engine == "processes":
         pool = ProcessPoolExecutor(max_workers=count, initializer=_ignore_interrupts)
         try:
             yield Engine(pool, slots=2 * count)
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
-    elif engine == "dask":
-        with _dask_client(address or "local", count) as client:
+    else:
+        with _dask_client(options.address or "local", count) as client:
             threads = sum(client.nthreads().values()) or count
             yield Engine(client.get_executor(), slots=2 * threads)
-    else:
-        raise CanteensimError(f"engine={engine!r} is not one of serial, processes, dask")
 
 
 @contextmanager

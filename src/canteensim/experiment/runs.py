@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -13,6 +14,9 @@ from canteensim.model.simulate import Results, simulate
 from canteensim.scenario.schema import Scenario
 
 MONTHLY_COLUMNS = ("month", "category", "sales_yuan", "quantity_kg", "partial")
+RunKey = tuple[int, int]
+"""A run: (setting, replication)."""
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -31,32 +35,40 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [{str(k): v for k, v in row.items()} for row in frame.to_dict(orient="records")]
 
 
-def quiet_simulate(scenario: Scenario, seed: int | None, replication: int) -> Results:
+def quiet_simulate(scenario: Scenario, replication: int) -> Results:
     """`simulate` without its warnings: a worker process cannot show them, so the caller
     warns once from the KPIs of all runs (`warn_undelivered`)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CanteensimWarning)
-        return simulate(scenario, seed=seed, replication=replication)
+        return simulate(scenario, replication=replication)
 
 
-def run_chunk(scenario: Scenario, setting: int, replications: list[int]) -> list[RunOutcome]:
-    """Run replications of one setting; sent whole to a worker so that it is worth the trip."""
-    outcomes = []
-    for replication in replications:
-        results = quiet_simulate(scenario, None, replication)
-        kpis = results.kpis.drop(columns="replication").iloc[0]
-        monthly = results.monthly_sales.loc[:, list(MONTHLY_COLUMNS)]
-        outcomes.append(
-            RunOutcome(
-                setting=setting,
-                replication=replication,
-                kpis={str(k): float(v) for k, v in kpis.items()},
-                monthly=records(monthly),
-            )
-        )
-    return outcomes
+def run_chunk(
+    scenario: Scenario,
+    setting: int,
+    replications: list[int],
+    keep: Callable[[int, Results], _T],
+) -> list[_T]:
+    """Run replications of one setting; sent whole to a worker so that it is worth the trip.
+
+    `keep` says what of each run travels back (`outcome` or `whole`); it is a module-level
+    function, so that it pickles by name.
+    """
+    return [keep(setting, quiet_simulate(scenario, replication)) for replication in replications]
 
 
-def simulate_chunk(scenario: Scenario, replications: list[int], seed: int) -> list[Results]:
-    """Whole results (every table) of some replications, for `canteensim run -r`."""
-    return [quiet_simulate(scenario, seed, r) for r in replications]
+def outcome(setting: int, results: Results) -> RunOutcome:
+    """The KPIs and monthly sales of one run: what a comparison keeps of it."""
+    kpis = results.kpis.drop(columns="replication").iloc[0]
+    monthly = results.monthly_sales.loc[:, list(MONTHLY_COLUMNS)]
+    return RunOutcome(
+        setting=setting,
+        replication=int(results.kpis["replication"].iloc[0]),
+        kpis={str(k): float(v) for k, v in kpis.items()},
+        monthly=records(monthly),
+    )
+
+
+def whole(setting: int, results: Results) -> Results:
+    """Every table of one run: what `canteensim run -r` keeps of it."""
+    return results

@@ -19,23 +19,17 @@ from typing import Any
 import pandas as pd
 
 from canteensim.errors import ResultsError
-from canteensim.experiment.runs import RunOutcome, records
-from canteensim.model.tables import KPI_NAMES
+from canteensim.experiment.runs import RunKey, RunOutcome, records
 from canteensim.output import (
-    MANIFEST,
-    SUMMARY,
     check_location,
     check_replaceable,
     clear_stale_staging,
+    staged,
     staging_path,
     write_csv,
+    write_json,
 )
-
-JOURNAL = "journal.jsonl"
-RUNS = "runs.parquet"
-MONTHLY = "monthly.parquet"
-
-RunKey = tuple[int, int]
+from canteensim.results import JOURNAL, KPI_NAMES, MANIFEST, MONTHLY, RUNS, SUMMARY
 
 
 class RunStore:
@@ -92,7 +86,8 @@ class RunStore:
                 store._reload()
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            _write_atomically(manifest, json.dumps({"fingerprint": fingerprint}, indent=2) + "\n")
+            with staged(manifest) as staging:
+                write_json(staging, {"fingerprint": fingerprint})
         except OSError as exc:
             raise ResultsError(f"{folder}: cannot be written ({exc.strerror or exc})") from None
         return store
@@ -141,30 +136,14 @@ class RunStore:
         if self.folder is None:
             return
         for name, frame in tables.items():
-            target = self.folder / name
-            staging = staging_path(target)
-            try:
+            with staged(self.folder / name) as staging:
                 if name.endswith(".parquet"):
                     frame.to_parquet(staging, index=False)
                 else:
                     write_csv(frame, staging)
-                staging.replace(target)
-            finally:
-                staging.unlink(missing_ok=True)
-        _write_atomically(
-            self.folder / SUMMARY,
-            json.dumps(summary, indent=2, ensure_ascii=False, default=str) + "\n",
-        )
+        with staged(self.folder / SUMMARY) as staging:
+            write_json(staging, summary)
         (self.folder / JOURNAL).unlink(missing_ok=True)
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    staging = staging_path(path)
-    try:
-        staging.write_text(text, encoding="utf-8")
-        staging.replace(path)
-    finally:
-        staging.unlink(missing_ok=True)
 
 
 def _remove_folder(folder: Path) -> None:

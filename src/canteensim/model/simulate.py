@@ -10,13 +10,15 @@ import pandas as pd
 from canteensim.errors import CanteensimWarning
 from canteensim.model import tables
 from canteensim.model.calendar import Calendar
+from canteensim.model.kpis import kpis as run_kpis
 from canteensim.model.population import build_population
 from canteensim.model.processes import DRAIN_DAYS, run
 from canteensim.model.scheme import Scheme
 from canteensim.model.streams import population_rng, replication_streams
+from canteensim.results import RUN_TABLES
 from canteensim.scenario.schema import Scenario
 
-TABLES = ("monthly_sales", "canteen_months", "weekly_products", "deliveries")
+TABLES = RUN_TABLES
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,7 @@ class Results:
     scenario:
         The resolved scenario that produced them.
     seed:
-        The scenario seed the replications derived their streams from.
+        The scenario seed the replications derived their streams from (``scenario.seed``).
     """
 
     tables: dict[str, pd.DataFrame]
@@ -71,18 +73,17 @@ class Results:
         )
 
 
-def simulate(scenario: Scenario, seed: int | None = None, replication: int = 0) -> Results:
+def simulate(scenario: Scenario, *, replication: int = 0) -> Results:
     """Run one replication of `scenario`.
 
     Parameters
     ----------
-    seed:
-        Overrides ``scenario.seed``.
     replication:
-        Which replication: its random streams are derived from the seed and this number, so the
-        same (scenario, seed, replication) gives the same numbers anywhere.
+        Which replication: its random streams are derived from ``scenario.seed`` and this
+        number, so the same (scenario, replication) gives the same numbers anywhere. Another
+        seed is another scenario: ``load_scenario(path, overrides=["scenario.seed=N"])``.
     """
-    seed = scenario.scenario.seed if seed is None else seed
+    seed = scenario.scenario.seed
     calendar = Calendar.from_scenario(scenario)
     population = build_population(scenario, calendar, population_rng(seed))
     scheme = Scheme(scenario, calendar, population, replication_streams(seed, replication))
@@ -94,7 +95,7 @@ def simulate(scenario: Scenario, seed: int | None = None, replication: int = 0) 
         "weekly_products": tables.weekly_products(ledger, population, calendar),
         "deliveries": tables.deliveries(ledger, population, calendar),
     }
-    kpis = tables.kpis(ledger, frames, scenario)
+    kpis = run_kpis(ledger, frames, scenario)
     for frame in frames.values():
         frame.insert(0, "replication", replication)
     results = Results(

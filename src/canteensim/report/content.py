@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from canteensim.policies import ALLOCATION_RULES
 from canteensim.report import labels
 from canteensim.report.document import (
     Block,
@@ -34,6 +35,7 @@ from canteensim.report.document import (
 from canteensim.report.read import ResultsFolder, as_bool, run_replications
 from canteensim.report.why import Nothing, RunFlows
 from canteensim.report.words import canteen_kind, say, weekday
+from canteensim.results import PERCENT_KPIS
 from canteensim.version import __version__
 
 TABLE_MAX_ROWS = 40
@@ -132,7 +134,7 @@ def kpi_text(name: str, value: Any, lang: str = "en", *, difference: bool = Fals
     "n/a" when it has nothing to measure (NaN, null in summary.json)."""
     if not _finite(value):
         return labels.text(lang, "n/a")
-    if name in labels.PERCENT_KPIS:
+    if name in PERCENT_KPIS:
         if difference:
             return say(lang, "pp", value=_points(value))
         return _percent(value)
@@ -356,7 +358,7 @@ def _weekday_time(text: Any, lang: str) -> str:
 def _cycle_text(scenario: Mapping[str, Any], lang: str) -> str:
     cycle = scenario.get("cycle") or {}
     days = [weekday(lang, str(d)) for d in cycle.get("delivery_days") or []]
-    allocation = "pro_rata" if cycle.get("allocation") == "pro_rata" else "fcfs"
+    allocation = str(cycle.get("allocation", "?"))
     return say(
         lang,
         "cycle",
@@ -364,7 +366,11 @@ def _cycle_text(scenario: Mapping[str, Any], lang: str) -> str:
         cutoff=_weekday_time(cycle.get("order_cutoff", "?"), lang),
         days="/".join(days) or "–",
         lead=cycle.get("lead_days", "?"),
-        allocation=say(lang, f"allocation.{allocation}"),
+        allocation=(
+            say(lang, f"allocation.{allocation}")
+            if allocation in ALLOCATION_RULES.names
+            else allocation  # a rule this version does not know: its name as written
+        ),
         substitution=say(lang, "substitution") if cycle.get("substitution") else "",
     )
 
@@ -526,7 +532,7 @@ def _limited(table: Table, lang: str, max_rows: int = TABLE_MAX_ROWS) -> Table:
 def _interval(kpi: str, low: Any, high: Any, lang: str, *, difference: bool = False) -> str:
     if not (_finite(low) and _finite(high)):
         return "–"
-    if kpi in labels.PERCENT_KPIS and difference:
+    if kpi in PERCENT_KPIS and difference:
         return f"[{_points(low)}, {_points(high)}]"
     return f"[{kpi_text(kpi, low, lang, difference=difference)}, " + (
         f"{kpi_text(kpi, high, lang, difference=difference)}]"

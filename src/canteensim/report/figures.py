@@ -30,6 +30,7 @@ from canteensim.report import labels, plots
 from canteensim.report.fonts import cjk_font, font_rc
 from canteensim.report.read import run_replications
 from canteensim.report.why import Nothing, RunFlows
+from canteensim.results import HEADLINE_KPIS
 
 RUN_TABLES = ("monthly_sales", "canteen_months", "weekly_products", "deliveries")
 """The tables `run_figures` needs."""
@@ -37,16 +38,6 @@ RUN_TABLES = ("monthly_sales", "canteen_months", "weekly_products", "deliveries"
 COMPARISON_TABLES = ("runs", "monthly", "comparison", "monthly_comparison")
 """The tables `comparison_figures` takes (it draws from ``comparison`` and
 ``monthly_comparison``)."""
-
-HEADLINE_KPIS = (
-    "monthly_sales_yuan_mean",
-    "compliance_rate",
-    "quota_fulfilment",
-    "fill_rate",
-    "farmer_income_yuan",
-    "cost_premium_yuan",
-)
-"""The KPIs a comparison's figures show, in this order."""
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from canteensim import results as contract
+
 LANGUAGES = ("en", "zh")
 """The languages a report can be written in."""
 
@@ -245,37 +247,6 @@ _CATEGORIES: Mapping[str, Mapping[str, str]] = {
     },
 }
 
-_KPIS: Mapping[str, Mapping[str, str]] = {
-    "en": {
-        "monthly_sales_yuan_mean": "Mean monthly sales (yuan)",
-        "total_sales_yuan": "Total sales (yuan)",
-        "farmer_income_yuan": "Farmer income (yuan)",
-        "compliance_rate": "Compliance rate",
-        "quota_fulfilment": "Quota fulfilment",
-        "fill_rate": "Fill rate",
-        "unsold_share": "Unsold share",
-        "lost_kg": "Lost in transit (kg)",
-        "undelivered_kg": "Undelivered (kg)",
-        "on_time_rate": "On-time rate",
-        "cost_premium_yuan": "Cost premium to canteens (yuan)",
-        "order_lines": "Order lines",
-    },
-    "zh": {
-        "monthly_sales_yuan_mean": "月均销售额（元）",
-        "total_sales_yuan": "总销售额（元）",
-        "farmer_income_yuan": "农户收入（元）",
-        "compliance_rate": "配额达标率",
-        "quota_fulfilment": "配额完成度",
-        "fill_rate": "订单满足率",
-        "unsold_share": "滞销比例",
-        "lost_kg": "运输损耗（千克）",
-        "undelivered_kg": "未送达（千克）",
-        "on_time_rate": "准时送达率",
-        "cost_premium_yuan": "食堂额外成本（元）",
-        "order_lines": "订单行数",
-    },
-}
-
 _SETTING_KEYS: Mapping[str, Mapping[str, str]] = {
     "en": {
         "quota.share": "Quota share",
@@ -309,35 +280,10 @@ _SETTING_KEYS: Mapping[str, Mapping[str, str]] = {
     },
 }
 
-PERCENT_KPIS = frozenset(
-    {"compliance_rate", "quota_fulfilment", "fill_rate", "unsold_share", "on_time_rate"}
-)
-"""KPIs that are ratios, shown as percentages."""
-
 PERCENT_KEYS = frozenset(
     {"quota.share", "platform.commission", "ordering.margin", "ordering.voluntary_share"}
 )
 """Scenario keys whose values are shares, shown as percentages on an axis."""
-
-_UNDEFINED: Mapping[str, Mapping[str, str]] = {
-    "en": {
-        "monthly_sales_yuan_mean": "no full calendar month, and no month with sales",
-        "compliance_rate": "no bound canteen was audited",
-        "quota_fulfilment": "no bound canteen was audited",
-        "fill_rate": "nothing was ordered",
-        "unsold_share": "nothing was listed",
-        "on_time_rate": "nothing was shipped",
-    },
-    "zh": {
-        "monthly_sales_yuan_mean": "没有完整的自然月，也没有有销售的月份",
-        "compliance_rate": "没有受审核的受约束食堂",
-        "quota_fulfilment": "没有受审核的受约束食堂",
-        "fill_rate": "没有订单",
-        "unsold_share": "没有产品上架",
-        "on_time_rate": "没有发运",
-    },
-}
-"""When a KPI has nothing to measure (and is NaN, shown as n/a), in words."""
 
 
 def check_lang(lang: str) -> str:
@@ -367,12 +313,18 @@ def category(lang: str, name: str) -> str:
 
 def kpi(lang: str, name: str) -> str:
     """A KPI's name in `lang`, with its unit; an unknown KPI keeps its own name."""
-    return _KPIS[check_lang(lang)].get(name, name)
+    spec = contract.kpi(name)
+    return spec.label[_lang(lang)] if spec else name
 
 
 def undefined(lang: str, name: str) -> str:
     """When the KPI `name` has nothing to measure: ``"nothing was ordered"``; "" if never."""
-    return _UNDEFINED[check_lang(lang)].get(name, "")
+    spec = contract.kpi(name)
+    return spec.undefined[_lang(lang)] if spec and spec.undefined else ""
+
+
+def _lang(lang: str) -> contract.Lang:
+    return "zh" if check_lang(lang) == "zh" else "en"
 
 
 def setting_key(lang: str, key: str) -> str:

@@ -33,6 +33,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 from canteensim.report import labels
 from canteensim.report.read import as_bool
 from canteensim.report.why import Nothing
+from canteensim.results import PERCENT_KPIS
 
 QUOTA_BINS = (0.0, 0.5, 0.8, 0.9, 1.0 - 1e-9, 1.1, 1.25, 1.5, 2.0)
 """Bins of aid bought ÷ quota in the compliance heat map. The bin edge just below 1 is the
@@ -622,7 +623,7 @@ def _no_value(ax: Axes, kpi: str, reason: str, lang: str) -> Axes:
 
 
 def _kpi_formatter(kpi: str) -> FuncFormatter | PercentFormatter:
-    if kpi in labels.PERCENT_KPIS:
+    if kpi in PERCENT_KPIS:
         return PercentFormatter(1.0, decimals=0)
     return FuncFormatter(lambda value, _: f"{value:,.0f}")
 
@@ -631,7 +632,7 @@ def _kpi_locator(kpi: str, nbins: int | Literal["auto"] = "auto") -> MaxNLocator
     """Ticks of a KPI's axis; yuan, kg and counts on whole numbers, so that a KPI that is 0 in
     every setting gets one tick "0" rather than "-0, 0, 0"."""
     steps = [1, 2, 2.5, 5, 10]  # those of matplotlib's default locator
-    integer = kpi not in labels.PERCENT_KPIS
+    integer = kpi not in PERCENT_KPIS
     return MaxNLocator(nbins=nbins, steps=steps, integer=integer, min_n_ticks=1 if integer else 2)
 
 
@@ -728,7 +729,7 @@ def kpi_by_setting(
             line = ax.axvline(reference, label=reference_label or "", **line_style)
         if reference_label:
             ax.legend(handles=[line], loc="best", fontsize="small")
-    if x is not None and kpi not in labels.PERCENT_KPIS:
+    if x is not None and kpi not in PERCENT_KPIS:
         value_axis.set_major_locator(_kpi_locator(kpi))
     value_axis.set_major_formatter(_kpi_formatter(kpi))
     ax.set_title(labels.kpi(lang, kpi))
@@ -860,7 +861,7 @@ def paired_differences(
     ax.set_yticks(y, [setting_label(str(s)) for s in others["setting"]] if setting_labels else [])
     ax.set_ylim(len(others) - 0.5, -0.5)  # the first compared setting at the top
     ax.xaxis.set_major_locator(_kpi_locator(kpi, nbins=4))
-    if kpi in labels.PERCENT_KPIS:  # differences of shares are percentage points, signed
+    if kpi in PERCENT_KPIS:  # differences of shares are percentage points, signed
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v * 100:+.0f}%"))
     else:
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:+,.0f}"))

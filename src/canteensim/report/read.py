@@ -1,8 +1,8 @@
 """Reading a results folder back: its summary, its kind (a run or a comparison) and its tables.
 
-A run's ``summary.json`` names its tables (``"tables": {"monthly_sales": "monthly_sales.csv",
-…}``); a comparison's names what was varied (``"vary"``, ``"settings"``) and its tables have fixed
-names. Tables are read as a user would read them: CSV with its byte-order mark, or Parquet.
+Every ``summary.json`` says its kind (`canteensim.results.Kind`); a run's names its tables
+(``"tables": {"monthly_sales": "monthly_sales.csv", …}``), a comparison's have fixed names.
+Tables are read as a user would read them: CSV with its byte-order mark, or Parquet.
 """
 
 from __future__ import annotations
@@ -11,23 +11,21 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, get_args
 
 import pandas as pd
 
 from canteensim.errors import ReportError
 from canteensim.output import read_csv
-
-Kind = Literal["run", "comparison"]
-
-RUN_TABLES = ("monthly_sales", "canteen_months", "weekly_products", "deliveries")
-COMPARISON_FILES = {
-    "comparison": "comparison.csv",
-    "monthly_comparison": "monthly_comparison.csv",
-    "runs": "runs.parquet",
-    "monthly": "monthly.parquet",
-}
-"""A comparison's tables and their files, the most read first."""
+from canteensim.results import (
+    COMPARISON_FILES,
+    FORMAT_VERSION,
+    JOURNAL,
+    MANIFEST,
+    RUN_TABLES,
+    SUMMARY,
+    Kind,
+)
 
 
 @dataclass(frozen=True)
@@ -56,9 +54,9 @@ def read_results(folder: Path) -> ResultsFolder:
         raise ReportError(f"{folder}: no such folder; give a folder `canteensim run` wrote")
     if not folder.is_dir():
         raise ReportError(f"{folder}: not a folder; give a results folder, not a file in it")
-    document = folder / "summary.json"
+    document = folder / SUMMARY
     if not document.is_file():
-        if (folder / "journal.jsonl").exists() or (folder / "manifest.json").exists():
+        if (folder / JOURNAL).exists() or (folder / MANIFEST).exists():
             raise ReportError(
                 f"{folder}: an unfinished comparison (no summary.json yet); finish it with "
                 "`canteensim compare ... --resume`, then make its report"
@@ -74,32 +72,33 @@ def read_results(folder: Path) -> ResultsFolder:
     kind = results_kind(summary)
     if kind is None:
         raise ReportError(
-            f"{document}: not the summary of a canteensim run or comparison "
-            "(it has neither 'tables' and 'kpis' nor 'vary' and 'settings')"
+            f"{document}: not the summary of a canteensim run or comparison (no 'kind' of "
+            f"{' or '.join(map(repr, get_args(Kind)))}); a folder written before canteensim "
+            "recorded it is made again by the command in its summary"
         )
-    files = (
-        {name: str(summary["tables"][name]) for name in RUN_TABLES}
-        if kind == "run"
-        else dict(COMPARISON_FILES)
-    )
+    if summary.get("format_version", 0) > FORMAT_VERSION:
+        raise ReportError(
+            f"{document}: written by a newer canteensim (results format "
+            f"{summary['format_version']}; this one reads {FORMAT_VERSION}); upgrade canteensim"
+        )
+    named = summary.get("tables") if kind == "run" else COMPARISON_FILES
+    if not isinstance(named, Mapping) or not all(name in named for name in _tables_of(kind)):
+        raise ReportError(f"{document}: does not name all the tables of a {kind}")
+    files = {name: str(named[name]) for name in _tables_of(kind)}
     tables = {name: _read_table(folder, name, file) for name, file in files.items()}
     return ResultsFolder(folder, kind, summary, tables, files)
 
 
+def _tables_of(kind: Kind) -> tuple[str, ...]:
+    return RUN_TABLES if kind == "run" else tuple(COMPARISON_FILES)
+
+
 def results_kind(summary: Any) -> Kind | None:
-    """ "run" or "comparison" for the parsed summary.json of either; None for anything else."""
+    """The `Kind` a parsed summary.json declares; None for anything canteensim did not write."""
     if not isinstance(summary, Mapping):
         return None
-    if isinstance(summary.get("vary"), Mapping) and isinstance(summary.get("settings"), list):
-        return "comparison"
-    tables = summary.get("tables")
-    if (
-        isinstance(tables, Mapping)
-        and isinstance(summary.get("kpis"), Mapping)
-        and all(isinstance(tables.get(name), str) for name in RUN_TABLES)
-    ):
-        return "run"
-    return None
+    kind = summary.get("kind")
+    return kind if kind in get_args(Kind) else None
 
 
 def _read_table(folder: Path, name: str, file: str) -> pd.DataFrame:

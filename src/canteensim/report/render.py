@@ -9,16 +9,16 @@ figures, and writes, into the same folder:
 - ``report.md``, the same content, its figures linked as ``figures/NAME.png``;
 - ``report.xlsx``, every table as a sheet, with a README sheet.
 
-Everything is first written to a hidden staging folder inside the results folder and renamed
-into place at the end, so a render that is interrupted or fails leaves the previous report as it
-was. The report reads the folder's tables and summary.json only; it never runs the model.
+Each file is first written under a hidden staging name beside its place
+(`canteensim.output.staged`) and all are moved into place once every one is whole, so a render
+that is interrupted or fails leaves the previous report as it was. The report reads the
+folder's tables and summary.json only; it never runs the model.
 """
 
 from __future__ import annotations
 
-import os
+import contextlib
 import re
-import shutil
 import warnings
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ import matplotlib
 from matplotlib.typing import RcKeyType
 
 from canteensim.errors import ReportError
-from canteensim.output import clear_stale_staging, staging_path
+from canteensim.output import clear_stale_staging, staged
 from canteensim.report.content import WORKBOOK, report_document
 from canteensim.report.document import Image, to_html, to_markdown
 from canteensim.report.figures import Figure, comparison_figures, run_figures
@@ -68,26 +68,27 @@ def render_report(folder: Path, lang: str = "en") -> Path:
     make = run_figures if results.kind == "run" else comparison_figures
     figures = make(results.tables, results.summary, lang)
     clear_stale_staging(folder)  # what a killed render left
-    staging = staging_path(folder / "report")
     try:
-        shutil.rmtree(staging, ignore_errors=True)
-        (staging / FIGURES).mkdir(parents=True)
-        images = [
-            Image(f.name, say(lang, "figure", n=n), f.caption, save_figure(f, staging / FIGURES))
-            for n, f in enumerate(figures, start=1)
-        ]
-        document = report_document(results, images, lang)
-        (staging / REPORT_HTML).write_text(to_html(document), encoding="utf-8")
-        (staging / REPORT_MD).write_text(to_markdown(document, FIGURES), encoding="utf-8")
-        write_workbook(results, staging / REPORT_XLSX, lang)
-        _move_into_place(staging, folder)
+        # each file is staged; all move into place once every one is whole, report.html last
+        with contextlib.ExitStack() as stack:
+            html, markdown, workbook, figures_folder = (
+                stack.enter_context(staged(folder / name))
+                for name in (REPORT_HTML, REPORT_MD, REPORT_XLSX, FIGURES)
+            )
+            figures_folder.mkdir()
+            images = [
+                Image(f.name, say(lang, "figure", n=n), f.caption, save_figure(f, figures_folder))
+                for n, f in enumerate(figures, start=1)
+            ]
+            document = report_document(results, images, lang)
+            html.write_text(to_html(document), encoding="utf-8")
+            markdown.write_text(to_markdown(document, FIGURES), encoding="utf-8")
+            write_workbook(results, workbook, lang)
     except OSError as exc:
         raise ReportError(
             f"{folder}: the report cannot be written ({exc.strerror or exc}); "
             "the results and any earlier report are as they were"
         ) from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     return folder / REPORT_HTML
 
 
@@ -113,24 +114,6 @@ def save_figure(figure: Figure, folder: Path) -> bytes:
             metadata={"Date": None, "Creator": software},
         )
     return png.read_bytes()
-
-
-def _move_into_place(staging: Path, folder: Path) -> None:
-    """Swap the new figures folder in, then replace each report file, report.html last."""
-    figures = folder / FIGURES
-    retired = staging_path(figures, "replaced")
-    if figures.exists():
-        shutil.rmtree(retired, ignore_errors=True)
-        figures.rename(retired)
-    try:
-        (staging / FIGURES).rename(figures)
-    except BaseException:
-        if retired.exists():
-            retired.rename(figures)  # put the earlier figures back
-        raise
-    shutil.rmtree(retired, ignore_errors=True)
-    for name in (REPORT_XLSX, REPORT_MD, REPORT_HTML):
-        os.replace(staging / name, folder / name)
 
 
 __all__ = ["FIGURES", "PNG_DPI", "REPORT_HTML", "REPORT_MD", "REPORT_XLSX", "render_report"]

@@ -1,0 +1,187 @@
+"""The results contract: what canteensim writes, under which names, and what each KPI means.
+
+Everything that writes or reads results imports this module: the model computes the KPIs listed
+here (`canteensim.model.tables`), the writers name their files with it (`canteensim.output`,
+`canteensim.experiment.store`), and the command line and the report label, format and choose
+KPIs from it. A KPI is one row of `KPIS` plus the function that computes it
+(`canteensim.model.tables.KPI_FUNCTIONS`); a test fails if the two drift apart.
+
+Every ``summary.json`` says its `Kind` and the `FORMAT_VERSION` it was written in, so a reader
+never has to guess what a folder holds from the keys it happens to have.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["run", "comparison"]
+"""What a results folder holds: one scenario's replications, or a comparison of settings."""
+FORMAT_VERSION = 1
+"""The layout of results folders; raised when a reader of an older folder could misread it."""
+
+Unit = Literal["yuan", "kg", "share", "count"]
+Better = Literal["higher", "lower"]
+Lang = Literal["en", "zh"]
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One headline figure of a run, under a name scripts rely on (SPEC §4).
+
+    Attributes
+    ----------
+    unit:
+        ``"share"`` KPIs are ratios in [0, 1], shown as percentages; the others are amounts.
+    label:
+        The KPI's name with its unit, in English and in Chinese.
+    headline:
+        Drawn in a comparison's figures (KPI by setting, paired differences).
+    better:
+        Which direction is an improvement for the scheme's aims, where one is.
+    undefined:
+        When the KPI has nothing to measure (it is then NaN, shown as n/a), in both languages;
+        empty for a KPI that always has a value.
+    """
+
+    name: str
+    unit: Unit
+    label: dict[Lang, str]
+    headline: bool = False
+    better: Better | None = None
+    undefined: dict[Lang, str] | None = None
+
+    @property
+    def percent(self) -> bool:
+        return self.unit == "share"
+
+    def format(self, value: float) -> str:
+        """The value as the terminal shows it: ``311,912 yuan``, ``59.3%``, ``3,031 kg``."""
+        if self.percent:
+            return f"{value:.1%}"
+        suffix = "" if self.unit == "count" else f" {self.unit}"
+        return f"{value:,.0f}{suffix}"
+
+
+_NO_AUDIT: dict[Lang, str] = {"en": "no bound canteen was audited", "zh": "没有受审核的受约束食堂"}
+
+KPIS: tuple[Kpi, ...] = (
+    Kpi(
+        "monthly_sales_yuan_mean",
+        "yuan",
+        {"en": "Mean monthly sales (yuan)", "zh": "月均销售额（元）"},
+        headline=True,
+        better="higher",
+        undefined={
+            "en": "no full calendar month, and no month with sales",
+            "zh": "没有完整的自然月，也没有有销售的月份",
+        },
+    ),
+    Kpi(
+        "total_sales_yuan",
+        "yuan",
+        {"en": "Total sales (yuan)", "zh": "总销售额（元）"},
+        better="higher",
+    ),
+    Kpi(
+        "farmer_income_yuan",
+        "yuan",
+        {"en": "Farmer income (yuan)", "zh": "农户收入（元）"},
+        headline=True,
+        better="higher",
+    ),
+    Kpi(
+        "compliance_rate",
+        "share",
+        {"en": "Compliance rate", "zh": "配额达标率"},
+        headline=True,
+        better="higher",
+        undefined=_NO_AUDIT,
+    ),
+    Kpi(
+        "quota_fulfilment",
+        "share",
+        {"en": "Quota fulfilment", "zh": "配额完成度"},
+        headline=True,
+        better="higher",
+        undefined=_NO_AUDIT,
+    ),
+    Kpi(
+        "fill_rate",
+        "share",
+        {"en": "Fill rate", "zh": "订单满足率"},
+        headline=True,
+        better="higher",
+        undefined={"en": "nothing was ordered", "zh": "没有订单"},
+    ),
+    Kpi(
+        "unsold_share",
+        "share",
+        {"en": "Unsold share", "zh": "滞销比例"},
+        better="lower",
+        undefined={"en": "nothing was listed", "zh": "没有产品上架"},
+    ),
+    Kpi(
+        "lost_kg",
+        "kg",
+        {"en": "Lost in transit (kg)", "zh": "运输损耗（千克）"},
+        better="lower",
+    ),
+    Kpi(
+        "undelivered_kg",
+        "kg",
+        {"en": "Undelivered (kg)", "zh": "未送达（千克）"},
+        better="lower",
+    ),
+    Kpi(
+        "on_time_rate",
+        "share",
+        {"en": "On-time rate", "zh": "准时送达率"},
+        better="higher",
+        undefined={"en": "nothing was shipped", "zh": "没有发运"},
+    ),
+    Kpi(
+        "cost_premium_yuan",
+        "yuan",
+        {"en": "Cost premium to canteens (yuan)", "zh": "食堂额外成本（元）"},
+        headline=True,
+        better="lower",
+    ),
+    Kpi("order_lines", "count", {"en": "Order lines", "zh": "订单行数"}),
+)
+"""The KPIs of a run, in the order tables, summaries and reports show them."""
+
+KPI_NAMES: tuple[str, ...] = tuple(k.name for k in KPIS)
+HEADLINE_KPIS: tuple[str, ...] = tuple(k.name for k in KPIS if k.headline)
+"""The KPIs a comparison's figures show, in this order."""
+PERCENT_KPIS = frozenset(k.name for k in KPIS if k.percent)
+"""KPIs that are ratios, shown as percentages."""
+_BY_NAME = {k.name: k for k in KPIS}
+
+
+def kpi(name: str) -> Kpi | None:
+    """The KPI called `name`; None for a name that is not one (an older folder's, say)."""
+    return _BY_NAME.get(name)
+
+
+# --- files ---------------------------------------------------------------------------------------
+
+SUMMARY = "summary.json"
+"""Written last into every results folder, a run's or a comparison's: its provenance."""
+MANIFEST = "manifest.json"
+"""Written first into a comparison's folder, so that an unfinished one is known as ours too."""
+JOURNAL = "journal.jsonl"
+"""A comparison's finished runs, one line each, until its final tables are written."""
+
+RUN_TABLES = ("monthly_sales", "canteen_months", "weekly_products", "deliveries")
+"""A run's tables; each is written as NAME.csv or NAME.parquet, as its summary.json records."""
+
+RUNS = "runs.parquet"
+MONTHLY = "monthly.parquet"
+COMPARISON_FILES = {
+    "comparison": "comparison.csv",
+    "monthly_comparison": "monthly_comparison.csv",
+    "runs": RUNS,
+    "monthly": MONTHLY,
+}
+"""A comparison's tables and their files, the most read first."""
