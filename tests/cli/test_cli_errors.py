@@ -524,7 +524,8 @@ def test_python_in_a_string_value_stays_a_string(cli, scenario, tmp_path, out_di
     sentinel = tmp_path / "EXECUTED"
     code = f'__import__("pathlib").Path(r"{sentinel}").touch()'
     scenario.replace(scenario.toml, 'name = "小食堂 tiny"', f"name = '{code}'")
-    cli("run", scenario.toml, "-o", out_dir, "-q", "--set", f"scenario.description={code}").ok()
+    description = f"scenario.description={code}"
+    cli("run", scenario.toml, "-o", out_dir, "-q", "--no-report", "--set", description).ok()
     assert not sentinel.exists()
     resolved = summary_of(out_dir)["scenario"]["scenario"]
     assert resolved["name"] == code

@@ -51,11 +51,12 @@ def read_csv(folder: Path, name: str) -> pd.DataFrame:
 
 @pytest.fixture
 def ran(cli, scenario, out_dir):
-    """One default run of the tiny scenario into `out_dir`; returns the Outcome."""
-    return cli("run", scenario.toml, "-o", out_dir).ok()
+    """One run of the tiny scenario into `out_dir`, without the report; returns the Outcome."""
+    return cli("run", scenario.toml, "-o", out_dir, "--no-report").ok()
 
 
-def test_run_writes_every_table_and_summary(ran, out_dir):
+def test_run_writes_every_table_and_summary(cli, scenario, out_dir):
+    cli("run", scenario.toml, "-o", out_dir).ok()
     names = sorted(p.name for p in out_dir.iterdir())
     report = ["figures", "report.html", "report.md", "report.xlsx"]  # by default
     assert names == sorted([*(f"{t}.csv" for t in TABLE_NAMES), "summary.json", *report])
@@ -107,7 +108,7 @@ def test_summary_json_is_utf8_with_chinese_unescaped(ran, out_dir):
 
 
 def test_summary_records_the_command_given_to_main(cli, scenario, out_dir, summary_of):
-    cli("run", scenario.toml, "-o", out_dir, "-q", "--seed", "3").ok()
+    cli("run", scenario.toml, "-o", out_dir, "-q", "--no-report", "--seed", "3").ok()
     assert summary_of(out_dir)["command"] == [
         "canteensim",
         "run",
@@ -115,6 +116,7 @@ def test_summary_records_the_command_given_to_main(cli, scenario, out_dir, summa
         "-o",
         str(out_dir),
         "-q",
+        "--no-report",
         "--seed",
         "3",
     ]
@@ -149,8 +151,8 @@ def test_csv_has_bom_and_chinese_names_round_trip(ran, out_dir):
 
 def test_same_seed_reproduces_kpis_exactly(cli, scenario, tmp_path, summary_of):
     first, second = tmp_path / "first", tmp_path / "second"
-    cli("run", scenario.toml, "-o", first, "-q").ok()
-    cli("run", scenario.toml, "-o", second, "-q").ok()
+    cli("run", scenario.toml, "-o", first, "-q", "--no-report").ok()
+    cli("run", scenario.toml, "-o", second, "-q", "--no-report").ok()
     assert summary_of(first)["kpis"] == summary_of(second)["kpis"]
     assert summary_of(first)["scenario_sha256"] == summary_of(second)["scenario_sha256"]
     for name in TABLE_NAMES:
@@ -159,9 +161,9 @@ def test_same_seed_reproduces_kpis_exactly(cli, scenario, tmp_path, summary_of):
 
 def test_seed_option_changes_numbers(cli, scenario, tmp_path, summary_of):
     default, seeded, again = tmp_path / "default", tmp_path / "seeded", tmp_path / "again"
-    cli("run", scenario.toml, "-o", default, "-q").ok()
-    cli("run", scenario.toml, "-o", seeded, "-q", "--seed", "12345").ok()
-    cli("run", scenario.toml, "-o", again, "-q", "--seed", "12345").ok()
+    cli("run", scenario.toml, "-o", default, "-q", "--no-report").ok()
+    cli("run", scenario.toml, "-o", seeded, "-q", "--no-report", "--seed", "12345").ok()
+    cli("run", scenario.toml, "-o", again, "-q", "--no-report", "--seed", "12345").ok()
     assert summary_of(seeded)["seed"] == 12345
     assert summary_of(default)["seed"] == 7
     assert summary_of(seeded)["kpis"] != summary_of(default)["kpis"]
@@ -169,7 +171,7 @@ def test_seed_option_changes_numbers(cli, scenario, tmp_path, summary_of):
 
 
 def test_replications_in_every_table(cli, scenario, out_dir, summary_of):
-    cli("run", scenario.toml, "-o", out_dir, "-r", "3", "-q").ok()
+    cli("run", scenario.toml, "-o", out_dir, "-r", "3", "-q", "--no-report").ok()
     for name in TABLE_NAMES:
         frame = read_csv(out_dir, name)
         assert sorted(frame["replication"].unique()) == [0, 1, 2], name
@@ -184,20 +186,21 @@ def test_replications_in_every_table(cli, scenario, out_dir, summary_of):
 
 
 def test_replications_print_spread(cli, scenario, out_dir):
-    outcome = cli("run", scenario.toml, "-o", out_dir, "-r", "2").ok()
+    outcome = cli("run", scenario.toml, "-o", out_dir, "-r", "2", "--no-report").ok()
     assert "mean over 2 replications" in outcome.out
     assert "±" in outcome.out
 
 
 def test_set_changes_the_resolved_scenario(cli, scenario, tmp_path, summary_of):
     plain, changed = tmp_path / "plain", tmp_path / "changed"
-    cli("run", scenario.toml, "-o", plain, "-q").ok()
+    cli("run", scenario.toml, "-o", plain, "-q", "--no-report").ok()
     cli(
         "run",
         scenario.toml,
         "-o",
         changed,
         "-q",
+        "--no-report",
         "--set",
         "quota.share=0.35",
         "--set",
@@ -214,7 +217,8 @@ def test_set_changes_the_resolved_scenario(cli, scenario, tmp_path, summary_of):
 
 
 def test_set_string_value_without_quotes(cli, scenario, out_dir, summary_of):
-    cli("run", scenario.toml, "-o", out_dir, "-q", "--set", "scenario.name=另一个 name").ok()
+    name = "scenario.name=另一个 name"
+    cli("run", scenario.toml, "-o", out_dir, "-q", "--no-report", "--set", name).ok()
     assert summary_of(out_dir)["scenario"]["scenario"]["name"] == "另一个 name"
 
 
@@ -233,7 +237,7 @@ def test_force_replaces_existing_folder(cli, scenario, out_dir, summary_of):
     # --force replaces only a results folder canteensim wrote (tests/cli/test_output_safety.py)
     cli("run", scenario.toml, "-o", out_dir, "-q", "--no-report", "--seed", "3").ok()
     (out_dir / "keep.txt").write_text("old", encoding="utf-8")
-    cli("run", scenario.toml, "-o", out_dir, "-q", "--force").ok()
+    cli("run", scenario.toml, "-o", out_dir, "-q", "--no-report", "--force").ok()
     assert not (out_dir / "keep.txt").exists()
     assert (out_dir / "summary.json").exists()
     assert summary_of(out_dir)["seed"] == 7
@@ -241,25 +245,25 @@ def test_force_replaces_existing_folder(cli, scenario, out_dir, summary_of):
 
 
 def test_force_without_existing_folder(cli, scenario, out_dir):
-    cli("run", scenario.toml, "-o", out_dir, "-q", "--force").ok()
+    cli("run", scenario.toml, "-o", out_dir, "-q", "--no-report", "--force").ok()
     assert (out_dir / "summary.json").exists()
 
 
 def test_output_folder_parents_are_created(cli, scenario, tmp_path):
     target = tmp_path / "a" / "b" / "c"
-    cli("run", scenario.toml, "-o", target, "-q").ok()
+    cli("run", scenario.toml, "-o", target, "-q", "--no-report").ok()
     assert (target / "summary.json").exists()
 
 
 def test_default_output_folder_never_overwrites(cli, scenario, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    first = cli("run", scenario.toml, "-q").ok()
+    first = cli("run", scenario.toml, "-q", "--no-report").ok()
     assert first.out == ""
     assert (tmp_path / "results" / "tiny" / "summary.json").exists()
-    second = cli("run", scenario.toml).ok()
+    second = cli("run", scenario.toml, "--no-report").ok()
     assert "results written to results/tiny-2" in second.out
     assert (tmp_path / "results" / "tiny-2" / "summary.json").exists()
-    cli("run", scenario.toml, "-q").ok()
+    cli("run", scenario.toml, "-q", "--no-report").ok()
     assert sorted(p.name for p in (tmp_path / "results").iterdir()) == [
         "tiny",
         "tiny-2",
@@ -268,7 +272,7 @@ def test_default_output_folder_never_overwrites(cli, scenario, tmp_path, monkeyp
 
 
 def test_parquet_format(cli, scenario, out_dir, summary_of):
-    cli("run", scenario.toml, "-o", out_dir, "-q", "--format", "parquet").ok()
+    cli("run", scenario.toml, "-o", out_dir, "-q", "--no-report", "--format", "parquet").ok()
     for name in TABLE_NAMES:
         frame = pd.read_parquet(out_dir / f"{name}.parquet")
         assert "replication" in frame.columns
@@ -281,8 +285,8 @@ def test_parquet_format(cli, scenario, out_dir, summary_of):
 
 def test_parquet_and_csv_hold_the_same_numbers(cli, scenario, tmp_path):
     csv_dir, parquet_dir = tmp_path / "csv", tmp_path / "parquet"
-    cli("run", scenario.toml, "-o", csv_dir, "-q", "--format", "csv").ok()
-    cli("run", scenario.toml, "-o", parquet_dir, "-q", "--format", "parquet").ok()
+    cli("run", scenario.toml, "-o", csv_dir, "-q", "--no-report", "--format", "csv").ok()
+    cli("run", scenario.toml, "-o", parquet_dir, "-q", "--no-report", "--format", "parquet").ok()
     sales_csv = read_csv(csv_dir, "monthly_sales")
     sales_parquet = pd.read_parquet(parquet_dir / "monthly_sales.parquet")
     assert sales_csv["sales_yuan"].sum() == pytest.approx(sales_parquet["sales_yuan"].sum())
@@ -296,7 +300,7 @@ def test_quiet_prints_nothing_on_stdout(cli, scenario, out_dir):
 
 
 def test_long_quiet_option(cli, scenario, out_dir):
-    assert cli("run", scenario.toml, "-o", out_dir, "--quiet").ok().out == ""
+    assert cli("run", scenario.toml, "-o", out_dir, "--quiet", "--no-report").ok().out == ""
 
 
 def test_summary_json_parses_as_strict_json(ran, out_dir):
@@ -312,7 +316,7 @@ def test_summary_json_parses_as_strict_json(ran, out_dir):
 def test_no_bound_canteen_gives_null_kpis(cli, scenario, out_dir, summary_of):
     for old in ("government,true", "institution,true"):
         scenario.replace(scenario.canteens, old, old.replace("true", "false"))
-    cli("run", scenario.toml, "-o", out_dir, "-q").ok()
+    cli("run", scenario.toml, "-o", out_dir, "-q", "--no-report").ok()
     text = (out_dir / "summary.json").read_text(encoding="utf-8")
     assert "NaN" not in text
     assert summary_of(out_dir)["kpis"]["compliance_rate"] is None

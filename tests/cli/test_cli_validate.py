@@ -74,7 +74,7 @@ def test_version(capsys):
     assert capsys.readouterr().out.strip() == f"canteensim {__version__}"
 
 
-# --- the real command, in its own process --------------------------------------------------------
+# --- the real command, in its own process (heavy: each starts a new interpreter) ------------------
 
 
 def command(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -91,6 +91,7 @@ def command(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.heavy
 def test_subprocess_bad_input_exits_2_without_traceback(scenario, tmp_path):
     scenario.replace(scenario.toml, "share = 0.2", "share = 1.5")
     done = command("run", scenario.toml, "-q", cwd=tmp_path)
@@ -105,6 +106,7 @@ def test_subprocess_bad_input_exits_2_without_traceback(scenario, tmp_path):
     assert not list(tmp_path.glob(".*"))
 
 
+@pytest.mark.heavy  # and renders the report in a fresh interpreter, as a user's first run does
 def test_subprocess_run_writes_results(scenario, tmp_path):
     done = command("run", scenario.toml, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
@@ -112,8 +114,10 @@ def test_subprocess_run_writes_results(scenario, tmp_path):
     summary = json.loads((tmp_path / "results" / "tiny" / "summary.json").read_text("utf-8"))
     assert summary["command"][:2] == ["canteensim", "run"]
     assert summary["seed"] == 7
+    assert (tmp_path / "results" / "tiny" / "report.html").is_file()
 
 
+@pytest.mark.heavy
 def test_console_script_version(tmp_path):
     script = Path(sys.executable).parent / "canteensim"
     if not script.exists():
@@ -125,6 +129,7 @@ def test_console_script_version(tmp_path):
     assert done.stdout.strip() == f"canteensim {__version__}"
 
 
+@pytest.mark.heavy
 def test_console_script_bad_input(tmp_path):
     script = Path(sys.executable).parent / "canteensim"
     if not script.exists():

@@ -24,6 +24,8 @@ from matplotlib import image as mpimg
 from canteensim.cli import main
 from canteensim.report.document import CSP
 
+pytestmark = pytest.mark.heavy  # Chromium takes seconds a page
+
 REPO = Path(__file__).resolve().parents[2]
 HAIKOU = REPO / "scenarios" / "hainan_2020.toml"
 SHORT = ["--set", "scenario.end=2020-03-31"]

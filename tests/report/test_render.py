@@ -335,16 +335,16 @@ def test_lang_zh_writes_chinese_headings_captions_and_readme(
     book.close()
 
 
-def test_no_report_writes_the_results_only(tmp_path: Path) -> None:
+def test_no_report_writes_the_results_only(tmp_path: Path, comparison_folder: Path) -> None:
     run = tmp_path / "run"
     run_cli("run", HAIKOU, *SHORT, "-o", run, "-q", "--no-report")
     assert sorted(p.name for p in run.iterdir()) == sorted(
         [*(f"{t}.csv" for t in RUN_TABLES), "summary.json"]
     )
-    comparison = tmp_path / "comparison"
+    comparison = copy_of(comparison_folder, tmp_path)  # a comparison with its report …
+    assert set(REPORT_FILES) <= {p.name for p in comparison.iterdir()}
     vary = ["--vary", "quota.share=0,0.2"]
-    run_cli("compare", HAIKOU, *SHORT, *vary, "-r", "2", "--serial", "-o", comparison, "-q")
-    run_cli(
+    run_cli(  # … replaced by one without
         "compare", HAIKOU, *SHORT, *vary, "-r", "2", "--serial", "-o", comparison, "--force",
         "-q", "--no-report",
     )  # fmt: skip
