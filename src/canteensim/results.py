@@ -173,7 +173,80 @@ MANIFEST = "manifest.json"
 JOURNAL = "journal.jsonl"
 """A comparison's finished runs, one line each, until its final tables are written."""
 
-RUN_TABLES = ("monthly_sales", "canteen_months", "weekly_products", "deliveries")
+Dtype = Literal["int", "float", "bool", "text", "category", "date", "datetime"]
+"""What a column holds: ``category`` is text from a short list (a canteen id, a month),
+``date`` a calendar day, ``datetime`` a day as a timestamp."""
+
+RUN_TABLE_COLUMNS: dict[str, dict[str, Dtype]] = {
+    "monthly_sales": {
+        "replication": "int",
+        "month": "text",
+        "category": "text",
+        "sales_yuan": "float",
+        "quantity_kg": "float",
+        "shipped_kg": "float",
+        "lost_kg": "float",
+        "commission_yuan": "float",
+        "logistics_yuan": "float",
+        "market_value_yuan": "float",
+        "partial": "bool",
+        "farmer_income_yuan": "float",
+        "cost_premium_yuan": "float",
+    },
+    "canteen_months": {
+        "replication": "int",
+        "month": "category",
+        "canteen_id": "category",
+        "kind": "category",
+        "bound": "bool",
+        "category": "category",
+        "consumption_kg": "float",
+        "aid_kg": "float",
+        "consumption_yuan": "float",
+        "aid_yuan": "float",
+        "partial": "bool",
+        "required_kg": "float",
+        "required_yuan": "float",
+        "aid_share": "float",
+        "compliant": "bool",
+        "audited": "bool",
+    },
+    "weekly_products": {
+        "replication": "int",
+        "week": "int",
+        "week_start": "date",
+        "product_id": "text",
+        "product_name": "text",
+        "category": "text",
+        "cooperative_id": "text",
+        "county": "text",
+        "offered_kg": "float",
+        "listed": "bool",
+        "listed_kg": "float",
+        "ordered_kg": "float",
+        "sold_kg": "float",
+        "unsold_kg": "float",
+        "spoiled_kg": "float",
+        "unsold_farm_gate_yuan": "float",
+        "shipped_kg": "float",
+        "lost_kg": "float",
+        "undelivered_kg": "float",
+        "sales_yuan": "float",
+    },
+    "deliveries": {
+        "replication": "int",
+        "week": "int",
+        "canteen_id": "category",
+        "scheduled_day": "datetime",
+        "delivered_day": "datetime",
+        "kg": "float",
+        "lost_kg": "float",
+        "received_kg": "float",
+        "late": "bool",
+    },
+}
+"""A run's tables, each column with what it holds, in the order they are written."""
+RUN_TABLES = tuple(RUN_TABLE_COLUMNS)
 """A run's tables; each is written as NAME.csv or NAME.parquet, as its summary.json records."""
 
 RUNS = "runs.parquet"

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, get_args
 
 import pandas as pd
+from pydantic import ValidationError
 
 from canteensim.errors import ReportError
 from canteensim.output import read_csv
@@ -22,10 +23,13 @@ from canteensim.results import (
     FORMAT_VERSION,
     JOURNAL,
     MANIFEST,
+    RUN_TABLE_COLUMNS,
     RUN_TABLES,
     SUMMARY,
+    Dtype,
     Kind,
 )
+from canteensim.scenario.schema import Scenario
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,11 @@ class ResultsFolder:
     """Every table by name, in the order a report shows them."""
     files: dict[str, str]
     """The file each table was read from, by table name."""
+    scenario: Scenario
+    """The resolved scenario the results came from, validated again from summary.json (for a
+    comparison, its base scenario, before the varied keys)."""
+    replications: int
+    """Replications of the run, or of each setting of the comparison."""
 
 
 def read_results(folder: Path) -> ResultsFolder:
@@ -86,7 +95,29 @@ def read_results(folder: Path) -> ResultsFolder:
         raise ReportError(f"{document}: does not name all the tables of a {kind}")
     files = {name: str(named[name]) for name in _tables_of(kind)}
     tables = {name: _read_table(folder, name, file) for name, file in files.items()}
-    return ResultsFolder(folder, kind, summary, tables, files)
+    return ResultsFolder(
+        folder, kind, summary, tables, files, _scenario(document, summary), _replications(summary)
+    )
+
+
+def _scenario(document: Path, summary: Mapping[str, Any]) -> Scenario:
+    try:
+        return Scenario.model_validate(summary.get("scenario"))
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise ReportError(
+            f"{document}: its scenario is not one this canteensim reads ({where}: "
+            f"{first['msg']}); run the command in its summary again"
+        ) from None
+
+
+def _replications(summary: Mapping[str, Any]) -> int:
+    """What the summary says: a run lists each replication's KPIs, a comparison counts them."""
+    if summary.get("kind") == "comparison":
+        return int(summary.get("replications") or 1)
+    records = summary.get("replications")
+    return len(records) if isinstance(records, list) and records else 1
 
 
 def _tables_of(kind: Kind) -> tuple[str, ...]:
@@ -111,9 +142,24 @@ def _read_table(folder: Path, name: str, file: str) -> pd.DataFrame:
     try:
         if path.suffix == ".parquet":
             return pd.read_parquet(path)
-        return read_csv(path)
+        return typed(read_csv(path), RUN_TABLE_COLUMNS.get(name, {}))
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         raise ReportError(f"{path}: cannot be read as the {name} table ({_reason(exc)})") from None
+
+
+def typed(frame: pd.DataFrame, columns: Mapping[str, Dtype]) -> pd.DataFrame:
+    """`frame` read from CSV with its columns as the model wrote them (what Parquet keeps):
+    categories, calendar days and timestamps, which CSV holds as text."""
+    for name, dtype in columns.items():
+        if name not in frame:
+            continue  # a folder of an older canteensim, without a later column
+        if dtype == "category":
+            frame[name] = frame[name].astype("category")
+        elif dtype == "date":
+            frame[name] = pd.to_datetime(frame[name]).dt.date
+        elif dtype == "datetime":
+            frame[name] = pd.to_datetime(frame[name])
+    return frame
 
 
 def _reason(exc: BaseException) -> str:
