@@ -208,6 +208,7 @@ RUN_TABLE_COLUMNS: dict[str, dict[str, Dtype]] = {
         "required_kg": "float",
         "required_yuan": "float",
         "aid_share": "float",
+        "fulfilment": "float",
         "compliant": "bool",
         "audited": "bool",
     },
@@ -232,6 +233,9 @@ RUN_TABLE_COLUMNS: dict[str, dict[str, Dtype]] = {
         "lost_kg": "float",
         "undelivered_kg": "float",
         "sales_yuan": "float",
+        "commission_yuan": "float",
+        "logistics_yuan": "float",
+        "farmer_income_yuan": "float",
     },
     "deliveries": {
         "replication": "int",

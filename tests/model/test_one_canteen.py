@@ -78,6 +78,25 @@ def test_perishable_transit_loss_is_loss_at_shelf_life_times_lead_over_shelf_lif
     assert res.weekly_products["lost_kg"].tolist() == pytest.approx([20.0 * share] * WEEKS)
 
 
+def test_where_each_product_week_s_yuan_went(tiny) -> None:
+    res = tiny.run(categories={"veg": tiny.category(perishable=True, loss=0.4)})
+    weekly = res.weekly_products
+    shipped, lost = 20.0, 20.0 * 0.4 * 1 / 10  # each week: 20 kg shipped, 0.8 kg lost
+    sales = (shipped - lost) * 5.0  # 96 yuan delivered
+    expected = {
+        "sales_yuan": sales,
+        "commission_yuan": 0.05 * sales,  # 4.8
+        "logistics_yuan": 0.4 * shipped,  # 8, lost kg included
+        "farmer_income_yuan": 96.0 - 4.8 - 8.0,
+    }
+    for column, value in expected.items():
+        assert weekly[column].tolist() == pytest.approx([value] * WEEKS, rel=1e-12), column
+    # the weeks add up to the month, as the model's one rule makes them
+    [month] = res.monthly_sales.to_dict("records")
+    for column in ("commission_yuan", "logistics_yuan", "farmer_income_yuan"):
+        assert weekly[column].sum() == pytest.approx(month[column], rel=1e-12), column
+
+
 def test_transit_loss_grows_with_lead_days(tiny) -> None:
     res = tiny.run(cycle__lead_days=3, categories={"veg": tiny.category(perishable=True, loss=0.4)})
     assert res.deliveries["lost_kg"].tolist() == pytest.approx([20.0 * 0.4 * 3 / 10] * WEEKS)
@@ -114,7 +133,8 @@ def test_audit_of_the_month(tiny) -> None:
     assert veg["aid_share"] == pytest.approx(received / consumption)
     assert veg["consumption_yuan"] == pytest.approx(consumption * 4.0)
     assert veg["aid_yuan"] == pytest.approx(received * 5.0)
-    # Transit losses leave the canteen short of its 20 % when it orders no margin.
+    # Transit losses leave the canteen short of its 20 % when it orders no margin: 76.8 of 80 kg.
+    assert veg["fulfilment"] == pytest.approx(76.8 / 80.0)
     assert not veg["compliant"]
     assert veg["audited"]
     assert not veg["partial"]

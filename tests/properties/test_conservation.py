@@ -91,9 +91,15 @@ def test_every_yuan_is_accounted_for(raw: dict[str, Any]) -> None:
     assert kpis["total_sales_yuan"] == pytest.approx(sales["sales_yuan"].sum(), abs=TOL)
     assert kpis["farmer_income_yuan"] == pytest.approx(sales["farmer_income_yuan"].sum(), abs=TOL)
     assert kpis["cost_premium_yuan"] == pytest.approx(sales["cost_premium_yuan"].sum(), abs=TOL)
-    # monthly sales are delivered sales: the product-weeks' sales add up to the same
-    assert res.weekly_products["sales_yuan"].sum() == pytest.approx(
-        sales["sales_yuan"].sum(), abs=TOL
+    # monthly sales are delivered sales: the product-weeks' sales add up to the same, and so
+    # does where their yuan went
+    weekly = res.weekly_products
+    for column in ("sales_yuan", "commission_yuan", "logistics_yuan", "farmer_income_yuan"):
+        assert weekly[column].sum() == pytest.approx(sales[column].sum(), abs=TOL), column
+    np.testing.assert_allclose(
+        weekly["farmer_income_yuan"] + weekly["commission_yuan"] + weekly["logistics_yuan"],
+        weekly["sales_yuan"],
+        atol=TOL,
     )
 
 
@@ -157,3 +163,9 @@ def test_audited_aid_is_the_delivered_quantity(raw: dict[str, Any]) -> None:
     aid_col = "aid_yuan" if by_value else "aid_kg"
     required = quota["share"] * audited["consumption_yuan" if by_value else "consumption_kg"]
     assert (audited["compliant"] == (audited[aid_col] >= required * (1 - 1e-9))).all()
+    # fulfilment is aid ÷ required on the same basis, for every row that requires something
+    need = audits["required_yuan" if by_value else "required_kg"]
+    np.testing.assert_allclose(
+        audits["fulfilment"].where(need > 0), (audits[aid_col] / need).where(need > 0), rtol=1e-12
+    )
+    assert audits.loc[need == 0, "fulfilment"].isna().all()

@@ -106,6 +106,8 @@ def _audit_row(
         "required_kg": required_kg,
         "aid_share": aid_kg / consumption,
         "partial": month == "2020-03",
+        # as the model writes them for a quota by quantity
+        "fulfilment": aid_kg / required_kg if required_kg > 0 else math.nan,
         "compliant": aid_kg >= required_kg,
         "audited": bound and per_category,
     }
@@ -114,7 +116,8 @@ def _audit_row(
 def weekly_products_table() -> pd.DataFrame:
     """Three weeks, two products (vegetables from 屯昌县, fruit from 琼中县), two replications.
 
-    The fruit product is not on the list in week 2: it has no row that week.
+    The fruit product is not on the list in week 2: it has no row that week. Farmer income is
+    as the model writes it with a 5 % commission and logistics at 0.4 yuan a shipped kg.
     """
     rows = []
     for replication in (0, 1):
@@ -142,7 +145,13 @@ def weekly_products_table() -> pd.DataFrame:
                         "sales_yuan": (listed - 6.0 - week) * 5.0 * scale,
                     }
                 )
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    table["commission_yuan"] = 0.05 * table["sales_yuan"]
+    table["logistics_yuan"] = 0.4 * table["shipped_kg"]
+    table["farmer_income_yuan"] = (
+        table["sales_yuan"] - table["commission_yuan"] - table["logistics_yuan"]
+    )
+    return table
 
 
 def deliveries_table() -> pd.DataFrame:
@@ -326,9 +335,29 @@ def test_compliance_matrix_takes_the_worst_audited_category_and_the_mean_of_repl
     np.testing.assert_allclose(matrix.to_numpy(), [[0.6, 1.0], [0.8, 1.5]])
 
 
-def test_compliance_matrix_by_value_uses_the_yuan_columns() -> None:
-    matrix = plots.compliance_matrix(canteen_months_table(), basis="value")
+def test_compliance_matrix_lays_out_the_model_s_fulfilment_whatever_its_basis() -> None:
+    table = canteen_months_table()
+    # a quota by value: the model writes aid ÷ required in yuan
+    table["fulfilment"] = table["aid_yuan"] / table["required_yuan"]
+    table["compliant"] = table["fulfilment"] >= 1.0
+    matrix = plots.compliance_matrix(table)
     np.testing.assert_allclose(matrix.to_numpy(), [[0.3, 0.5], [0.4, 0.75]])
+
+
+def test_compliance_matrix_puts_each_audit_on_the_side_of_the_quota_the_model_says() -> None:
+    """Whatever the model's tolerance: a row it finds compliant counts as 1 at least, a row it
+    does not stays below 1; rows already on their side keep their value."""
+    table = canteen_months_table()
+    b_march = (table["canteen_id"] == "B") & (table["month"] == "2020-03")
+    table.loc[b_march, "compliant"] = True  # 0.8 and 0.9 met, as a model with 20 % slack says
+    a_april_veg = (table["canteen_id"] == "A") & (table["month"] == "2020-04")
+    a_april_veg &= table["category"] == "vegetables"
+    table.loc[a_april_veg, "compliant"] = False  # exactly 1.0, yet short, as a stricter one says
+    matrix = plots.compliance_matrix(table)
+    assert matrix.loc["B", "2020-03"] == 1.0
+    assert matrix.loc["A", "2020-04"] == np.nextafter(1.0, 0.0)
+    np.testing.assert_allclose(matrix.loc[["A", "B"], "2020-03"], [0.6, 1.0])
+    assert matrix.loc["B", "2020-04"] == 1.5
 
 
 def test_compliance_matrix_per_total_audits_the_total_rows() -> None:
@@ -341,7 +370,10 @@ def test_compliance_matrix_per_total_audits_the_total_rows() -> None:
 
 def test_compliance_matrix_has_no_value_where_nothing_is_required() -> None:
     table = canteen_months_table()
-    table.loc[table["canteen_id"] == "B", ["required_kg"]] = 0.0
+    nothing_required = table["canteen_id"] == "B"
+    table.loc[nothing_required, "required_kg"] = 0.0
+    table.loc[nothing_required, "fulfilment"] = math.nan  # as the model writes it
+    table.loc[nothing_required, "compliant"] = True
     matrix = plots.compliance_matrix(table)
     assert matrix.loc["B"].isna().all()
     assert matrix.loc["A"].notna().all()
@@ -349,17 +381,18 @@ def test_compliance_matrix_has_no_value_where_nothing_is_required() -> None:
 
 def test_quota_compliance_draws_a_canteen_by_month_heat_map_with_the_quota_on_its_scale() -> None:
     table = as_csv(canteen_months_table())  # bools come back as bools, ids as strings
-    ax = plots.quota_compliance(table)
+    ax = plots.quota_compliance(table, per="category")
     (image,) = ax.images
     array = image.get_array()
     assert array is not None and array.shape == (2, 2)  # bound canteens × months
     np.testing.assert_allclose(np.ma.getdata(array), [[0.6, 1.0], [0.8, 1.5]])
     assert tick_texts(ax, "y") == ["A", "B"]
     assert tick_texts(ax) == ["2020-03\n(partial)", "2020-04"]
-    # the colour changes at the quota: just below 1 is one colour, 1 itself the next
+    # the colour changes at the quota: below 1 is one colour, 1 itself the next (which side of 1
+    # an audit is on, the model's `compliant` says: see `compliance_matrix`)
     norm = image.norm
     assert norm(0.999) != norm(1.0)
-    assert norm(1.0 - 1e-12) == norm(1.0)  # within the model's tolerance a canteen complies
+    assert norm(np.nextafter(1.0, 0.0)) != norm(1.0)
     colorbar_ax = ax.get_figure().axes[1]
     assert "100%" in [t.get_text() for t in colorbar_ax.get_yticklabels()]
     assert colorbar_ax.get_ylabel() == "Aid bought ÷ quota, worst audited category"
@@ -371,7 +404,7 @@ def test_quota_compliance_with_many_canteens_sorts_them_and_drops_their_names() 
     for i in range(n):
         ratio = (n - i) / n  # the last canteen is the furthest from its quota
         rows.append(_audit_row(0, "2020-03", f"K{i:03d}", True, "veg", 10.0 * ratio, 10.0, True))
-    ax = plots.quota_compliance(pd.DataFrame(rows))
+    ax = plots.quota_compliance(pd.DataFrame(rows), per="category")
     array = ax.images[0].get_array()
     assert array is not None and array.shape == (n, 1)
     assert np.all(np.diff(np.ma.getdata(array)[:, 0]) >= 0)  # lowest at the top
@@ -382,7 +415,7 @@ def test_quota_compliance_with_many_canteens_sorts_them_and_drops_their_names() 
 def test_quota_compliance_without_audits_says_so() -> None:
     table = canteen_months_table()
     table["audited"] = False
-    ax = plots.quota_compliance(table)
+    ax = plots.quota_compliance(table, per="category")
     assert len(ax.images) == 0
     assert [t.get_text() for t in ax.texts] == ["Nothing to show: no bound canteen was audited"]
 
@@ -442,9 +475,9 @@ def test_late_deliveries_share_the_weeks_of_the_products_table() -> None:
 # --- farmer income ------------------------------------------------------------------------
 
 
-def test_farmer_income_is_sales_less_commission_and_logistics_per_shipped_kg() -> None:
+def test_farmer_income_adds_up_the_model_s_farmer_income_by_county() -> None:
     table = weekly_products_table()
-    income = plots.farmer_income_by(table, commission=0.05, logistics_yuan_per_kg=0.4)
+    income = plots.farmer_income_by(table)
     # 屯昌县: sales (94 + 93 + 92) × 5 × (1 + 2), shipped 95 × 3 × 3 weeks; mean of 2
     tunchang = (279 * 5 * 3 * 0.95 - 0.4 * 95 * 3 * 3) / 2
     # 琼中县: sales (44 + 43) × 5 × 3, shipped 45 × 3 × 2 weeks
@@ -453,12 +486,21 @@ def test_farmer_income_is_sales_less_commission_and_logistics_per_shipped_kg() -
     np.testing.assert_allclose(income.to_numpy(), [tunchang, qiongzhong])
 
 
+def test_farmer_income_takes_the_model_s_column_as_it_is() -> None:
+    """The report computes no income of its own: a column the model wrote otherwise is drawn."""
+    table = weekly_products_table()
+    table["farmer_income_yuan"] = np.where(table["county"] == "琼中县", 100.0, 1.0)
+    income = plots.farmer_income_by(table)
+    # 琼中县: 4 product-weeks of 100 yuan; 屯昌县: 6 of 1 yuan; over 2 replications
+    assert income.to_dict() == {"琼中县": 200.0, "屯昌县": 3.0}
+
+
 def test_farmer_income_draws_a_labelled_bar_per_county_largest_at_the_top() -> None:
     table = weekly_products_table()
-    ax = plots.farmer_income(table, commission=0.05, logistics_yuan_per_kg=0.4)
+    ax = plots.farmer_income(table)
     (bars,) = ax.containers
     widths = [patch.get_width() for patch in bars.patches]
-    expected = plots.farmer_income_by(table, commission=0.05, logistics_yuan_per_kg=0.4)
+    expected = plots.farmer_income_by(table)
     np.testing.assert_allclose(widths, expected.to_numpy()[::-1])
     assert tick_texts(ax, "y") == ["琼中县", "屯昌县"]
     assert [t.get_text() for t in ax.texts] == [labels.number(v) for v in expected[::-1]]
@@ -466,13 +508,7 @@ def test_farmer_income_draws_a_labelled_bar_per_county_largest_at_the_top() -> N
 
 
 def test_farmer_income_by_cooperative() -> None:
-    ax = plots.farmer_income(
-        weekly_products_table(),
-        commission=0.0,
-        logistics_yuan_per_kg=0.0,
-        by="cooperative_id",
-        lang="zh",
-    )
+    ax = plots.farmer_income(weekly_products_table(), by="cooperative_id", lang="zh")
     assert sorted(tick_texts(ax, "y")) == ["C1", "C2"]
     assert ax.get_title() == "各合作社农户收入"
 

@@ -1,5 +1,5 @@
 """The quota's rules in `canteensim.model.quota`: target share, audit periods, required aid,
-which rows are audited and who complies, to within the one tolerance."""
+fulfilment, which rows are audited and who complies, to within the one tolerance."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from canteensim.model import quota
 from canteensim.model.calendar import Calendar
 from canteensim.model.population import Categories
 from canteensim.model.quota import COMPLIANCE_TOLERANCE, audit_columns, audit_periods, complies
-from canteensim.report.plots import QUOTA_BINS
+from canteensim.report import plots
 from canteensim.scenario.schema import Ordering, Quota
 
 # --- the one tolerance --------------------------------------------------------------------------
@@ -34,9 +34,30 @@ def test_exactly_the_quota_bought_in_pieces_complies_despite_rounding() -> None:
     assert complies(aid, pd.Series([1.0])).tolist() == [True]
 
 
-def test_the_compliance_map_splits_its_colours_at_the_model_s_tolerance() -> None:
-    """`report.plots` draws the met / not met boundary with its own copy of the tolerance."""
-    assert QUOTA_BINS[4] == 1 - COMPLIANCE_TOLERANCE
+def test_the_compliance_map_draws_met_or_short_as_the_model_says() -> None:
+    """`report.plots` keeps no tolerance of its own: a canteen short of its quota by exactly the
+    tolerance is drawn as met, one short by twice the tolerance as short, as `compliant` says."""
+    months = []
+    for month, short in (("2020-03", 1.0), ("2020-04", 2.0)):
+        veg = 80.0 * (1 - short * COMPLIANCE_TOLERANCE)  # 80 kg required
+        frame = canteen_months(
+            aid_kg=[veg, 20.0, veg + 20.0] * 2,
+            canteen_id=["A"] * 3 + ["V"] * 3,
+            month=[month] * 6,
+        )
+        months.append(audited(Quota(share=0.2), frame))
+    table = pd.concat(months, ignore_index=True)
+    veg_a = table[(table["canteen_id"] == "A") & (table["category"] == "veg")]
+    assert (veg_a["fulfilment"] < 1.0).all()
+    assert veg_a["compliant"].tolist() == [True, False]
+
+    ax = plots.quota_compliance(table, per="category")
+    (image,) = ax.images
+    array = image.get_array()
+    assert array is not None
+    met, short = np.ma.getdata(array)[0]
+    assert image.norm(met) == image.norm(1.0)  # the first blue
+    assert image.norm(short) == image.norm(0.95)  # the last red
 
 
 # --- required aid, aid share, audited rows -------------------------------------------------------
@@ -74,6 +95,7 @@ def test_by_quantity_per_category() -> None:
     assert_allclose(frame["required_kg"], [80.0, 20.0, 100.0] * 2)
     assert_allclose(frame["required_yuan"], [320.0, 80.0, 400.0] * 2)
     assert_allclose(frame["aid_share"], [0.2, 0.1, 0.18] * 2)
+    assert_allclose(frame["fulfilment"], [1.0, 0.5, 0.9] * 2)
     assert frame["compliant"].tolist() == [True, False, False] * 2
     assert frame["audited"].tolist() == [True, True, False, False, False, False]
 
@@ -81,6 +103,7 @@ def test_by_quantity_per_category() -> None:
 def test_by_value_in_total() -> None:
     frame = audited(Quota(share=0.2, basis="value", per="total"))
     assert_allclose(frame["aid_share"], [0.3, 0.125, 0.265] * 2)
+    assert_allclose(frame["fulfilment"], [480 / 320, 50 / 80, 530 / 400] * 2)  # yuan ÷ yuan
     assert frame["compliant"].tolist() == [True, False, True] * 2
     assert frame["audited"].tolist() == [False, False, True, False, False, False]
 
@@ -91,6 +114,7 @@ def test_rows_requiring_nothing_or_with_nothing_on_offer_are_not_audited() -> No
     zero = audited(Quota(share=0.0))
     assert not zero["audited"].any()
     assert zero["compliant"].all()
+    assert zero["fulfilment"].isna().all()  # nothing required: no share of it bought
     idle = audited(Quota(share=0.2), canteen_months(consumption_kg=[0.0] * 6))
     assert not idle["audited"].any()
     assert idle["aid_share"].isna().all()

@@ -120,3 +120,14 @@ def test_tables_read_back_from_csv_are_those_read_from_parquet(tmp_path: Path) -
                 kinds = {from_csv.tables[name][column].dtype.kind}
                 kinds.add(from_parquet.tables[name][column].dtype.kind)
                 assert len(kinds) == 1, (name, column, kinds)
+
+
+def test_a_table_without_a_contract_column_is_refused_not_guessed(tmp_path: Path) -> None:
+    folder = tmp_path / "run"
+    options = ["--set", SHORT[0], "-q", "--no-report"]
+    assert main(["run", str(HAIKOU), "-o", str(folder), *options]) == 0
+    table = folder / "canteen_months.csv"
+    frame = pd.read_csv(table, encoding="utf-8-sig").drop(columns="fulfilment")
+    frame.to_csv(table, index=False, encoding="utf-8-sig")
+    with pytest.raises(ReportError, match="no column 'fulfilment' of the canteen_months table"):
+        read_results(folder)

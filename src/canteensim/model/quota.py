@@ -5,8 +5,8 @@ Every rule of the quota lives here, and the rest of the model asks it:
 - the share each canteen aims at when it orders (`target_share`), by quantity or by value;
 - the periods the quota is audited over (`audit_periods`): calendar months;
 - what an audit records of a period (`audit`);
-- what is required, which rows are audited and which comply (`audit_columns`), to within the one
-  `COMPLIANCE_TOLERANCE`.
+- what is required, how much of it was bought, which rows are audited and which comply
+  (`audit_columns`), to within the one `COMPLIANCE_TOLERANCE`.
 
 `Scheme` orders with the target share and audits; the audit process runs at the end of each
 period; the ``canteen_months`` table gets its quota columns from `audit_columns`.
@@ -106,7 +106,7 @@ def complies(aid: pd.Series, required: pd.Series) -> pd.Series:
 def audit_columns(
     frame: pd.DataFrame, quota: Quota, is_total: pd.Series, on_offer: pd.Series
 ) -> pd.DataFrame:
-    """Add required aid, aid share, compliance and which rows the quota audits to `frame`.
+    """Add required aid, aid share, fulfilment, compliance and which rows the quota audits.
 
     `frame` has one row per canteen, audit period and category (or the canteen's total, where
     `is_total`) with the columns ``bound``, ``consumption_kg``, ``aid_kg``, ``consumption_yuan``
@@ -115,12 +115,18 @@ def audit_columns(
     (`on_offer`: otherwise there is nothing to buy) and the row requires something (with no
     consumption or a quota of 0 % every canteen would comply, and a compliance rate of 100 % would
     read as a result).
+
+    ``fulfilment`` is aid ÷ required aid on the quota's basis, NaN where nothing is required;
+    ``compliant`` says whether that meets the quota, to within `COMPLIANCE_TOLERANCE`, so a row
+    can comply with a fulfilment a rounding short of 1. Readers of the table take both as they
+    are rather than compare the two with a tolerance of their own.
     """
     frame["required_kg"] = quota.share * frame["consumption_kg"]
     frame["required_yuan"] = quota.share * frame["consumption_yuan"]
     columns = BASIS_COLUMNS[quota.basis]
     aid, base, required = frame[columns.aid], frame[columns.consumption], frame[columns.required]
     frame["aid_share"] = (aid / base).where(base > 0)
+    frame["fulfilment"] = (aid / required).where(required > 0)
     frame["compliant"] = complies(aid, required)
     in_scope = is_total if quota.per == "total" else ~is_total
     frame["audited"] = frame["bound"] & (required > 0) & in_scope & on_offer

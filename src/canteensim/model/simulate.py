@@ -92,7 +92,7 @@ def simulate(scenario: Scenario, *, replication: int = 0) -> Results:
     frames = {
         "monthly_sales": tables.monthly_sales(ledger, population, scenario, calendar),
         "canteen_months": tables.canteen_months(ledger, population, scenario, calendar),
-        "weekly_products": tables.weekly_products(ledger, population, calendar),
+        "weekly_products": tables.weekly_products(ledger, population, scenario, calendar),
         "deliveries": tables.deliveries(ledger, population, calendar),
     }
     kpis = run_kpis(ledger, frames, scenario)

@@ -9,10 +9,30 @@ from canteensim.model.calendar import Calendar
 from canteensim.model.ledger import Ledger
 from canteensim.model.population import Population
 from canteensim.model.quota import audit_columns
-from canteensim.scenario.schema import Scenario
+from canteensim.scenario.schema import Platform, Scenario
 
 TOTAL = "total"
 """The category name of a canteen-month row that sums all categories."""
+
+
+def farmer_accounts(
+    sales_yuan: np.ndarray, shipped_kg: np.ndarray, platform: Platform
+) -> dict[str, np.ndarray]:
+    """Where the yuan of `sales_yuan` went: ``commission_yuan``, ``logistics_yuan`` and
+    ``farmer_income_yuan`` (yuan, same shape as the arguments).
+
+    The platform keeps its commission, a share of sales; logistics cost a rate for every kg
+    shipped, lost in transit or not (`shipped_kg`); the farmers get the rest, which a cheap
+    product shipped far can make negative. Both `monthly_sales` and `weekly_products` say where
+    the yuan went with this one rule.
+    """
+    commission = platform.commission * sales_yuan
+    logistics = platform.logistics_yuan_per_kg * shipped_kg
+    return {
+        "commission_yuan": commission,
+        "logistics_yuan": logistics,
+        "farmer_income_yuan": sales_yuan - commission - logistics,
+    }
 
 
 def monthly_sales(
@@ -26,7 +46,7 @@ def monthly_sales(
     received = months.aid_kg.sum(axis=0)
     shipped = months.shipped_kg.sum(axis=0)
     market = months.market_yuan.sum(axis=0)
-    platform = scenario.platform
+    accounts = farmer_accounts(sales.ravel(), shipped.ravel(), scenario.platform)
     frame = pd.DataFrame(
         {
             "month": np.tile([calendar.month_label(m) for m in range(n_months)], len(categories)),
@@ -35,14 +55,12 @@ def monthly_sales(
             "quantity_kg": received.ravel(),
             "shipped_kg": shipped.ravel(),
             "lost_kg": (shipped - received).ravel(),
-            "commission_yuan": platform.commission * sales.ravel(),
-            "logistics_yuan": platform.logistics_yuan_per_kg * shipped.ravel(),
+            "commission_yuan": accounts["commission_yuan"],
+            "logistics_yuan": accounts["logistics_yuan"],
             "market_value_yuan": market.ravel(),
             "partial": np.tile([calendar.is_partial(m) for m in range(n_months)], len(categories)),
+            "farmer_income_yuan": accounts["farmer_income_yuan"],
         }
-    )
-    frame["farmer_income_yuan"] = (
-        frame["sales_yuan"] - frame["commission_yuan"] - frame["logistics_yuan"]
     )
     frame["cost_premium_yuan"] = frame["sales_yuan"] - frame["market_value_yuan"]
     return frame.sort_values(["month", "category"], kind="stable").reset_index(drop=True)
@@ -94,13 +112,18 @@ def _labels(months: np.ndarray, calendar: Calendar) -> pd.Categorical[str]:
     return pd.Categorical.from_codes(codes, categories=labels)
 
 
-def weekly_products(ledger: Ledger, population: Population, calendar: Calendar) -> pd.DataFrame:
-    """Week × product: offered, listed, ordered, sold, unsold, shipped, lost and undelivered kg."""
+def weekly_products(
+    ledger: Ledger, population: Population, scenario: Scenario, calendar: Calendar
+) -> pd.DataFrame:
+    """Week × product: offered, listed, ordered, sold, unsold, shipped, lost and undelivered kg;
+    sales (yuan) and where each yuan went, as in `monthly_sales`."""
     products, record = population.products, ledger.product_weeks
     weeks = calendar.weeks
     n_products = len(products)
     perishable = population.categories.perishable[products.category]
     unsold = record.listed_kg - record.sold_kg
+    sales = ((record.shipped_kg - record.lost_kg) * products.platform_price_yuan_per_kg).ravel()
+    accounts = farmer_accounts(sales, record.shipped_kg.ravel(), scenario.platform)
     return pd.DataFrame(
         {
             "week": np.repeat([w.index for w in weeks], n_products),
@@ -125,9 +148,8 @@ def weekly_products(ledger: Ledger, population: Population, calendar: Calendar) 
             "shipped_kg": record.shipped_kg.ravel(),
             "lost_kg": record.lost_kg.ravel(),
             "undelivered_kg": record.undelivered_kg.ravel(),
-            "sales_yuan": (
-                (record.shipped_kg - record.lost_kg) * products.platform_price_yuan_per_kg
-            ).ravel(),
+            "sales_yuan": sales,
+            **accounts,
         }
     )
 

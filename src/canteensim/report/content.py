@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from canteensim.model.quota import BASIS_COLUMNS
 from canteensim.policies import ALLOCATION_RULES
 from canteensim.report import labels
 from canteensim.report.document import (
@@ -256,14 +257,12 @@ def _scenario_facts(results: ResultsFolder, lang: str) -> Facts:
             say(lang, "period", start=info.get("start", "?"), end=info.get("end", "?")),
         )
     )
-    quota = scenario.get("quota") or {}
-    per = "total" if quota.get("per") == "total" else "category"
-    basis = "value" if quota.get("basis") == "value" else "quantity"
+    quota = results.scenario.quota  # as stored: the resolved scenario states every key
     quota_text = say(
         lang,
-        f"quota.{per}",
-        share=_share_text(quota.get("share")),
-        basis=say(lang, f"basis.{basis}"),
+        f"quota.{quota.per}",
+        share=_share_text(quota.share),
+        basis=say(lang, f"basis.{quota.basis}"),
     )
     rows.append((say(lang, "fact.quota"), quota_text + varied_note("quota.")))
     rows.append(
@@ -394,10 +393,7 @@ def _disruption_text(disruption: Mapping[str, Any], lang: str) -> str:
         "disruption",
         start=disruption.get("start", "?"),
         end=disruption.get("end", "?"),
-        **{
-            key: f"{float(disruption.get(key, 1.0)):g}"
-            for key in ("attendance", "transport", "supply")
-        },
+        **{key: f"{float(disruption[key]):g}" for key in ("attendance", "transport", "supply")},
     )
 
 
@@ -619,8 +615,11 @@ def _monthly_sales_table(frame: pd.DataFrame, n: int, per: str, lang: str) -> Ta
 
 
 def _audits_table(results: ResultsFolder, n: int, per: str, lang: str) -> Table:
+    """A month's audits and how many met the quota (the model's ``audited`` and ``compliant``),
+    and its aid bought ÷ required pooled over them, as the KPI ``quota_fulfilment`` pools them:
+    on the columns of the quota's basis, since no one row's ``fulfilment`` gives the pool."""
     frame = results.tables["canteen_months"]
-    basis = "yuan" if _get(results.summary, "scenario.quota.basis") == "value" else "kg"
+    basis = BASIS_COLUMNS[results.scenario.quota.basis]
     audited = frame[as_bool(frame["audited"])] if "audited" in frame else frame.iloc[0:0]
     compliant = as_bool(audited["compliant"]).astype(float)
     months = audited["month"].astype(str)
@@ -628,8 +627,8 @@ def _audits_table(results: ResultsFolder, n: int, per: str, lang: str) -> Table:
         {
             "audits": compliant.groupby(months).size() / n,
             "met": compliant.groupby(months).sum() / n,
-            "aid": audited[f"aid_{basis}"].astype(float).groupby(months).sum(),
-            "required": audited[f"required_{basis}"].astype(float).groupby(months).sum(),
+            "aid": audited[basis.aid].astype(float).groupby(months).sum(),
+            "required": audited[basis.required].astype(float).groupby(months).sum(),
         }
     ).sort_index()
     partial = _partial_months(frame)

@@ -263,17 +263,10 @@ def _monthly_sales(
 def _quota_compliance(
     table: pd.DataFrame, quota: Mapping[str, Any], kpis: Mapping[str, Any], n: int, lang: str
 ) -> Figure:
-    basis = str(quota.get("basis", "quantity"))
-    canteens = len(plots.compliance_matrix(table, basis=basis))
+    canteens = len(plots.compliance_matrix(table))
     rows = canteens if canteens <= plots.MAX_LABELLED_CANTEENS else 30
     figure = _new_figure(9.0, max(4.0, min(14.0, 1.8 + 0.24 * rows)))
-    plots.quota_compliance(
-        table,
-        basis=basis,
-        per=str(quota.get("per", "category")),
-        ax=figure.add_subplot(),
-        lang=lang,
-    )
+    plots.quota_compliance(table, per=str(quota["per"]), ax=figure.add_subplot(), lang=lang)
     caption = labels.text(
         lang,
         "caption.compliance",
@@ -363,25 +356,17 @@ def _no_income(flows: RunFlows, lang: str) -> Nothing | None:
 def _farmer_income(
     table: pd.DataFrame, platform: Mapping[str, Any], kpis: Mapping[str, Any], n: int, lang: str
 ) -> Figure:
-    commission = _float(platform.get("commission")) or 0.0
-    logistics = _float(platform.get("logistics_yuan_per_kg")) or 0.0
     by = _income_by(table)
     groups = int(table[by].nunique()) if by in table.columns else 0
     figure = _new_figure(9.0, max(3.5, 1.6 + 0.32 * groups))
-    plots.farmer_income(
-        table,
-        commission=commission,
-        logistics_yuan_per_kg=logistics,
-        by=by,
-        ax=figure.add_subplot(),
-        lang=lang,
-    )
+    plots.farmer_income(table, by=by, ax=figure.add_subplot(), lang=lang)
     caption = labels.text(
         lang,
         "caption.income",
         by=labels.text(lang, f"by.{by}"),
-        commission=labels.percent(commission, 0),
-        logistics=labels.number(logistics, 2),
+        # the rates as the scenario states them, for the caption's words only
+        commission=labels.percent(float(platform["commission"]), 0),
+        logistics=labels.number(float(platform["logistics_yuan_per_kg"]), 2),
         reps=labels.replications(lang, n),
         total=_number(_kpi(kpis, "farmer_income_yuan")),
     )

@@ -35,9 +35,14 @@ from canteensim.report.read import as_bool
 from canteensim.report.why import Nothing
 from canteensim.results import PERCENT_KPIS
 
-QUOTA_BINS = (0.0, 0.5, 0.8, 0.9, 1.0 - 1e-9, 1.1, 1.25, 1.5, 2.0)
-"""Bins of aid bought ÷ quota in the compliance heat map. The bin edge just below 1 is the
-model's own tolerance: a canteen that bought its quota to within rounding complies."""
+QUOTA_BINS = (0.0, 0.5, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 2.0)
+"""Bins of aid bought ÷ quota in the compliance heat map: red below 1, blue from 1. Which side of
+1 a cell is drawn on is the model's ``compliant`` column's to say (see `compliance_matrix`), so
+the heat map holds no tolerance of its own."""
+
+_BELOW_ONE = float(np.nextafter(1.0, 0.0))
+"""The largest number below 1: where a cell the model says fell short of the quota is drawn at
+most."""
 
 MAX_LABELLED_CANTEENS = 60
 """Above this many canteens the heat map drops the canteen names and sorts canteens by need."""
@@ -326,22 +331,25 @@ def monthly_sales(
     return ax
 
 
-def compliance_matrix(canteen_months: pd.DataFrame, *, basis: str = "quantity") -> pd.DataFrame:
+def compliance_matrix(canteen_months: pd.DataFrame) -> pd.DataFrame:
     """Canteen × month: aid bought ÷ aid required, in the worst audited row, mean of replications.
 
     Only the rows the quota audits count (``audited``: bound canteens, the categories — or the
-    total — the quota is set on). With a quota per category, a canteen-month's value is that of
-    its worst category, so a value of at least 1 means every audit of that month was met.
-    `basis` is the quota's ``quantity`` (kg) or ``value`` (yuan). A row whose required aid is
-    zero (a quota of 0 %) has no value.
+    total — the quota is set on). A row's value is the model's ``fulfilment`` (aid ÷ required on
+    the quota's basis; none where nothing is required), put on the side of 1 its ``compliant``
+    says: a row that complies to within the model's tolerance counts as 1 at least, one that
+    does not stays below 1. With a quota per category, a canteen-month's value is that of its
+    worst category, so in a replication a value of at least 1 means every audit of that month
+    was met.
     """
     table = _tidy(canteen_months)
     if table.empty or "audited" not in table.columns:
         return pd.DataFrame()
     audited = table[as_bool(table["audited"])]
-    aid, required = ("aid_yuan", "required_yuan") if basis == "value" else ("aid_kg", "required_kg")
-    need = audited[required].astype(float)
-    ratio = (audited[aid].astype(float) / need).where(need > 0)
+    fulfilment = audited["fulfilment"].astype(float)
+    ratio = fulfilment.clip(lower=1.0).where(
+        as_bool(audited["compliant"]), fulfilment.clip(upper=_BELOW_ONE)
+    )
     cells = pd.DataFrame(
         {
             "replication": audited.get("replication", 0),
@@ -357,8 +365,7 @@ def compliance_matrix(canteen_months: pd.DataFrame, *, basis: str = "quantity") 
 def quota_compliance(
     canteen_months: pd.DataFrame,
     *,
-    basis: str = "quantity",
-    per: str = "category",
+    per: str,
     ax: Axes | None = None,
     lang: str = "en",
 ) -> Axes:
@@ -366,7 +373,7 @@ def quota_compliance(
 
     Red cells fall short of the quota, blue cells meet it; the colour bar marks the quota at 1
     and ends at 2 (twice the quota or more). Grey cells have no audit. See `compliance_matrix`
-    for what a cell is; `basis` and `per` are the scenario's ``quota.basis`` and ``quota.per``.
+    for what a cell is; `per` is the scenario's ``quota.per``, which the colour bar names.
     Up to `MAX_LABELLED_CANTEENS` canteens are shown by name, in the order of their ids; more are
     sorted by their mean value, lowest at the top, without names.
 
@@ -376,7 +383,7 @@ def quota_compliance(
     """
     labels.check_lang(lang)
     ax = _new_axes(ax, figsize=(9.0, 8.0))
-    matrix = compliance_matrix(canteen_months, basis=basis)
+    matrix = compliance_matrix(canteen_months)
     if matrix.empty or matrix.isna().all(axis=None):  # no audit, or none with a quota to meet
         ax.set_title(labels.text(lang, "compliance.title"))
         return nothing_to_show(ax, Nothing(labels.text(lang, "why.no_audits")), lang)
@@ -405,8 +412,9 @@ def quota_compliance(
         ax.set_ylabel(labels.text(lang, "canteen"))
         ax.tick_params(axis="y", labelsize="small" if len(matrix) > 30 else "medium")
     key = "compliance.colorbar" if per == "category" else "compliance.colorbar_total"
-    ticks = [1.0 if edge == QUOTA_BINS[4] else edge for edge in QUOTA_BINS]
-    colorbar = _figure_of(ax).colorbar(image, ax=ax, extend="max", spacing="uniform", ticks=ticks)
+    colorbar = _figure_of(ax).colorbar(
+        image, ax=ax, extend="max", spacing="uniform", ticks=list(QUOTA_BINS)
+    )
     colorbar.ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     colorbar.ax.axhline(1.0, color="black", linewidth=2.0)
     colorbar.set_label(labels.text(lang, key))
@@ -548,22 +556,14 @@ def _weekly_bars(ax: Axes, starts: pd.Series, values: pd.Series, colour: str) ->
     return bars
 
 
-def farmer_income_by(
-    weekly_products: pd.DataFrame,
-    *,
-    commission: float,
-    logistics_yuan_per_kg: float,
-    by: str = "county",
-) -> pd.Series:
+def farmer_income_by(weekly_products: pd.DataFrame, *, by: str = "county") -> pd.Series:
     """Farmer income (yuan) per `by` value, mean of replications, largest first.
 
-    Income is what the model's ``farmer_income_yuan`` is: sales (``sales_yuan``, delivered kg at
-    the platform price) less the platform's `commission` (a share of sales) and logistics
-    (`logistics_yuan_per_kg` for every kg shipped, lost or not).
+    The sum of the model's ``farmer_income_yuan`` of each product-week: its sales less the
+    platform's commission and logistics.
     """
     table = _tidy(weekly_products)
-    sales, shipped = table["sales_yuan"].astype(float), table["shipped_kg"].astype(float)
-    income = sales * (1.0 - commission) - logistics_yuan_per_kg * shipped
+    income = table["farmer_income_yuan"].astype(float)
     totals = income.groupby(table[by].astype(str)).sum() / _replications(table)
     return totals.sort_values(ascending=False, kind="stable")
 
@@ -571,16 +571,13 @@ def farmer_income_by(
 def farmer_income(
     weekly_products: pd.DataFrame,
     *,
-    commission: float,
-    logistics_yuan_per_kg: float,
     by: str = "county",
     ax: Axes | None = None,
     lang: str = "en",
 ) -> Axes:
     """Horizontal bars of farmer income (yuan) by county (or ``by="cooperative_id"``).
 
-    See `farmer_income_by` for the income; `commission` and `logistics_yuan_per_kg` are the
-    scenario's ``platform.commission`` and ``platform.logistics_yuan_per_kg``.
+    See `farmer_income_by` for the income.
 
     Returns
     -------
@@ -588,9 +585,7 @@ def farmer_income(
     """
     labels.check_lang(lang)
     ax = _new_axes(ax)
-    income = farmer_income_by(
-        weekly_products, commission=commission, logistics_yuan_per_kg=logistics_yuan_per_kg, by=by
-    )
+    income = farmer_income_by(weekly_products, by=by)
     if income.empty:
         return _no_data(ax, lang)
     ascending = income.iloc[::-1]

@@ -140,19 +140,23 @@ def _read_table(folder: Path, name: str, file: str) -> pd.DataFrame:
             "command that made it again"
         )
     try:
-        if path.suffix == ".parquet":
-            return pd.read_parquet(path)
-        return typed(read_csv(path), RUN_TABLE_COLUMNS.get(name, {}))
+        frame = pd.read_parquet(path) if path.suffix == ".parquet" else read_csv(path)
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         raise ReportError(f"{path}: cannot be read as the {name} table ({_reason(exc)})") from None
+    columns = RUN_TABLE_COLUMNS.get(name, {})
+    missing = [column for column in columns if column not in frame]
+    if missing:
+        raise ReportError(
+            f"{path}: has no column {missing[0]!r} of the {name} table; it was written by "
+            "another version of canteensim: run the command in its summary.json again"
+        )
+    return frame if path.suffix == ".parquet" else typed(frame, columns)
 
 
 def typed(frame: pd.DataFrame, columns: Mapping[str, Dtype]) -> pd.DataFrame:
     """`frame` read from CSV with its columns as the model wrote them (what Parquet keeps):
     categories, calendar days and timestamps, which CSV holds as text."""
     for name, dtype in columns.items():
-        if name not in frame:
-            continue  # a folder of an older canteensim, without a later column
         if dtype == "category":
             frame[name] = frame[name].astype("category")
         elif dtype == "date":

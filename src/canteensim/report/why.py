@@ -59,8 +59,9 @@ class RunFlows:
     bound_canteens: int
     bound_meals_kg: float
     audits: int
-    """Rows of ``canteen_months`` the quota audits with something required (a quota above 0)."""
+    """Rows of ``canteen_months`` the model marks ``audited``."""
     quota_share: float | None
+    """The scenario's ``quota.share``: words for why nothing was audited, not a rule of it."""
     offered_kg: float
     listed_kg: float
     ordered_kg: float
@@ -74,17 +75,12 @@ class RunFlows:
         info: Mapping[str, Any] = scenario.get("scenario") or {}
         quota: Mapping[str, Any] = scenario.get("quota") or {}
         share = quota.get("share")
-        required = "required_yuan" if quota.get("basis") == "value" else "required_kg"
         months, weekly = tables["canteen_months"], tables["weekly_products"]
         is_total = months["category"].astype(str) == "total" if len(months) else None
         totals = months[is_total] if is_total is not None and is_total.any() else months
         bound = as_bool(totals["bound"]) if len(totals) else pd.Series(dtype=bool)
         canteens = totals.loc[bound, "canteen_id"].nunique() if len(totals) else 0
-        audited = (
-            as_bool(months["audited"]) & (pd.to_numeric(months[required], errors="coerce") > 0)
-            if "audited" in months and required in months
-            else pd.Series(dtype=bool)
-        )
+        audited = as_bool(months["audited"]) if "audited" in months else pd.Series(dtype=bool)
         return cls(
             start=str(info.get("start", "?")),
             end=str(info.get("end", "?")),
@@ -126,7 +122,10 @@ class RunFlows:
         return Nothing(labels.text(lang, "why.no_listing"), cause)
 
     def no_audits(self, lang: str) -> Nothing | None:
-        """Why no bound canteen was audited; None when one was."""
+        """Why no bound canteen was audited; None when one was.
+
+        Whether any was is the ``audited`` column's to say; the scenario only words the cause.
+        """
         if self.audits:
             return None
         if not self.bound_canteens:
