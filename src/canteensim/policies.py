@@ -17,9 +17,12 @@ agree. This module imports nothing from canteensim, so that every layer may impo
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any, TypeVar
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,29 @@ class Rules:
 
     def __len__(self) -> int:
         return len(self.rules)
+
+    def registrar(
+        self, functions: dict[str, _F], table: str
+    ) -> Callable[[str], Callable[[_F], _F]]:
+        """A decorator factory that files functions in `functions` under this table's names.
+
+        ``@rule("fcfs")`` on a function registers it; a name with no row in the table (named
+        `table` in the error) fails at import, so a rule cannot exist in the model alone.
+        """
+
+        def rule(name: str) -> Callable[[_F], _F]:
+            if name not in self.names:
+                raise ValueError(
+                    f"{self.key} {name!r} has no row in canteensim.policies.{table}; add one"
+                )
+
+            def register(function: _F) -> _F:
+                functions[name] = function
+                return function
+
+            return register
+
+        return rule
 
 
 BEHAVIOURS = Rules(

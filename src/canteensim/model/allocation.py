@@ -24,18 +24,8 @@ ALLOCATION_FUNCTIONS: dict[str, Allocate] = {}
 """Name of each rule of `canteensim.policies.ALLOCATION_RULES` → the function that applies it."""
 
 
-def _rule(name: str) -> Callable[[Allocate], Allocate]:
-    """Register the decorated function as the allocation rule `name`."""
-    if name not in ALLOCATION_RULES.names:
-        raise ValueError(
-            f"allocation rule {name!r} has no row in canteensim.policies.ALLOCATION_RULES; add one"
-        )
-
-    def register(function: Allocate) -> Allocate:
-        ALLOCATION_FUNCTIONS[name] = function
-        return function
-
-    return register
+_rule = ALLOCATION_RULES.registrar(ALLOCATION_FUNCTIONS, "ALLOCATION_RULES")
+"""``@_rule("name")`` registers an allocation rule."""
 
 
 @_rule("fcfs")

@@ -37,18 +37,8 @@ BEHAVIOUR_FUNCTIONS: dict[str, Behave] = {}
 """Name of each behaviour of `canteensim.policies.BEHAVIOURS` → the function that orders by it."""
 
 
-def _behaviour(name: str) -> Callable[[Behave], Behave]:
-    """Register the decorated function as the ordering behaviour `name`."""
-    if name not in policies.BEHAVIOURS.names:
-        raise ValueError(
-            f"behaviour {name!r} has no row in canteensim.policies.BEHAVIOURS; add one"
-        )
-
-    def register(function: Behave) -> Behave:
-        BEHAVIOUR_FUNCTIONS[name] = function
-        return function
-
-    return register
+_behaviour = policies.BEHAVIOURS.registrar(BEHAVIOUR_FUNCTIONS, "BEHAVIOURS")
+"""``@_behaviour("name")`` registers an ordering behaviour."""
 
 
 def target_kg(
