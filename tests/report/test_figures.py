@@ -2,16 +2,16 @@
 
 The Haikou scenario is run once per module (two replications, about 0.1 s) and a short
 comparison once (two settings, three replications, serial), each written to a results folder
-and read back as the report reads it: CSV tables come back with strings for categories and dates.
+and read back as the report reads it (`canteensim.report.read.read_results`).
 """
 
 from __future__ import annotations
 
 import io
-import json
 import re
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -35,6 +35,7 @@ from canteensim.report.figures import (
     run_figures,
     setting_values,
 )
+from canteensim.report.read import ResultsFolder, read_results
 from canteensim.results import HEADLINE_KPIS
 
 REPO = Path(__file__).resolve().parents[2]
@@ -43,65 +44,46 @@ RUN_FIGURES = ["monthly_sales", "quota_compliance", "weekly_supply", "losses", "
 COMPARISON_FIGURES = ["kpis", "monthly_sales_by_setting", "paired_differences"]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
-Tables = dict[str, pd.DataFrame]
-Summary = dict[str, Any]
-
-
-def read_folder(folder: Path) -> tuple[Tables, Summary]:
-    """Every table of a results folder, as the renderer reads them, and its summary."""
-    tables: Tables = {}
-    for path in sorted(folder.iterdir()):
-        if path.suffix == ".csv":
-            tables[path.stem] = pd.read_csv(path, encoding="utf-8-sig")
-        elif path.suffix == ".parquet":
-            tables[path.stem] = pd.read_parquet(path)
-    return tables, json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-
 
 def build(
-    make: Callable[[Mapping[str, pd.DataFrame], Mapping[str, Any], str], list[Figure]],
-    tables: Tables,
-    document: Summary,
-    lang: str,
+    make: Callable[[ResultsFolder, str], list[Figure]], results: ResultsFolder, lang: str
 ) -> list[Figure]:
     """`make` the figures; where no CJK font is installed, expect the warning that says so."""
     if fonts.find_cjk_font() is not None:
-        return make(tables, document, lang)
+        return make(results, lang)
     fonts.cjk_font.cache_clear()
     with pytest.warns(CanteensimWarning, match="boxes"):
-        return make(tables, document, lang)
+        return make(results, lang)
 
 
 @pytest.fixture(scope="module")
-def run_folder(tmp_path_factory: pytest.TempPathFactory) -> tuple[Tables, Summary]:
+def run_folder(tmp_path_factory: pytest.TempPathFactory) -> ResultsFolder:
     scenario = load_scenario(HAIKOU)
     results = Results.concat([simulate(scenario, replication=r) for r in (0, 1)])
     folder = tmp_path_factory.mktemp("report") / "run"
     document = summary(results, version="test", run_seconds=0.0)
     write_results(results, folder, document, table_format="csv")
-    return read_folder(folder)
+    return read_results(folder)
 
 
 @pytest.fixture(scope="module")
-def comparison_folder(tmp_path_factory: pytest.TempPathFactory) -> tuple[Tables, Summary]:
+def comparison_folder(tmp_path_factory: pytest.TempPathFactory) -> ResultsFolder:
     scenario = load_scenario(HAIKOU, ["scenario.end=2020-03-31"])
     folder = tmp_path_factory.mktemp("report") / "comparison"
     compare(scenario, {"quota.share": [0, 0.2]}, replications=3, engine="serial", folder=folder)
-    return read_folder(folder)
+    return read_results(folder)
 
 
 @pytest.fixture(scope="module", params=["en", "zh"])
-def run_figs(request: pytest.FixtureRequest, run_folder: tuple[Tables, Summary]) -> list[Figure]:
-    tables, document = run_folder
-    return build(run_figures, tables, document, request.param)
+def run_figs(request: pytest.FixtureRequest, run_folder: ResultsFolder) -> list[Figure]:
+    return build(run_figures, run_folder, request.param)
 
 
 @pytest.fixture(scope="module", params=["en", "zh"])
 def comparison_figs(
-    request: pytest.FixtureRequest, comparison_folder: tuple[Tables, Summary]
+    request: pytest.FixtureRequest, comparison_folder: ResultsFolder
 ) -> list[Figure]:
-    tables, document = comparison_folder
-    return build(comparison_figures, tables, document, request.param)
+    return build(comparison_figures, comparison_folder, request.param)
 
 
 def by_name(figures: list[Figure]) -> dict[str, matplotlib.figure.Figure]:
@@ -129,9 +111,9 @@ def test_run_figures_are_named_and_captioned(run_figs: list[Figure]) -> None:
 
 
 def test_run_captions_give_the_run_s_own_figures(
-    run_figs: list[Figure], run_folder: tuple[Tables, Summary]
+    run_figs: list[Figure], run_folder: ResultsFolder
 ) -> None:
-    _, document = run_folder
+    document = run_folder.summary
     captions = {f.name: f.caption for f in run_figs}
     mean = f"{document['kpis']['monthly_sales_yuan_mean']:,.0f}"
     assert mean in captions["monthly_sales"] and "310,000" in captions["monthly_sales"]
@@ -141,9 +123,9 @@ def test_run_captions_give_the_run_s_own_figures(
 
 
 def test_monthly_sales_figure_shows_the_observed_310000_and_the_mean_of_replications(
-    run_figs: list[Figure], run_folder: tuple[Tables, Summary]
+    run_figs: list[Figure], run_folder: ResultsFolder
 ) -> None:
-    tables, _ = run_folder
+    tables = run_folder.tables
     (ax,) = by_name(run_figs)["monthly_sales"].axes
     (observed,) = ax.lines
     assert list(observed.get_ydata()) == [310_000.0, 310_000.0]
@@ -157,9 +139,9 @@ def test_monthly_sales_figure_shows_the_observed_310000_and_the_mean_of_replicat
 
 
 def test_quota_compliance_figure_maps_bound_canteens_by_audited_months(
-    run_figs: list[Figure], run_folder: tuple[Tables, Summary]
+    run_figs: list[Figure], run_folder: ResultsFolder
 ) -> None:
-    tables, _ = run_folder
+    tables = run_folder.tables
     audits = tables["canteen_months"]
     audited = audits[audits["audited"]]
     heat_map, _colorbar = by_name(run_figs)["quota_compliance"].axes
@@ -169,9 +151,9 @@ def test_quota_compliance_figure_maps_bound_canteens_by_audited_months(
 
 
 def test_weekly_supply_figure_has_a_panel_per_category(
-    run_figs: list[Figure], run_folder: tuple[Tables, Summary]
+    run_figs: list[Figure], run_folder: ResultsFolder
 ) -> None:
-    tables, _ = run_folder
+    tables = run_folder.tables
     categories = tables["weekly_products"]["category"].nunique()
     panels = [ax for ax in by_name(run_figs)["weekly_supply"].axes if ax.lines]
     assert len(panels) == categories
@@ -179,9 +161,9 @@ def test_weekly_supply_figure_has_a_panel_per_category(
 
 
 def test_losses_figure_has_lost_and_late_kg_each_week(
-    run_figs: list[Figure], run_folder: tuple[Tables, Summary]
+    run_figs: list[Figure], run_folder: ResultsFolder
 ) -> None:
-    tables, document = run_folder
+    tables, document = run_folder.tables, run_folder.summary
     lost, late = by_name(run_figs)["losses"].axes
     weeks = tables["weekly_products"]["week"].nunique()
     assert len(lost.patches) == len(late.patches) == weeks
@@ -193,9 +175,9 @@ def test_losses_figure_has_lost_and_late_kg_each_week(
 
 
 def test_farmer_income_figure_adds_up_to_the_run_s_farmer_income(
-    run_figs: list[Figure], run_folder: tuple[Tables, Summary]
+    run_figs: list[Figure], run_folder: ResultsFolder
 ) -> None:
-    tables, document = run_folder
+    tables, document = run_folder.tables, run_folder.summary
     (ax,) = by_name(run_figs)["farmer_income"].axes
     assert len(ax.patches) == tables["weekly_products"]["county"].nunique()
     total = sum(p.get_width() for p in ax.patches)
@@ -203,12 +185,15 @@ def test_farmer_income_figure_adds_up_to_the_run_s_farmer_income(
 
 
 def test_a_run_without_an_observed_figure_draws_no_observed_line(
-    run_folder: tuple[Tables, Summary],
+    run_folder: ResultsFolder,
 ) -> None:
-    tables, document = run_folder
-    scenario = {**document["scenario"], "scenario": {"name": "no observation"}}
+    scenario = run_folder.scenario
+    info = scenario.scenario.model_copy(
+        update={"name": "no observation", "observed_monthly_sales_yuan": None}
+    )
     family_before = list(matplotlib.rcParams["font.family"])
-    figures = build(run_figures, tables, {**document, "scenario": scenario}, "en")
+    unobserved = replace(run_folder, scenario=scenario.model_copy(update={"scenario": info}))
+    figures = build(run_figures, unobserved, "en")
     assert list(matplotlib.rcParams["font.family"]) == family_before  # the fonts do not leak
     (ax,) = by_name(figures)["monthly_sales"].axes
     assert len(ax.lines) == 0
@@ -229,9 +214,9 @@ def test_comparison_figures_are_named_and_captioned(comparison_figs: list[Figure
 
 
 def test_kpis_figure_draws_each_headline_kpi_over_the_varied_share(
-    comparison_figs: list[Figure], comparison_folder: tuple[Tables, Summary]
+    comparison_figs: list[Figure], comparison_folder: ResultsFolder
 ) -> None:
-    tables, _ = comparison_folder
+    tables = comparison_folder.tables
     axes = by_name(comparison_figs)["kpis"].axes
     assert len(axes) == len(HEADLINE_KPIS)
     table = tables["comparison"]
@@ -246,18 +231,18 @@ def test_kpis_figure_draws_each_headline_kpi_over_the_varied_share(
 
 
 def test_monthly_sales_by_setting_figure_has_a_line_per_setting(
-    comparison_figs: list[Figure], comparison_folder: tuple[Tables, Summary]
+    comparison_figs: list[Figure], comparison_folder: ResultsFolder
 ) -> None:
-    _, document = comparison_folder
+    document = comparison_folder.summary
     (ax,) = by_name(comparison_figs)["monthly_sales_by_setting"].axes
     assert len(ax.collections) == len(document["settings"])
     assert len(ax.lines) == len(document["settings"]) + 1  # and the observed line
 
 
 def test_paired_differences_figure_compares_every_kpi_with_the_baseline(
-    comparison_figs: list[Figure], comparison_folder: tuple[Tables, Summary]
+    comparison_figs: list[Figure], comparison_folder: ResultsFolder
 ) -> None:
-    tables, _ = comparison_folder
+    tables = comparison_folder.tables
     axes = by_name(comparison_figs)["paired_differences"].axes
     assert len(axes) == len(HEADLINE_KPIS)
     table = tables["comparison"]
@@ -271,7 +256,7 @@ def test_paired_differences_figure_compares_every_kpi_with_the_baseline(
         np.testing.assert_allclose(points.get_xdata(), row["diff_mean"].to_numpy())
 
 
-def test_several_varied_keys_show_the_settings_by_label() -> None:
+def test_several_varied_keys_show_the_settings_by_label(comparison_folder: ResultsFolder) -> None:
     settings = [
         "quota.share=0.2, platform.vehicles=2",
         "quota.share=0.2, platform.vehicles=4",
@@ -311,7 +296,14 @@ def test_several_varied_keys_show_the_settings_by_label() -> None:
         "replications": 3,
     }
     tables = {"comparison": pd.DataFrame(rows), "monthly_comparison": monthly}
-    figures = build(comparison_figures, tables, document, "en")
+    results = replace(
+        comparison_folder,
+        tables=tables,
+        vary=document["vary"],
+        settings=document["settings"],
+        replications=document["replications"],
+    )
+    figures = build(comparison_figures, results, "en")
     first = by_name(figures)["kpis"].axes[0]
     assert [t.get_text() for t in first.get_yticklabels()] == [
         "share=0.2\nvehicles=2",
@@ -343,15 +335,16 @@ def test_setting_values_are_numbers_only_for_one_numeric_key(
 
 @pytest.mark.parametrize("make", [run_figures, comparison_figures])
 def test_an_unknown_language_is_refused_naming_the_valid_ones(
-    make: Callable[..., list[Figure]],
+    make: Callable[..., list[Figure]], run_folder: ResultsFolder
 ) -> None:
     with pytest.raises(ValueError, match=r"lang='fr' is not a report language; valid: 'en', 'zh'"):
-        make({}, {}, "fr")
+        make(run_folder, "fr")
 
 
-def test_missing_tables_are_named() -> None:
+def test_missing_tables_are_named(run_folder: ResultsFolder) -> None:
+    tables = {"monthly_sales": pd.DataFrame(), "weekly_products": pd.DataFrame()}
     with pytest.raises(ValueError, match=r"tables is missing canteen_months, deliveries"):
-        run_figures({"monthly_sales": pd.DataFrame(), "weekly_products": pd.DataFrame()}, {})
+        run_figures(replace(run_folder, tables=tables))
 
 
 # --- fonts --------------------------------------------------------------------------------
@@ -408,13 +401,12 @@ def test_without_a_cjk_font_the_figures_warn_once_how_to_install_one(
 def test_figures_without_a_cjk_font_warn_once_and_still_draw(
     monkeypatch: pytest.MonkeyPatch,
     fresh_font_lookup: None,
-    comparison_folder: tuple[Tables, Summary],
+    comparison_folder: ResultsFolder,
 ) -> None:
     monkeypatch.setattr(fonts, "find_cjk_font", lambda: None)
-    tables, document = comparison_folder
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        figures = comparison_figures(tables, document, "zh")
+        figures = comparison_figures(comparison_folder, "zh")
     messages = [str(w.message) for w in caught]
     assert len([w for w in caught if w.category is CanteensimWarning]) == 1
     assert not [m for m in messages if "missing from font" in m]  # no warning per character

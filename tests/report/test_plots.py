@@ -465,6 +465,19 @@ def test_late_deliveries_draws_late_kg_per_week() -> None:
     assert starts == ["2020-03-02", "2020-03-09"]  # the Mondays of the scheduled days
 
 
+def test_late_deliveries_are_a_mean_over_the_run_s_replications_not_the_table_s() -> None:
+    """A replication that delivered nothing has no rows: the run's count divides, not the
+    table's."""
+    table = deliveries_table()
+    only_first = table[table["replication"] == 0]
+    (bars,) = plots.late_deliveries(only_first, replications=2).containers
+    np.testing.assert_allclose(bar_heights(bars), [0.0, 20.0])
+    (bars,) = plots.late_deliveries(only_first).containers
+    np.testing.assert_allclose(bar_heights(bars), [0.0, 40.0])
+    with pytest.raises(ValueError, match=r"replications=0: must be at least 1"):
+        plots.late_deliveries(only_first, replications=0)
+
+
 def test_late_deliveries_share_the_weeks_of_the_products_table() -> None:
     starts = plots.week_starts(weekly_products_table())
     ax = plots.late_deliveries(deliveries_table(), week_starts=starts)

@@ -8,6 +8,7 @@ to the table and registered in the model is used by a run with nothing else to c
 
 from __future__ import annotations
 
+import json
 import typing
 from pathlib import Path
 
@@ -16,11 +17,15 @@ import pytest
 from numpy.testing import assert_allclose
 
 from canteensim import policies, simulate
+from canteensim.cli import main
+from canteensim.errors import ReportError
 from canteensim.model import allocation, ordering
 from canteensim.policies import ALLOCATION_RULES, BEHAVIOURS, Rule, Rules
 from canteensim.report import content, words
 from canteensim.report.labels import LANGUAGES
+from canteensim.report.read import read_results
 from canteensim.scenario import schema
+from canteensim.scenario.schema import Cycle
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "scenario.md"
 
@@ -94,12 +99,21 @@ def test_the_report_words_each_rule_in_every_language(family: str) -> None:
     ("name", "lang"), [(n, lang) for n in ALLOCATION_RULES.names for lang in LANGUAGES]
 )
 def test_the_report_names_the_scenario_allocation_rule(name: str, lang: str) -> None:
-    text = content._cycle_text({"cycle": {"allocation": name}}, lang)
+    text = content._cycle_words(Cycle(allocation=name), lang)
     assert ALLOCATION_RULES[name].wording[lang] in text
 
 
-def test_the_report_shows_an_unknown_rule_by_its_name() -> None:
-    assert "lottery" in content._cycle_text({"cycle": {"allocation": "lottery"}}, "en")
+def test_a_folder_whose_scenario_names_an_unknown_rule_is_refused(tmp_path: Path) -> None:
+    """The report words only rules it knows: a folder naming another is not read at all."""
+    folder = tmp_path / "run"
+    haikou = Path(__file__).resolve().parents[2] / "scenarios" / "hainan_2020.toml"
+    options = ["--set", "scenario.end=2020-03-31", "-q", "--no-report"]
+    assert main(["run", str(haikou), "-o", str(folder), *options]) == 0
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    summary["scenario"]["cycle"]["allocation"] = "lottery"
+    (folder / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+    with pytest.raises(ReportError, match=r"cycle\.allocation"):
+        read_results(folder)
 
 
 def test_a_function_cannot_register_under_a_name_without_a_row() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from pathlib import Path
 
 import pandas as pd
@@ -131,3 +132,34 @@ def test_a_table_without_a_contract_column_is_refused_not_guessed(tmp_path: Path
     frame.to_csv(table, index=False, encoding="utf-8-sig")
     with pytest.raises(ReportError, match="no column 'fulfilment' of the canteen_months table"):
         read_results(folder)
+
+
+def test_a_summary_is_read_once_into_typed_fields(tmp_path: Path) -> None:
+    run, comparison = tmp_path / "run", tmp_path / "comparison"
+    common = ["--set", SHORT[0], "--serial", "-q", "--no-report"]
+    zero_quota = ["--set", "quota.share=0", "-r", "2"]
+    assert main(["run", str(HAIKOU), "-o", str(run), *zero_quota, *common]) == 0
+    vary = ["--vary", "quota.share=0.1,0.2", "-r", "3"]
+    assert main(["compare", str(HAIKOU), *vary, "-o", str(comparison), *common]) == 0
+
+    folder = read_results(run)
+    document = json.loads((run / SUMMARY).read_text(encoding="utf-8"))
+    assert (folder.replications, folder.scenario.quota.share) == (2, 0.0)
+    assert list(folder.kpis) == list(KPI_NAMES)
+    assert document["kpis"]["compliance_rate"] is None  # nothing audited: null, read as NaN
+    assert math.isnan(folder.kpis["compliance_rate"])
+    assert folder.kpis["total_sales_yuan"] == document["kpis"]["total_sales_yuan"]
+    assert list(folder.replication_kpis.columns) == ["replication", *KPI_NAMES]
+    assert folder.replication_kpis["replication"].tolist() == [0, 1]
+    assert (folder.vary, folder.settings, folder.precision) == ({}, [], None)
+    made = folder.provenance
+    assert made.command[:2] == ("canteensim", "run") and made.engine is None
+    assert (made.seed, made.scenario_sha256) == (document["seed"], document["scenario_sha256"])
+    assert made.run_seconds == document["run_seconds"]
+
+    folder = read_results(comparison)
+    assert folder.replications == 3 and folder.scenario.quota.share == 0.2  # the base scenario
+    assert folder.vary == {"quota.share": [0.1, 0.2]}
+    assert folder.settings == ["quota.share=0.1", "quota.share=0.2"]
+    assert (folder.kpis, folder.replication_kpis.empty) == ({}, True)
+    assert folder.provenance.engine == "serial"

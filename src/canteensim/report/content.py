@@ -21,7 +21,6 @@ from typing import Any
 import pandas as pd
 
 from canteensim.model.quota import BASIS_COLUMNS
-from canteensim.policies import ALLOCATION_RULES
 from canteensim.report import labels
 from canteensim.report.document import (
     Block,
@@ -33,10 +32,11 @@ from canteensim.report.document import (
     Section,
     Table,
 )
-from canteensim.report.read import ResultsFolder, as_bool, run_replications
+from canteensim.report.read import ResultsFolder, as_bool
 from canteensim.report.why import Nothing, RunFlows
 from canteensim.report.words import canteen_kind, say, weekday
 from canteensim.results import PERCENT_KPIS
+from canteensim.scenario.schema import Canteens, Cycle, Disruption, Platform, Scenario
 from canteensim.version import __version__
 
 TABLE_MAX_ROWS = 40
@@ -56,11 +56,10 @@ WORKBOOK = "report.xlsx"
 
 def report_document(results: ResultsFolder, images: Sequence[Image], lang: str) -> Document:
     """What the report of `results` says, with its figures `images`, in `lang`."""
-    summary = results.summary
-    name = str(summary.get("scenario_name") or _get(summary, "scenario.scenario.name") or "?")
+    name = results.scenario.scenario.name
     figures = Section("figures", say(lang, "section.figures"), list(images))
     if results.kind == "run":
-        flows = RunFlows.of(results.tables, results.summary)
+        flows = RunFlows.of(results)
         return Document(
             lang,
             say(lang, "title.run", name=name),
@@ -90,16 +89,6 @@ def report_document(results: ResultsFolder, images: Sequence[Image], lang: str) 
             Section("provenance", say(lang, "section.provenance"), [provenance(results, lang)]),
         ],
     )
-
-
-def _get(mapping: Any, dotted: str, default: Any = None) -> Any:
-    """``_get(summary, "scenario.quota.share")``: a nested value, or `default` when absent."""
-    value = mapping
-    for key in dotted.split("."):
-        if not isinstance(value, Mapping) or key not in value:
-            return default
-        value = value[key]
-    return value
 
 
 def _number(value: Any, decimals: int = 0, signed: bool = False) -> str:
@@ -159,8 +148,8 @@ def _reps(lang: str, n: int) -> str:
 
 
 def _run_lead(results: ResultsFolder, flows: RunFlows, lang: str) -> str:
-    kpis = results.summary.get("kpis") or {}
-    observed = _get(results.summary, "scenario.scenario.observed_monthly_sales_yuan")
+    kpis = results.kpis
+    observed = results.scenario.scenario.observed_monthly_sales_yuan
     no_sales, no_audits = flows.no_sales(lang), flows.no_audits(lang)
     sales = (
         _as_sentence(no_sales, lang)
@@ -168,9 +157,9 @@ def _run_lead(results: ResultsFolder, flows: RunFlows, lang: str) -> str:
         else say(
             lang,
             "lead.sales",
-            sales=kpi_text("monthly_sales_yuan_mean", kpis.get("monthly_sales_yuan_mean"), lang),
+            sales=kpi_text("monthly_sales_yuan_mean", kpis["monthly_sales_yuan_mean"], lang),
             observed=say(lang, "lead.observed", value=_number(observed))
-            if _finite(observed)
+            if observed is not None
             else "",
         )
     )
@@ -180,11 +169,10 @@ def _run_lead(results: ResultsFolder, flows: RunFlows, lang: str) -> str:
         else say(
             lang,
             "lead.audits",
-            compliance=kpi_text("compliance_rate", kpis.get("compliance_rate"), lang),
+            compliance=kpi_text("compliance_rate", kpis["compliance_rate"], lang),
         )
     )
-    reps = _reps(lang, run_replications(results.summary, results.tables["monthly_sales"]))
-    return say(lang, "lead.run", reps=reps, sales=sales, audits=audits)
+    return say(lang, "lead.run", reps=_reps(lang, results.replications), sales=sales, audits=audits)
 
 
 def _as_sentence(nothing: Nothing, lang: str) -> str:
@@ -201,12 +189,16 @@ def _nothing_note(title: str, nothing: Nothing, lang: str) -> Paragraph:
 
 
 def _undefined_note(names: Sequence[str], flows: RunFlows | None, lang: str) -> list[str]:
-    """The note under a KPI table saying why each KPI shown as n/a has nothing to measure."""
+    """The note under a KPI table saying why each KPI shown as n/a has nothing to measure.
+
+    Each reason is the contract's (`canteensim.results.Kpi.undefined`); where a run's tables
+    tell that very reason (no bound canteen was audited), with its cause, they say it instead.
+    """
     no_audits = flows.no_audits(lang) if flows is not None else None
     by_reason: dict[str, list[str]] = {}
     for name in names:
         reason = labels.undefined(lang, name)
-        if no_audits is not None and name in ("compliance_rate", "quota_fulfilment"):
+        if no_audits is not None and reason == no_audits.reason:
             reason = no_audits.sentence(lang)  # this run's own reason, as its tables tell it
         by_reason.setdefault(reason, []).append(labels.kpi(lang, name))
     if not by_reason:
@@ -219,14 +211,13 @@ def _undefined_note(names: Sequence[str], flows: RunFlows | None, lang: str) -> 
 
 
 def _comparison_lead(results: ResultsFolder, lang: str) -> str:
-    summary = results.summary
-    settings = summary.get("settings") or []
+    settings = results.settings
     return say(
         lang,
         "lead.comparison",
         settings=len(settings),
-        varied=_varied_names(summary.get("vary") or {}, lang),
-        reps=say(lang, "reps.each", n=summary.get("replications", "?")),
+        varied=_varied_names(results.vary, lang),
+        reps=say(lang, "reps.each", n=results.replications),
         baseline=settings[0] if settings else "–",
     )
 
@@ -239,25 +230,20 @@ def _varied_names(vary: Mapping[str, Any], lang: str) -> str:
 
 
 def _scenario_facts(results: ResultsFolder, lang: str) -> Facts:
-    scenario = results.summary.get("scenario") or {}
-    info = scenario.get("scenario") or {}
-    varied = list((results.summary.get("vary") or {}) if results.kind == "comparison" else {})
+    scenario = results.scenario
+    info = scenario.scenario
+    varied = list(results.vary)
 
     def varied_note(*prefixes: str) -> str:
         if any(key.startswith(prefixes) for key in varied):
             return say(lang, "varied_here", section=say(lang, "section.settings"))
         return ""
 
-    rows: list[tuple[str, str]] = [(say(lang, "fact.name"), str(info.get("name", "–")))]
-    if info.get("description"):
-        rows.append((say(lang, "fact.description"), str(info["description"])))
-    rows.append(
-        (
-            say(lang, "fact.period"),
-            say(lang, "period", start=info.get("start", "?"), end=info.get("end", "?")),
-        )
-    )
-    quota = results.scenario.quota  # as stored: the resolved scenario states every key
+    rows: list[tuple[str, str]] = [(say(lang, "fact.name"), info.name)]
+    if info.description:
+        rows.append((say(lang, "fact.description"), info.description))
+    rows.append((say(lang, "fact.period"), say(lang, "period", start=info.start, end=info.end)))
+    quota = scenario.quota  # as stored: the resolved scenario states every key
     quota_text = say(
         lang,
         f"quota.{quota.per}",
@@ -266,12 +252,15 @@ def _scenario_facts(results: ResultsFolder, lang: str) -> Facts:
     )
     rows.append((say(lang, "fact.quota"), quota_text + varied_note("quota.")))
     rows.append(
-        (say(lang, "fact.canteens"), _canteens_text(scenario, lang) + varied_note("canteens."))
+        (
+            say(lang, "fact.canteens"),
+            _canteens_text(scenario.canteens, lang) + varied_note("canteens."),
+        )
     )
     rows.append(
         (say(lang, "fact.products"), _products_text(scenario, lang) + varied_note("products."))
     )
-    categories = list(scenario.get("categories") or [])
+    categories = list(scenario.categories)
     separator = "、" if lang == "zh" else ", "
     rows.append(
         (
@@ -279,67 +268,56 @@ def _scenario_facts(results: ResultsFolder, lang: str) -> Facts:
             separator.join(labels.category(lang, c) for c in categories) or "–",
         )
     )
-    rows.append((say(lang, "fact.cycle"), _cycle_text(scenario, lang) + varied_note("cycle.")))
     rows.append(
-        (say(lang, "fact.platform"), _platform_text(scenario, lang) + varied_note("platform."))
+        (say(lang, "fact.cycle"), _cycle_words(scenario.cycle, lang) + varied_note("cycle."))
     )
-    disruptions = scenario.get("disruptions") or []
+    rows.append(
+        (
+            say(lang, "fact.platform"),
+            _platform_text(scenario.platform, lang) + varied_note("platform."),
+        )
+    )
     rows.append(
         (
             say(lang, "fact.disruptions"),
-            "; ".join(_disruption_text(d, lang) for d in disruptions) or say(lang, "none"),
+            "; ".join(_disruption_text(d, lang) for d in scenario.disruptions) or say(lang, "none"),
         )
     )
     if results.kind == "run":
-        rows.append(
-            (
-                say(lang, "fact.replications"),
-                str(run_replications(results.summary, results.tables["monthly_sales"])),
-            )
-        )
-    observed = info.get("observed_monthly_sales_yuan")
-    if _finite(observed):
+        rows.append((say(lang, "fact.replications"), str(results.replications)))
+    observed = info.observed_monthly_sales_yuan
+    if observed is not None:
         rows.append(
             (say(lang, "fact.observed"), say(lang, "yuan_per_month", value=_number(observed)))
         )
     return Facts(rows)
 
 
-def _canteens_text(scenario: Mapping[str, Any], lang: str) -> str:
-    canteens = scenario.get("canteens") or {}
-    generate = canteens.get("generate")
-    if isinstance(generate, Mapping):
-        kinds = generate.get("bound_kinds") or []
+def _canteens_text(canteens: Canteens, lang: str) -> str:
+    generate = canteens.generate
+    if generate is not None:
+        kinds = generate.bound_kinds
         kind_text = ("、" if lang == "zh" else " and ").join(canteen_kind(lang, k) for k in kinds)
-        return say(
-            lang, "canteens.generate", n=int(generate.get("count", 0)), kinds=kind_text or "–"
-        )
-    rows = canteens.get("rows") or []
+        return say(lang, "canteens.generate", n=generate.count, kinds=kind_text or "–")
+    rows = canteens.rows
     return say(
         lang,
         "canteens.rows",
         n=len(rows),
-        bound=sum(bool(r.get("bound")) for r in rows),
-        diners=sum(int(r.get("diners") or 0) for r in rows),
+        bound=sum(r.bound for r in rows),
+        diners=sum(r.diners for r in rows),
     )
 
 
-def _products_text(scenario: Mapping[str, Any], lang: str) -> str:
-    products = scenario.get("products") or {}
-    cooperatives = scenario.get("cooperatives") or {}
-    coop_rows = cooperatives.get("rows") or []
-    coop_generate = cooperatives.get("generate")
-    coop_count = (
-        int(coop_generate.get("count", 0)) if isinstance(coop_generate, Mapping) else len(coop_rows)
-    )
-    generate = products.get("generate")
-    if isinstance(generate, Mapping):
-        return say(
-            lang, "products.generate", n=int(generate.get("count", 0)), cooperatives=coop_count
-        )
-    rows = products.get("rows") or []
-    used = {r.get("cooperative_id") for r in rows}
-    counties = {c.get("county") for c in coop_rows if c.get("cooperative_id") in used}
+def _products_text(scenario: Scenario, lang: str) -> str:
+    products, cooperatives = scenario.products, scenario.cooperatives
+    coop_rows = cooperatives.rows
+    coop_count = cooperatives.generate.count if cooperatives.generate else len(coop_rows)
+    if products.generate is not None:
+        return say(lang, "products.generate", n=products.generate.count, cooperatives=coop_count)
+    rows = products.rows
+    used = {r.cooperative_id for r in rows}
+    counties = {c.county for c in coop_rows if c.cooperative_id in used}
     return say(
         lang,
         "products.rows",
@@ -354,53 +332,47 @@ def _weekday_time(text: Any, lang: str) -> str:
     return f"{weekday(lang, day)} {time}".strip()
 
 
-def _cycle_text(scenario: Mapping[str, Any], lang: str) -> str:
-    cycle = scenario.get("cycle") or {}
-    days = [weekday(lang, str(d)) for d in cycle.get("delivery_days") or []]
-    allocation = str(cycle.get("allocation", "?"))
+def _cycle_words(cycle: Cycle, lang: str) -> str:
+    days = [weekday(lang, d) for d in cycle.delivery_days]
+    allocation = cycle.allocation
     return say(
         lang,
         "cycle",
-        listing=_weekday_time(cycle.get("listing", "?"), lang),
-        cutoff=_weekday_time(cycle.get("order_cutoff", "?"), lang),
+        listing=_weekday_time(cycle.listing, lang),
+        cutoff=_weekday_time(cycle.order_cutoff, lang),
         days="/".join(days) or "–",
-        lead=cycle.get("lead_days", "?"),
-        allocation=(
-            say(lang, f"allocation.{allocation}")
-            if allocation in ALLOCATION_RULES.names
-            else allocation  # a rule this version does not know: its name as written
-        ),
-        substitution=say(lang, "substitution") if cycle.get("substitution") else "",
+        lead=cycle.lead_days,
+        allocation=say(lang, f"allocation.{allocation}"),  # the scenario was validated
+        substitution=say(lang, "substitution") if cycle.substitution else "",
     )
 
 
-def _platform_text(scenario: Mapping[str, Any], lang: str) -> str:
-    platform = scenario.get("platform") or {}
+def _platform_text(platform: Platform, lang: str) -> str:
     return say(
         lang,
         "platform",
-        commission=_share_text(platform.get("commission")),
-        logistics=_number(platform.get("logistics_yuan_per_kg"), 2),
-        vehicles=_number(platform.get("vehicles")),
-        capacity=_number(platform.get("vehicle_capacity_kg")),
-        limit=_number(platform.get("listing_limit")),
+        commission=_share_text(platform.commission),
+        logistics=_number(platform.logistics_yuan_per_kg, 2),
+        vehicles=_number(platform.vehicles),
+        capacity=_number(platform.vehicle_capacity_kg),
+        limit=_number(platform.listing_limit),
     )
 
 
-def _disruption_text(disruption: Mapping[str, Any], lang: str) -> str:
+def _disruption_text(disruption: Disruption, lang: str) -> str:
     return say(
         lang,
         "disruption",
-        start=disruption.get("start", "?"),
-        end=disruption.get("end", "?"),
-        **{key: f"{float(disruption[key]):g}" for key in ("attendance", "transport", "supply")},
+        start=disruption.start,
+        end=disruption.end,
+        attendance=f"{disruption.attendance:g}",
+        transport=f"{disruption.transport:g}",
+        supply=f"{disruption.supply:g}",
     )
 
 
 def _settings_facts(results: ResultsFolder, lang: str) -> Facts:
-    summary = results.summary
-    vary: Mapping[str, Any] = summary.get("vary") or {}
-    settings = [str(s) for s in summary.get("settings") or []]
+    vary, settings = results.vary, results.settings
     rows = [
         (
             say(lang, "fact.varied"),
@@ -413,13 +385,13 @@ def _settings_facts(results: ResultsFolder, lang: str) -> Facts:
         ),
         (say(lang, "fact.settings"), f"{len(settings)}: " + ", ".join(settings)),
         (say(lang, "fact.baseline"), settings[0] if settings else "–"),
-        (say(lang, "fact.replications"), str(summary.get("replications", "–"))),
+        (say(lang, "fact.replications"), str(results.replications)),
     ]
-    if _finite(summary.get("precision")):
+    if results.precision is not None:
         rows.append(
             (
                 say(lang, "fact.precision"),
-                say(lang, "precision", value=_share_text(summary["precision"])),
+                say(lang, "precision", value=_share_text(results.precision)),
             )
         )
     return Facts(rows)
@@ -432,10 +404,7 @@ def _setting_value(value: Any) -> str:
 
 
 def _run_kpis(results: ResultsFolder, flows: RunFlows, lang: str) -> list[Block]:
-    summary = results.summary
-    means: Mapping[str, Any] = summary.get("kpis") or {}
-    records = summary.get("replications")
-    frame = pd.DataFrame(records) if isinstance(records, list) and records else pd.DataFrame()
+    means, frame = results.kpis, results.replication_kpis
     many = len(frame) > 1
     columns = [say(lang, "col.indicator")]
     columns += [say(lang, "col.mean"), say(lang, "col.sd")] if many else [say(lang, "col.value")]
@@ -443,11 +412,11 @@ def _run_kpis(results: ResultsFolder, flows: RunFlows, lang: str) -> list[Block]
     for name, mean in means.items():
         row: list[Cell] = [(labels.kpi(lang, name), name), kpi_text(name, mean, lang)]
         if many:
-            values = pd.to_numeric(frame.get(name, pd.Series(dtype=float)), errors="coerce")
+            values = frame[name] if name in frame else pd.Series(dtype=float)
             row.append(kpi_text(name, values.std(ddof=1), lang))
         rows.append(row)
-    observed = _get(summary, "scenario.scenario.observed_monthly_sales_yuan")
-    if _finite(observed):
+    observed = results.scenario.scenario.observed_monthly_sales_yuan
+    if observed is not None:
         rows.append([say(lang, "observed_row"), _number(observed), *([""] if many else [])])
     notes = [say(lang, "kpi.note.run_many", n=len(frame))] if many else []
     undefined = [name for name, mean in means.items() if not _finite(mean)]
@@ -457,7 +426,7 @@ def _run_kpis(results: ResultsFolder, flows: RunFlows, lang: str) -> list[Block]
 
 def _comparison_kpis(results: ResultsFolder, lang: str) -> list[Block]:
     frame = results.tables["comparison"]
-    settings = [str(s) for s in results.summary.get("settings") or []]
+    settings = results.settings
     ordered = (
         frame.sort_values(["setting_index"], kind="stable") if "setting_index" in frame else frame
     )
@@ -497,7 +466,7 @@ def _comparison_kpis(results: ResultsFolder, lang: str) -> list[Block]:
     note = say(
         lang,
         "kpi.note.comparison",
-        reps=say(lang, "reps.each", n=results.summary.get("replications", "?")),
+        reps=say(lang, "reps.each", n=results.replications),
         baseline=baseline,
     )
     means = pd.to_numeric(frame["mean"], errors="coerce") if "mean" in frame else None
@@ -536,7 +505,7 @@ def _interval(kpi: str, low: Any, high: Any, lang: str, *, difference: bool = Fa
 
 
 def _run_tables(results: ResultsFolder, flows: RunFlows, lang: str) -> list[Block]:
-    n = run_replications(results.summary, results.tables["monthly_sales"])
+    n = results.replications
     per = say(lang, "per.mean", n=n) if n > 1 else ""
     no_audits, no_weeks = flows.no_audits(lang), flows.no_listing(lang) if not flows.weeks else None
     tables: list[Table | Paragraph | None] = [
@@ -567,13 +536,14 @@ def _month_label(month: Any, partial: bool) -> str:
     return f"{month} *" if partial else str(month)
 
 
-def _partial_months(frame: pd.DataFrame) -> dict[str, bool]:
+def _partial_months(frame: pd.DataFrame) -> set[str]:
+    """The months of `frame` that are not whole calendar months (a row of them is partial)."""
     if "partial" not in frame:
-        return {}
+        return set()
     partial = frame.groupby(frame["month"].astype(str))["partial"].agg(
         lambda values: bool(as_bool(values).any())
     )
-    return {str(k): bool(v) for k, v in partial.items()}
+    return {str(month) for month, is_partial in partial.items() if is_partial}
 
 
 def _monthly_sales_table(frame: pd.DataFrame, n: int, per: str, lang: str) -> Table:
@@ -586,7 +556,7 @@ def _monthly_sales_table(frame: pd.DataFrame, n: int, per: str, lang: str) -> Ta
     partial = _partial_months(frame)
     rows: list[list[Cell]] = [
         [
-            _month_label(month, partial.get(str(month), False)),
+            _month_label(month, str(month) in partial),
             *(_number(v) for v in values),
             _number(values.sum()),
         ]
@@ -604,7 +574,7 @@ def _monthly_sales_table(frame: pd.DataFrame, n: int, per: str, lang: str) -> Ta
         *(labels.category(lang, c) for c in order),
         say(lang, "col.total"),
     ]
-    notes = [say(lang, "partial_note")] if any(partial.values()) else []
+    notes = [say(lang, "partial_note")] if partial else []
     return Table(
         say(lang, "table.monthly_sales", per=per),
         columns,
@@ -634,7 +604,7 @@ def _audits_table(results: ResultsFolder, n: int, per: str, lang: str) -> Table:
     partial = _partial_months(frame)
     rows: list[list[Cell]] = [
         [
-            _month_label(month, partial.get(str(month), False)),
+            _month_label(month, str(month) in partial),
             _number(r.audits),
             _number(r.met),
             _percent(r.met / r.audits if r.audits else math.nan),
@@ -659,7 +629,7 @@ def _audits_table(results: ResultsFolder, n: int, per: str, lang: str) -> Table:
         say(lang, "col.share_met"),
         say(lang, "col.fulfilment"),
     ]
-    notes = [say(lang, "partial_note")] if any(partial.values()) else []
+    notes = [say(lang, "partial_note")] if partial else []
     return Table(
         say(lang, "table.audits", per=per),
         columns,
@@ -696,9 +666,11 @@ def _supply_table(frame: pd.DataFrame, n: int, per: str, lang: str) -> Table:
 
 
 def _top_products_table(frame: pd.DataFrame, n: int, per: str, lang: str) -> Table | None:
-    if "sales_yuan" not in frame or "product_id" not in frame or frame.empty:
+    """The products that sold most; the columns are the ``weekly_products`` table's own
+    (`canteensim.results.RUN_TABLE_COLUMNS`), which `read_results` has checked."""
+    if frame.empty:
         return None
-    keys = [c for c in ("product_id", "product_name", "category", "county") if c in frame]
+    keys = ["product_id", "product_name", "category", "county"]
     grouped = (
         frame.astype({k: str for k in keys})
         .groupby(keys, sort=False)[["sold_kg", "sales_yuan"]]
@@ -706,20 +678,19 @@ def _top_products_table(frame: pd.DataFrame, n: int, per: str, lang: str) -> Tab
         .div(n)
         .sort_values("sales_yuan", ascending=False, kind="stable")
         .head(TOP_PRODUCTS)
-        .reset_index()
     )
-    rows: list[list[Cell]] = []
-    for row in grouped.to_dict(orient="records"):
-        name = str(row.get("product_name", row["product_id"]))
-        rows.append(
-            [
-                f"{name} ({row['product_id']})" if "product_name" in row else name,
-                labels.category(lang, str(row.get("category", ""))),
-                str(row.get("county", "")),
-                _number(row["sold_kg"]),
-                _number(row["sales_yuan"]),
-            ]
+    rows: list[list[Cell]] = [
+        [
+            f"{name} ({product_id})",
+            labels.category(lang, category),
+            county,
+            _number(sold_kg),
+            _number(sales_yuan),
+        ]
+        for (product_id, name, category, county), (sold_kg, sales_yuan) in zip(
+            grouped.index, grouped.itertuples(index=False), strict=True
         )
+    ]
     columns = [
         say(lang, "col.product"),
         say(lang, "col.category"),
@@ -737,7 +708,7 @@ def _top_products_table(frame: pd.DataFrame, n: int, per: str, lang: str) -> Tab
 
 def _by_setting_table(results: ResultsFolder, lang: str) -> Table:
     frame = results.tables["monthly_comparison"]
-    settings = [str(s) for s in results.summary.get("settings") or []]
+    settings = results.settings
     months = frame["month"].astype(str)
     pivot = (
         frame["sales_yuan_mean"].astype(float).groupby([months, frame["setting"].astype(str)]).sum()
@@ -748,9 +719,9 @@ def _by_setting_table(results: ResultsFolder, lang: str) -> Table:
     ]
     wide = wide[order].sort_index()
     partial = _partial_months(frame)
-    months_shown = [_month_label(m, partial.get(str(m), False)) for m in wide.index]
-    notes = [say(lang, "partial_note")] if any(partial.values()) else []
-    title = say(lang, "table.by_setting", n=results.summary.get("replications", "?"))
+    months_shown = [_month_label(m, str(m) in partial) for m in wide.index]
+    notes = [say(lang, "partial_note")] if partial else []
+    title = say(lang, "table.by_setting", n=results.replications)
     if len(order) > WIDE_SETTINGS:  # many settings: one row each, the months across
         by_setting: list[list[Cell]] = [
             [setting, *(_number(v) for v in wide[setting])] for setting in order
@@ -775,23 +746,22 @@ def _full_tables_note(results: ResultsFolder, lang: str) -> Paragraph:
 
 def provenance(results: ResultsFolder, lang: str) -> Facts:
     """Which version made the results, from which scenario, seed and command, in what time."""
-    summary = results.summary
-    command = summary.get("command") or []
+    made = results.provenance
     rows = [
-        (say(lang, "fact.version"), f"canteensim {summary.get('version', '?')}"),
+        (say(lang, "fact.version"), f"canteensim {made.version}"),
         (say(lang, "fact.renderer"), f"canteensim {__version__}"),
-        (say(lang, "fact.seed"), str(summary.get("seed", "–"))),
-        (say(lang, "fact.sha256"), str(summary.get("scenario_sha256", "–"))),
+        (say(lang, "fact.seed"), "–" if made.seed is None else str(made.seed)),
+        (say(lang, "fact.sha256"), made.scenario_sha256 or "–"),
         (
             say(lang, "fact.command"),
-            shlex.join(str(c) for c in command) if command else say(lang, "python_api"),
+            shlex.join(made.command) if made.command else say(lang, "python_api"),
         ),
     ]
-    if _finite(summary.get("run_seconds")):
-        seconds = f"{float(summary['run_seconds']):,.3g}"
+    if made.run_seconds is not None:
+        seconds = f"{made.run_seconds:,.3g}"
         rows.append((say(lang, "fact.run_time"), say(lang, "seconds", value=seconds)))
-    if results.kind == "comparison" and summary.get("engine"):
-        rows.append((say(lang, "fact.engine"), str(summary["engine"])))
+    if made.engine:
+        rows.append((say(lang, "fact.engine"), made.engine))
     again = ["canteensim", "report", str(results.folder)]
     if lang != "en":
         again += ["--lang", lang]

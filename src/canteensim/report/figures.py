@@ -1,6 +1,7 @@
 """The figures of a report: which plots a results folder gets, laid out and captioned.
 
-`run_figures` turns a run's tables and summary into its figures, `comparison_figures` those of a
+`run_figures` turns a run's results folder (`canteensim.report.read.ResultsFolder`) into its
+figures, `comparison_figures` those of a
 comparison. Each `Figure` carries a file stem and a caption in the report's language; saving and
 placing it in a report is the renderer's business. The figures are built with the fonts of
 `canteensim.report.fonts` and drawn once before they are returned, so they show Chinese however and
@@ -28,9 +29,10 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from canteensim.report import labels, plots
 from canteensim.report.fonts import cjk_font, font_rc
-from canteensim.report.read import run_replications
+from canteensim.report.read import ResultsFolder
 from canteensim.report.why import Nothing, RunFlows
 from canteensim.results import HEADLINE_KPIS
+from canteensim.scenario.schema import Platform, Quota
 
 RUN_TABLES = ("monthly_sales", "canteen_months", "weekly_products", "deliveries")
 """The tables `run_figures` needs."""
@@ -59,18 +61,14 @@ class Figure:
     figure: matplotlib.figure.Figure
 
 
-def run_figures(
-    tables: Mapping[str, pd.DataFrame], summary: Mapping[str, Any], lang: str = "en"
-) -> list[Figure]:
+def run_figures(results: ResultsFolder, lang: str = "en") -> list[Figure]:
     """The figures of a run: monthly sales, quota compliance, weekly supply, losses, income.
 
     Parameters
     ----------
-    tables:
-        The run's tables by name: ``monthly_sales``, ``canteen_months``, ``weekly_products``,
-        ``deliveries`` (as read back from CSV or Parquet).
-    summary:
-        The run's parsed ``summary.json``.
+    results:
+        The run's folder as read back: its tables ``monthly_sales``, ``canteen_months``,
+        ``weekly_products``, ``deliveries``, its scenario, KPIs and replications.
     lang:
         ``"en"`` or ``"zh"``.
 
@@ -80,14 +78,11 @@ def run_figures(
         When `lang` is not a report language or a table is missing.
     """
     labels.check_lang(lang)
+    tables = results.tables
     _require(tables, RUN_TABLES, "a run")
-    scenario: Mapping[str, Any] = summary.get("scenario") or {}
-    observed = _float((scenario.get("scenario") or {}).get("observed_monthly_sales_yuan"))
-    platform: Mapping[str, Any] = scenario.get("platform") or {}
-    quota: Mapping[str, Any] = scenario.get("quota") or {}
-    kpis: Mapping[str, Any] = summary.get("kpis") or {}
-    n = run_replications(summary, tables["monthly_sales"])
-    flows = RunFlows.of(tables, summary)
+    observed = results.scenario.scenario.observed_monthly_sales_yuan
+    kpis, n = results.kpis, results.replications
+    flows = RunFlows.of(results)
     builders: list[Callable[[], Figure]] = [
         lambda: (
             _empty_figure("monthly_sales", "monthly_sales.title", flows.no_sales(lang), lang)
@@ -95,7 +90,7 @@ def run_figures(
         ),
         lambda: (
             _empty_figure("quota_compliance", "compliance.title", flows.no_audits(lang), lang)
-            or _quota_compliance(tables["canteen_months"], quota, kpis, n, lang)
+            or _quota_compliance(tables["canteen_months"], results.scenario.quota, kpis, n, lang)
         ),
         lambda: (
             _empty_figure("weekly_supply", "weekly.title", flows.no_listing(lang), lang)
@@ -107,24 +102,21 @@ def run_figures(
         ),
         lambda: (
             _empty_figure("farmer_income", _income_title(tables), _no_income(flows, lang), lang)
-            or _farmer_income(tables["weekly_products"], platform, kpis, n, lang)
+            or _farmer_income(tables["weekly_products"], results.scenario.platform, kpis, n, lang)
         ),
     ]
     return _build(builders, lang)
 
 
-def comparison_figures(
-    tables: Mapping[str, pd.DataFrame], summary: Mapping[str, Any], lang: str = "en"
-) -> list[Figure]:
+def comparison_figures(results: ResultsFolder, lang: str = "en") -> list[Figure]:
     """The figures of a comparison: headline KPIs by setting, monthly sales, paired differences.
 
     Parameters
     ----------
-    tables:
-        The comparison's tables by name: ``comparison`` and ``monthly_comparison`` are drawn
-        (``runs`` and ``monthly`` may be given too).
-    summary:
-        The comparison's parsed ``summary.json`` (``vary``, ``settings``, ``replications``, …).
+    results:
+        The comparison's folder as read back: its tables ``comparison`` and
+        ``monthly_comparison`` are drawn; its varied keys, replications and base scenario's
+        observed sales name and mark them.
     lang:
         ``"en"`` or ``"zh"``.
 
@@ -134,12 +126,12 @@ def comparison_figures(
         When `lang` is not a report language or a drawn table is missing.
     """
     labels.check_lang(lang)
+    tables = results.tables
     _require(tables, ("comparison", "monthly_comparison"), "a comparison")
-    vary: Mapping[str, Sequence[Any]] = summary.get("vary") or {}
-    scenario: Mapping[str, Any] = summary.get("scenario") or {}
-    observed = _float((scenario.get("scenario") or {}).get("observed_monthly_sales_yuan"))
+    vary = results.vary
+    observed = results.scenario.scenario.observed_monthly_sales_yuan
     comparison = tables["comparison"]
-    n = _comparison_replications(summary, comparison)
+    n = results.replications
     varied = _varied(vary, lang)
     builders: list[Callable[[], Figure]] = [
         lambda: _kpis(comparison, vary, varied, observed, n, lang),
@@ -209,30 +201,8 @@ def _require(tables: Mapping[str, pd.DataFrame], names: Sequence[str], what: str
         )
 
 
-def _float(value: Any) -> float | None:
-    """A number from summary.json, or None (absent, null, or not a finite number)."""
-    if isinstance(value, bool) or not isinstance(value, Real):
-        return None
-    number = float(value)
-    return number if math.isfinite(number) else None
-
-
-def _kpi(kpis: Mapping[str, Any], name: str) -> float:
-    value = _float(kpis.get(name))
-    return math.nan if value is None else value
-
-
 def _number(value: float, decimals: int = 0) -> str:
     return "–" if math.isnan(value) else labels.number(value, decimals)
-
-
-def _comparison_replications(summary: Mapping[str, Any], comparison: pd.DataFrame) -> int:
-    replications = summary.get("replications")
-    if isinstance(replications, int) and not isinstance(replications, bool):
-        return replications
-    if "n" in comparison.columns and not comparison.empty:
-        return int(comparison["n"].max())
-    return 1
 
 
 # --- a run ---------------------------------------------------------------------------------
@@ -241,17 +211,19 @@ def _comparison_replications(summary: Mapping[str, Any], comparison: pd.DataFram
 def _monthly_sales(
     table: pd.DataFrame,
     observed: float | None,
-    kpis: Mapping[str, Any],
+    kpis: Mapping[str, float],
     n: int,
     lang: str,
 ) -> Figure:
     figure = _new_figure(10.0, 5.5)
-    plots.monthly_sales(table, observed_yuan=observed, ax=figure.add_subplot(), lang=lang)
+    plots.monthly_sales(
+        table, observed_yuan=observed, replications=n, ax=figure.add_subplot(), lang=lang
+    )
     caption = labels.text(
         lang,
         "caption.monthly_sales",
         reps=labels.replications(lang, n),
-        mean=_number(_kpi(kpis, "monthly_sales_yuan_mean")),
+        mean=_number(kpis["monthly_sales_yuan_mean"]),
     )
     if observed is not None:
         caption += labels.text(
@@ -261,29 +233,29 @@ def _monthly_sales(
 
 
 def _quota_compliance(
-    table: pd.DataFrame, quota: Mapping[str, Any], kpis: Mapping[str, Any], n: int, lang: str
+    table: pd.DataFrame, quota: Quota, kpis: Mapping[str, float], n: int, lang: str
 ) -> Figure:
     canteens = len(plots.compliance_matrix(table))
     rows = canteens if canteens <= plots.MAX_LABELLED_CANTEENS else 30
     figure = _new_figure(9.0, max(4.0, min(14.0, 1.8 + 0.24 * rows)))
-    plots.quota_compliance(table, per=str(quota["per"]), ax=figure.add_subplot(), lang=lang)
+    plots.quota_compliance(table, per=quota.per, ax=figure.add_subplot(), lang=lang)
     caption = labels.text(
         lang,
         "caption.compliance",
         reps=labels.replications(lang, n),
-        rate=labels.percent(_kpi(kpis, "compliance_rate")),
+        rate=labels.percent(kpis["compliance_rate"]),
     )
     return Figure("quota_compliance", caption, figure)
 
 
-def _weekly_supply(table: pd.DataFrame, kpis: Mapping[str, Any], n: int, lang: str) -> Figure:
+def _weekly_supply(table: pd.DataFrame, kpis: Mapping[str, float], n: int, lang: str) -> Figure:
     categories = _categories_by_volume(table)
     columns = 3 if len(categories) > 4 else max(1, min(2, len(categories)))
     rows = max(1, math.ceil(len(categories) / columns))
     figure = _new_figure(4.2 * columns, 2.6 * rows + 0.9)
     axes = figure.subplots(rows, columns, sharex=True, squeeze=False).ravel()
     for index, (ax, category) in enumerate(zip(axes, categories, strict=False)):
-        plots.weekly_supply(table, category, ax=ax, lang=lang, legend=False)
+        plots.weekly_supply(table, category, replications=n, ax=ax, lang=lang, legend=False)
         if index % columns:  # the unit is said once per row
             ax.set_ylabel("")
     spare = list(axes[len(categories) :])
@@ -303,7 +275,7 @@ def _weekly_supply(table: pd.DataFrame, kpis: Mapping[str, Any], n: int, lang: s
         lang,
         "caption.weekly",
         reps=labels.replications(lang, n),
-        unsold=labels.percent(_kpi(kpis, "unsold_share")),
+        unsold=labels.percent(kpis["unsold_share"]),
     )
     return Figure("weekly_supply", caption, figure)
 
@@ -319,23 +291,23 @@ def _categories_by_volume(table: pd.DataFrame) -> list[str]:
 def _losses(
     weekly_products: pd.DataFrame,
     deliveries: pd.DataFrame,
-    kpis: Mapping[str, Any],
+    kpis: Mapping[str, float],
     n: int,
     lang: str,
 ) -> Figure:
     figure = _new_figure(10.0, 6.0)
     top, bottom = figure.subplots(2, 1, sharex=True)
-    plots.lost_in_transit(weekly_products, ax=top, lang=lang)
+    plots.lost_in_transit(weekly_products, replications=n, ax=top, lang=lang)
     starts = plots.week_starts(weekly_products) if not weekly_products.empty else None
-    plots.late_deliveries(deliveries, week_starts=starts, ax=bottom, lang=lang)
+    plots.late_deliveries(deliveries, week_starts=starts, replications=n, ax=bottom, lang=lang)
     bottom.set_xlabel(labels.text(lang, "week_start"))
     figure.suptitle(labels.text(lang, "losses.title"))
     caption = labels.text(
         lang,
         "caption.losses",
         reps=labels.replications(lang, n),
-        lost=_number(_kpi(kpis, "lost_kg")),
-        on_time=labels.percent(_kpi(kpis, "on_time_rate")),
+        lost=_number(kpis["lost_kg"]),
+        on_time=labels.percent(kpis["on_time_rate"]),
     )
     return Figure("losses", caption, figure)
 
@@ -354,21 +326,21 @@ def _no_income(flows: RunFlows, lang: str) -> Nothing | None:
 
 
 def _farmer_income(
-    table: pd.DataFrame, platform: Mapping[str, Any], kpis: Mapping[str, Any], n: int, lang: str
+    table: pd.DataFrame, platform: Platform, kpis: Mapping[str, float], n: int, lang: str
 ) -> Figure:
     by = _income_by(table)
     groups = int(table[by].nunique()) if by in table.columns else 0
     figure = _new_figure(9.0, max(3.5, 1.6 + 0.32 * groups))
-    plots.farmer_income(table, by=by, ax=figure.add_subplot(), lang=lang)
+    plots.farmer_income(table, by=by, replications=n, ax=figure.add_subplot(), lang=lang)
     caption = labels.text(
         lang,
         "caption.income",
         by=labels.text(lang, f"by.{by}"),
         # the rates as the scenario states them, for the caption's words only
-        commission=labels.percent(float(platform["commission"]), 0),
-        logistics=labels.number(float(platform["logistics_yuan_per_kg"]), 2),
+        commission=labels.percent(platform.commission, 0),
+        logistics=labels.number(platform.logistics_yuan_per_kg, 2),
         reps=labels.replications(lang, n),
-        total=_number(_kpi(kpis, "farmer_income_yuan")),
+        total=_number(kpis["farmer_income_yuan"]),
     )
     return Figure("farmer_income", caption, figure)
 
@@ -506,8 +478,10 @@ def _differences(comparison: pd.DataFrame, lang: str) -> Figure:
 
 def _no_sales_any(monthly_comparison: pd.DataFrame, lang: str) -> Nothing | None:
     """Nothing when no setting sold anything in any month; None when one did."""
-    sales = monthly_comparison.get("sales_yuan_mean", pd.Series(dtype=float)).astype(float)
-    return None if (sales > 0).any() else Nothing(labels.text(lang, "why.no_sales_any"))
+    sold = "sales_yuan_mean" in monthly_comparison and bool(
+        (monthly_comparison["sales_yuan_mean"].astype(float) > 0).any()
+    )
+    return None if sold else Nothing(labels.text(lang, "why.no_sales_any"))
 
 
 def _empty_panels(comparison: pd.DataFrame, lang: str, *, differences: bool = False) -> str:

@@ -109,8 +109,15 @@ def _tidy(table: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def _replications(table: pd.DataFrame) -> int:
-    """How many replications a table holds (1 when it has no `replication` column)."""
+def _replications(table: pd.DataFrame, replications: int | None = None) -> int:
+    """What a table's sums are divided by for a mean of replications: `replications` when
+    given (a run's own count, `canteensim.report.read.ResultsFolder.replications`, which a
+    table lacking rows of some replication cannot tell), else the replications the table holds
+    (1 when it has no `replication` column)."""
+    if replications is not None:
+        if replications < 1:
+            raise ValueError(f"replications={replications}: must be at least 1")
+        return replications
     if "replication" not in table.columns or table.empty:
         return 1
     return max(int(table["replication"].nunique()), 1)
@@ -250,6 +257,7 @@ def monthly_sales(
     monthly_sales: pd.DataFrame,
     *,
     observed_yuan: float | None = None,
+    replications: int | None = None,
     ax: Axes | None = None,
     lang: str = "en",
 ) -> Axes:
@@ -262,6 +270,9 @@ def monthly_sales(
         ``partial`` and ``replication``.
     observed_yuan:
         The scenario's observed monthly sales (yuan a month), drawn as a dashed line when given.
+    replications:
+        How many replications the table's sums are a mean of (a run's own count); by default
+        the distinct values of its ``replication`` column.
     ax:
         Where to draw; a new figure when None.
     lang:
@@ -280,7 +291,7 @@ def monthly_sales(
     table = table.assign(month=table["month"].astype(str), category=table["category"].astype(str))
     sales = table.pivot_table(
         index="month", columns="category", values="sales_yuan", aggfunc="sum", fill_value=0.0
-    ).sort_index() / _replications(table)
+    ).sort_index() / _replications(table, replications)
     if not (sales.to_numpy() > 0).any():
         ax.set_title(labels.text(lang, "monthly_sales.title"))
         return nothing_to_show(ax, Nothing(labels.text(lang, "why.no_sales")), lang)
@@ -432,6 +443,7 @@ def weekly_supply(
     weekly_products: pd.DataFrame,
     category: str,
     *,
+    replications: int | None = None,
     ax: Axes | None = None,
     lang: str = "en",
     legend: bool = True,
@@ -445,6 +457,9 @@ def weekly_supply(
         ``listed_kg``, ``ordered_kg``, ``sold_kg`` (kg a week) and ``replication``.
     category:
         The category to draw; the figure of all categories draws one Axes per category.
+    replications:
+        How many replications the table's sums are a mean of (a run's own count); by default
+        the distinct values of its ``replication`` column.
     legend:
         Whether to give this Axes a legend (small multiples share one legend instead).
 
@@ -457,7 +472,7 @@ def weekly_supply(
     ax = _new_axes(ax)
     if table.empty:
         return _no_data(ax, lang)
-    replications = _replications(table)
+    replications = _replications(table, replications)
     starts = week_starts(table)
     rows = table[table["category"].astype(str) == category]
     flows = list(_FLOW_STYLES)
@@ -482,9 +497,21 @@ def weekly_supply(
 
 
 def lost_in_transit(
-    weekly_products: pd.DataFrame, *, ax: Axes | None = None, lang: str = "en"
+    weekly_products: pd.DataFrame,
+    *,
+    replications: int | None = None,
+    ax: Axes | None = None,
+    lang: str = "en",
 ) -> Axes:
     """Bars of kg lost in transit each week (all products, mean of replications).
+
+    Parameters
+    ----------
+    weekly_products:
+        The run's ``weekly_products`` table: ``week``, ``week_start``, ``lost_kg``.
+    replications:
+        How many replications the table's sums are a mean of (a run's own count); by default
+        the distinct values of its ``replication`` column.
 
     Returns
     -------
@@ -497,7 +524,7 @@ def lost_in_transit(
         return _no_data(ax, lang)
     starts = week_starts(table)
     lost = table.groupby("week")["lost_kg"].sum().reindex(starts.index, fill_value=0.0)
-    _weekly_bars(ax, starts, lost / _replications(table), "#c0392b")
+    _weekly_bars(ax, starts, lost / _replications(table, replications), "#c0392b")
     ax.set_title(labels.text(lang, "lost.title"))
     ax.set_ylabel(labels.text(lang, "lost.y"))
     return ax
@@ -507,6 +534,7 @@ def late_deliveries(
     deliveries: pd.DataFrame,
     *,
     week_starts: pd.Series | None = None,
+    replications: int | None = None,
     ax: Axes | None = None,
     lang: str = "en",
 ) -> Axes:
@@ -519,6 +547,9 @@ def late_deliveries(
     week_starts:
         Week index → its Monday, to share the x axis with `lost_in_transit`; by default the
         Monday of each week's first scheduled day.
+    replications:
+        How many replications the table's sums are a mean of (a run's own count); by default
+        the distinct values of its ``replication`` column.
 
     Returns
     -------
@@ -535,7 +566,7 @@ def late_deliveries(
         week_starts = (first - pd.to_timedelta(first.dt.day_of_week, unit="D")).sort_index()
     late_kg = table["kg"].astype(float).where(as_bool(table["late"]), 0.0)
     late = late_kg.groupby(table["week"]).sum().reindex(week_starts.index, fill_value=0.0)
-    _weekly_bars(ax, week_starts, late / _replications(table), "#7d3c98")
+    _weekly_bars(ax, week_starts, late / _replications(table, replications), "#7d3c98")
     ax.set_title(labels.text(lang, "late.title"))
     ax.set_ylabel(labels.text(lang, "late.y"))
     return ax
@@ -556,15 +587,18 @@ def _weekly_bars(ax: Axes, starts: pd.Series, values: pd.Series, colour: str) ->
     return bars
 
 
-def farmer_income_by(weekly_products: pd.DataFrame, *, by: str = "county") -> pd.Series:
+def farmer_income_by(
+    weekly_products: pd.DataFrame, *, by: str = "county", replications: int | None = None
+) -> pd.Series:
     """Farmer income (yuan) per `by` value, mean of replications, largest first.
 
     The sum of the model's ``farmer_income_yuan`` of each product-week: its sales less the
-    platform's commission and logistics.
+    platform's commission and logistics, divided by `replications` (by default the distinct
+    values of the table's ``replication`` column).
     """
     table = _tidy(weekly_products)
     income = table["farmer_income_yuan"].astype(float)
-    totals = income.groupby(table[by].astype(str)).sum() / _replications(table)
+    totals = income.groupby(table[by].astype(str)).sum() / _replications(table, replications)
     return totals.sort_values(ascending=False, kind="stable")
 
 
@@ -572,6 +606,7 @@ def farmer_income(
     weekly_products: pd.DataFrame,
     *,
     by: str = "county",
+    replications: int | None = None,
     ax: Axes | None = None,
     lang: str = "en",
 ) -> Axes:
@@ -585,7 +620,7 @@ def farmer_income(
     """
     labels.check_lang(lang)
     ax = _new_axes(ax)
-    income = farmer_income_by(weekly_products, by=by)
+    income = farmer_income_by(weekly_products, by=by, replications=replications)
     if income.empty:
         return _no_data(ax, lang)
     ascending = income.iloc[::-1]

@@ -3,13 +3,18 @@
 Every ``summary.json`` says its kind (`canteensim.results.Kind`); a run's names its tables
 (``"tables": {"monthly_sales": "monthly_sales.csv", …}``), a comparison's have fixed names.
 Tables are read as a user would read them: CSV with its byte-order mark, or Parquet.
+
+The summary is read here once into typed fields (the scenario, the KPIs, the settings, the
+provenance), so the report never looks keys up in it.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from numbers import Real
 from pathlib import Path
 from typing import Any, get_args
 
@@ -22,6 +27,7 @@ from canteensim.results import (
     COMPARISON_FILES,
     FORMAT_VERSION,
     JOURNAL,
+    KPI_NAMES,
     MANIFEST,
     RUN_TABLE_COLUMNS,
     RUN_TABLES,
@@ -30,6 +36,23 @@ from canteensim.results import (
     Kind,
 )
 from canteensim.scenario.schema import Scenario
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Who made a results folder, from what and how, as its summary.json records it."""
+
+    version: str
+    """The canteensim version that wrote the results ("?" when not recorded)."""
+    command: tuple[str, ...]
+    """The command line that made them; empty when made through the Python API."""
+    seed: int | None
+    scenario_sha256: str | None
+    run_seconds: float | None
+    """Wall-clock seconds the run or comparison took; None when not recorded."""
+    engine: str | None
+    """How a comparison's replications were run (``serial``, ``processes``, ``dask``); None
+    for a run."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +72,22 @@ class ResultsFolder:
     comparison, its base scenario, before the varied keys)."""
     replications: int
     """Replications of the run, or of each setting of the comparison."""
+    kpis: dict[str, float]
+    """A run's KPIs, the mean over its replications: every KPI of the contract
+    (`canteensim.results.KPIS`, in its order), NaN for one with nothing to measure (null in
+    summary.json) or not recorded; then any other the summary records. Empty for a
+    comparison."""
+    replication_kpis: pd.DataFrame
+    """A run's KPIs, one row per replication (a ``replication`` column, then the KPIs); empty
+    for a comparison."""
+    vary: dict[str, list[Any]]
+    """A comparison's varied keys and their values (``{"quota.share": [0, 0.1]}``); empty for
+    a run."""
+    settings: list[str]
+    """A comparison's settings by label, the baseline first; empty for a run."""
+    precision: float | None
+    """The relative precision a comparison ran replications until (``--precision``), if any."""
+    provenance: Provenance
 
 
 def read_results(folder: Path) -> ResultsFolder:
@@ -95,8 +134,22 @@ def read_results(folder: Path) -> ResultsFolder:
         raise ReportError(f"{document}: does not name all the tables of a {kind}")
     files = {name: str(named[name]) for name in _tables_of(kind)}
     tables = {name: _read_table(folder, name, file) for name, file in files.items()}
+    run = kind == "run"
+    replication_kpis = _replication_kpis(summary.get("replications") if run else None)
     return ResultsFolder(
-        folder, kind, summary, tables, files, _scenario(document, summary), _replications(summary)
+        folder=folder,
+        kind=kind,
+        summary=summary,
+        tables=tables,
+        files=files,
+        scenario=_scenario(document, summary),
+        replications=_replications(summary, replication_kpis, tables),
+        kpis=_kpis(summary.get("kpis")) if run else {},
+        replication_kpis=replication_kpis,
+        vary={} if run else _vary(summary.get("vary")),
+        settings=[] if run else [str(label) for label in _list(summary.get("settings"))],
+        precision=_finite_or_none(summary.get("precision")),
+        provenance=_provenance(summary, kind),
     )
 
 
@@ -112,12 +165,81 @@ def _scenario(document: Path, summary: Mapping[str, Any]) -> Scenario:
         ) from None
 
 
-def _replications(summary: Mapping[str, Any]) -> int:
-    """What the summary says: a run lists each replication's KPIs, a comparison counts them."""
+def _replications(
+    summary: Mapping[str, Any], replication_kpis: pd.DataFrame, tables: Mapping[str, pd.DataFrame]
+) -> int:
+    """What the summary says (a run lists each replication's KPIs, a comparison counts them),
+    else what the tables hold (a run's ``replication`` column, a comparison's ``n``), else 1."""
     if summary.get("kind") == "comparison":
-        return int(summary.get("replications") or 1)
-    records = summary.get("replications")
-    return len(records) if isinstance(records, list) and records else 1
+        counted = summary.get("replications")
+        if isinstance(counted, int) and not isinstance(counted, bool) and counted > 0:
+            return counted
+        comparison = tables["comparison"]
+        if "n" in comparison.columns and not comparison.empty:
+            return int(comparison["n"].max())
+        return 1
+    if not replication_kpis.empty:
+        return len(replication_kpis)
+    monthly_sales = tables["monthly_sales"]
+    if not monthly_sales.empty:
+        return max(int(monthly_sales["replication"].nunique()), 1)
+    return 1
+
+
+def _kpis(recorded: Any) -> dict[str, float]:
+    """Every KPI of the contract, NaN unless recorded, then any other the summary records."""
+    kpis = dict.fromkeys(KPI_NAMES, math.nan)
+    if isinstance(recorded, Mapping):
+        kpis.update({str(name): _number(value) for name, value in recorded.items()})
+    return kpis
+
+
+def _vary(recorded: Any) -> dict[str, list[Any]]:
+    if not isinstance(recorded, Mapping):
+        return {}
+    return {str(key): list(values) for key, values in recorded.items() if isinstance(values, list)}
+
+
+def _replication_kpis(records: Any) -> pd.DataFrame:
+    """A run's per-replication KPIs as a frame of numbers (null in summary.json is NaN)."""
+    rows = [record for record in _list(records) if isinstance(record, Mapping)]
+    if not rows:
+        return pd.DataFrame()
+    frame = pd.DataFrame(rows)
+    for column in frame.columns:
+        frame[column] = pd.to_numeric(frame[column], errors="coerce")
+    return frame
+
+
+def _provenance(summary: Mapping[str, Any], kind: Kind) -> Provenance:
+    seed, sha256 = summary.get("seed"), summary.get("scenario_sha256")
+    engine = summary.get("engine")
+    return Provenance(
+        version=str(summary.get("version", "?")),
+        command=tuple(str(part) for part in _list(summary.get("command"))),
+        seed=seed if isinstance(seed, int) and not isinstance(seed, bool) else None,
+        scenario_sha256=str(sha256) if sha256 is not None else None,
+        run_seconds=_finite_or_none(summary.get("run_seconds")),
+        engine=str(engine) if kind == "comparison" and engine else None,
+    )
+
+
+def _list(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, list) else []
+
+
+def _finite_or_none(value: Any) -> float | None:
+    """A number from summary.json; None when absent, null, or not a finite number."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def _number(value: Any) -> float:
+    """A KPI from summary.json; NaN for null (nothing to measure) or anything not a number."""
+    number = _finite_or_none(value)
+    return math.nan if number is None else number
 
 
 def _tables_of(kind: Kind) -> tuple[str, ...]:
@@ -178,13 +300,3 @@ def as_bool(values: pd.Series) -> pd.Series:
         return values
     text = values.astype(str).str.strip().str.lower()
     return text.isin(["true", "1", "yes"])
-
-
-def run_replications(summary: Mapping[str, Any], monthly_sales: pd.DataFrame) -> int:
-    """How many replications a run folder holds: from its summary, else from its table."""
-    records = summary.get("replications")
-    if isinstance(records, list) and records:
-        return len(records)
-    if "replication" in monthly_sales.columns and not monthly_sales.empty:
-        return int(monthly_sales["replication"].nunique())
-    return 1

@@ -66,7 +66,7 @@ def render_report(folder: Path, lang: str = "en") -> Path:
         raise ReportError(f"lang={lang!r}: not a report language; valid: {', '.join(LANGUAGES)}")
     results = read_results(folder)
     make = run_figures if results.kind == "run" else comparison_figures
-    figures = make(results.tables, results.summary, lang)
+    figures = make(results, lang)
     clear_stale_staging(folder)  # what a killed render left
     try:
         # each file is staged; all move into place once every one is whole, report.html last

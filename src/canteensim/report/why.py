@@ -10,15 +10,12 @@ run's tables add up to: sums of their columns, nothing the model would have to s
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass
-from numbers import Real
-from typing import Any
 
 import pandas as pd
 
 from canteensim.report import labels
-from canteensim.report.read import as_bool
+from canteensim.report.read import ResultsFolder, as_bool
 
 
 @dataclass(frozen=True)
@@ -60,7 +57,7 @@ class RunFlows:
     bound_meals_kg: float
     audits: int
     """Rows of ``canteen_months`` the model marks ``audited``."""
-    quota_share: float | None
+    quota_share: float
     """The scenario's ``quota.share``: words for why nothing was audited, not a rule of it."""
     offered_kg: float
     listed_kg: float
@@ -69,12 +66,9 @@ class RunFlows:
     sales_yuan: float
 
     @classmethod
-    def of(cls, tables: Mapping[str, pd.DataFrame], summary: Mapping[str, Any]) -> RunFlows:
+    def of(cls, results: ResultsFolder) -> RunFlows:
         """Add up a run's tables (``monthly_sales``, ``canteen_months``, ``weekly_products``)."""
-        scenario: Mapping[str, Any] = summary.get("scenario") or {}
-        info: Mapping[str, Any] = scenario.get("scenario") or {}
-        quota: Mapping[str, Any] = scenario.get("quota") or {}
-        share = quota.get("share")
+        tables, scenario = results.tables, results.scenario
         months, weekly = tables["canteen_months"], tables["weekly_products"]
         is_total = months["category"].astype(str) == "total" if len(months) else None
         totals = months[is_total] if is_total is not None and is_total.any() else months
@@ -82,16 +76,14 @@ class RunFlows:
         canteens = totals.loc[bound, "canteen_id"].nunique() if len(totals) else 0
         audited = as_bool(months["audited"]) if "audited" in months else pd.Series(dtype=bool)
         return cls(
-            start=str(info.get("start", "?")),
-            end=str(info.get("end", "?")),
+            start=str(scenario.scenario.start),
+            end=str(scenario.scenario.end),
             weeks=int(weekly["week"].nunique()) if len(weekly) else 0,
             meals_kg=_sum(totals, "consumption_kg"),
             bound_canteens=int(canteens),
             bound_meals_kg=_sum(totals[bound] if len(totals) else totals, "consumption_kg"),
             audits=int(audited.sum()),
-            quota_share=(
-                float(share) if isinstance(share, Real) and not isinstance(share, bool) else None
-            ),
+            quota_share=scenario.quota.share,
             offered_kg=_sum(weekly, "offered_kg"),
             listed_kg=_sum(weekly, "listed_kg"),
             ordered_kg=_sum(weekly, "ordered_kg"),

@@ -48,9 +48,8 @@ Sheet = tuple[str, str, str, pd.DataFrame]
 def _sheets(results: ResultsFolder) -> list[Sheet]:
     """Every table of the workbook, in order: a run's KPIs first, then the folder's tables."""
     tables: list[tuple[str, str, pd.DataFrame]] = []
-    records = results.summary.get("replications")
-    if results.kind == "run" and isinstance(records, list) and records:
-        tables.append(("kpis", "summary.json", pd.DataFrame(records)))
+    if results.kind == "run" and not results.replication_kpis.empty:
+        tables.append(("kpis", "summary.json", results.replication_kpis))
     tables += [(name, file, results.tables[name]) for name, file in results.files.items()]
     used = {"README"}
     sheets = []
@@ -88,7 +87,7 @@ def _bold(sheet: Any, values: Sequence[Any]) -> list[Any]:
 def _write_readme(sheet: Any, results: ResultsFolder, sheets: list[Sheet], lang: str) -> None:
     for letter, width in zip("ABCDEF", (26, 22, 28, 12, 20, 64), strict=True):
         sheet.column_dimensions[letter].width = width
-    name = str(results.summary.get("scenario_name") or "?")
+    name = results.scenario.scenario.name
     sheet.append(_bold(sheet, [say(lang, "readme.title", name=name)]))
     sheet.append([say(lang, f"readme.kind.{results.kind}")])
     sheet.append([])
