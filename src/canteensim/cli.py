@@ -27,9 +27,9 @@ from canteensim.experiment import RunOptions, compare, parse_vary
 from canteensim.experiment.replicate import replicate
 from canteensim.model.simulate import Results
 from canteensim.output import check_destination, scenario_inputs, summary, write_results
-from canteensim.report.labels import LANGUAGES
 from canteensim.scenario import Scenario, load_scenario
 from canteensim.scenario.load import with_values
+from canteensim.text import LANGUAGES, NOT_APPLICABLE, missing, number, percent
 
 EXIT_REPORT_FAILED = 1
 EXIT_BAD_INPUT = 2
@@ -320,7 +320,8 @@ def _free_folder(base: Path) -> Path:
 def _kpi_table(results: Results, scenario: Scenario) -> str:
     kpis = results.kpis.drop(columns="replication")
     lines = [
-        f"{scenario.scenario.name} — quota {scenario.quota.share:.0%} by {scenario.quota.basis}"
+        f"{scenario.scenario.name} — quota {percent(scenario.quota.share, 0)} "
+        f"by {scenario.quota.basis}"
     ]
     if len(kpis) > 1:
         lines.append(f"mean over {len(kpis)} replications (± standard deviation)")
@@ -329,12 +330,12 @@ def _kpi_table(results: Results, scenario: Scenario) -> str:
         shape = _shape(name)
         mean = kpis[name].mean()
         text = _value(shape, mean)
-        if len(kpis) > 1 and not pd.isna(mean):
-            text += f"  ± {shape(kpis[name].std())}"
+        if len(kpis) > 1 and not missing(mean):
+            text += f"  ± {_value(shape, kpis[name].std())}"
         lines.append(f"  {name:<{width}}  {text}")
     observed = scenario.scenario.observed_monthly_sales_yuan
     if observed is not None:
-        lines.append(f"  {'observed monthly sales':<{width}}  {observed:,.0f} yuan (scenario)")
+        lines.append(f"  {'observed monthly sales':<{width}}  {number(observed)} yuan (scenario)")
     return "\n".join(lines)
 
 
@@ -393,8 +394,9 @@ def _shape(name: str) -> Callable[[float], str]:
 
 
 def _value(shape: Callable[[float], str], value: Any, signed: bool = False) -> str:
-    if pd.isna(value):
-        return "n/a"
+    """`value` written by `shape`; a value with nothing to measure reads the report's mark."""
+    if missing(value):
+        return NOT_APPLICABLE["en"]  # the terminal speaks English
     text = shape(value)
     return f"+{text}" if signed and value >= 0 else text
 

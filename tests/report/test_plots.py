@@ -19,7 +19,8 @@ from matplotlib.collections import PolyCollection
 from matplotlib.container import BarContainer, ErrorbarContainer
 from matplotlib.figure import Figure
 
-from canteensim.report import labels, plots
+from canteensim import text
+from canteensim.report import plots
 
 # --- tables -------------------------------------------------------------------------------
 
@@ -286,7 +287,7 @@ def test_monthly_sales_marks_partial_months_and_draws_the_observed_line() -> Non
     assert tick_texts(ax) == ["2020-02\n(partial)", "2020-03"]
     (observed,) = ax.lines
     assert list(observed.get_ydata()) == [310_000.0, 310_000.0]
-    legend = [text.get_text() for text in ax.get_legend().get_texts()]
+    legend = [entry.get_text() for entry in ax.get_legend().get_texts()]
     assert legend == ["Observed: 310,000 yuan/month", "Vegetables", "Fruit", "Partial month"]
     assert ax.yaxis.get_major_formatter()(1_234_567.0, 0) == "1,234,567"
 
@@ -300,7 +301,7 @@ def test_monthly_sales_reads_tables_back_from_csv_and_speaks_chinese() -> None:
     ax = plots.monthly_sales(as_csv(monthly_sales_table()), lang="zh")
     assert len(ax.patches) == 4
     assert tick_texts(ax) == ["2020-02\n(不足月)", "2020-03"]
-    legend = [text.get_text() for text in ax.get_legend().get_texts()]
+    legend = [entry.get_text() for entry in ax.get_legend().get_texts()]
     assert legend == ["蔬菜", "水果", "不足整月"]
     assert ax.get_title() == "各品类月度销售额"
 
@@ -320,8 +321,11 @@ def test_plots_reject_an_unknown_language() -> None:
 def test_plots_import_no_pyplot() -> None:
     """Figures come from matplotlib.figure.Figure: no pyplot state, no display needed."""
     folder = Path(plots.__file__).parent
-    for name in ("plots.py", "figures.py", "fonts.py", "labels.py"):
-        source = (folder / name).read_text(encoding="utf-8")
+    for path in [
+        *(folder / n for n in ("plots.py", "figures.py", "fonts.py")),
+        Path(text.__file__),
+    ]:
+        source = path.read_text(encoding="utf-8")
         assert "import pyplot" not in source and "matplotlib.pyplot" not in source
 
 
@@ -516,7 +520,7 @@ def test_farmer_income_draws_a_labelled_bar_per_county_largest_at_the_top() -> N
     expected = plots.farmer_income_by(table)
     np.testing.assert_allclose(widths, expected.to_numpy()[::-1])
     assert tick_texts(ax, "y") == ["琼中县", "屯昌县"]
-    assert [t.get_text() for t in ax.texts] == [labels.number(v) for v in expected[::-1]]
+    assert [t.get_text() for t in ax.texts] == [text.number(v) for v in expected[::-1]]
     assert "," in ax.texts[-1].get_text()  # thousands separators
 
 
@@ -634,26 +638,27 @@ def test_category_colours_are_the_same_in_every_plot() -> None:
 
 
 def test_every_label_exists_in_both_languages() -> None:
-    assert set(labels._TEXT["en"]) == set(labels._TEXT["zh"])
-    assert set(labels._CATEGORIES["en"]) == set(labels._CATEGORIES["zh"])
-    assert set(labels._SETTING_KEYS["en"]) == set(labels._SETTING_KEYS["zh"])
+    assert set(text._PHRASES["en"]) == set(text._PHRASES["zh"])
+    assert set(text._CATEGORIES["en"]) == set(text._CATEGORIES["zh"])
+    assert set(text._SETTING_KEYS["en"]) == set(text._SETTING_KEYS["zh"])
 
 
 def test_labels_name_things_in_the_language_asked_for() -> None:
-    assert labels.kpi("zh", "compliance_rate") == "配额达标率"
-    assert labels.category("en", "aquatic") == "Aquatic products"
-    assert labels.category("zh", "mushrooms") == "mushrooms"  # a user's own category
-    assert labels.setting_key("zh", "quota.share") == "配额比例"
-    assert labels.setting_key("en", "cycle.order_cutoff") == "cycle.order_cutoff"
-    assert labels.replications("en", 1) == "one replication"
-    assert labels.replications("zh", 10) == "10 次重复模拟的均值"
-    assert labels.number(310_000.4) == "310,000"
-    assert labels.percent(0.593) == "59.3%"
-    assert labels.percent(math.nan) == "–"
+    assert text.kpi("zh", "compliance_rate") == "配额达标率"
+    assert text.category("en", "aquatic") == "Aquatic products"
+    assert text.category("zh", "mushrooms") == "mushrooms"  # a user's own category
+    assert text.setting_key("zh", "quota.share") == "配额比例"
+    assert text.setting_key("en", "cycle.order_cutoff") == "cycle.order_cutoff"
+    assert text.replications("en", 1) == "one replication"
+    assert text.replications("zh", 10) == "10 次重复模拟的均值"
+    assert text.number(310_000.4) == "310,000"
+    assert text.percent(0.593) == "59.3%"
+    assert text.percent(math.nan) == "n/a"
+    assert text.number(math.nan, lang="zh") == "不适用"
 
 
 def test_an_unknown_language_names_the_valid_ones() -> None:
     with pytest.raises(
         ValueError, match=r"^lang='EN' is not a report language; valid: 'en', 'zh'$"
     ):
-        labels.check_lang("EN")
+        text.check_lang("EN")

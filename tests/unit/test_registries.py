@@ -21,11 +21,11 @@ from canteensim.cli import main
 from canteensim.errors import ReportError
 from canteensim.model import allocation, ordering
 from canteensim.policies import ALLOCATION_RULES, BEHAVIOURS, Rule, Rules
-from canteensim.report import content, words
-from canteensim.report.labels import LANGUAGES
+from canteensim.report import content
 from canteensim.report.read import read_results
 from canteensim.scenario import schema
 from canteensim.scenario.schema import Cycle
+from canteensim.text import _PHRASES, LANGUAGES, say
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "scenario.md"
 
@@ -89,10 +89,10 @@ def test_the_report_words_each_rule_in_every_language(family: str) -> None:
     for rule in rules:
         assert set(rule.wording) == set(LANGUAGES), rule
     for lang in LANGUAGES:
-        keys = {k for k in words._TEXT[lang] if k.startswith(f"{rules.key}.")}
+        keys = {k for k in _PHRASES[lang] if k.startswith(f"{rules.key}.")}
         assert keys == {f"{rules.key}.{name}" for name in rules.names}
         for rule in rules:
-            assert words.say(lang, f"{rules.key}.{rule.name}") == rule.wording[lang]
+            assert say(lang, f"{rules.key}.{rule.name}") == rule.wording[lang]
 
 
 @pytest.mark.parametrize(

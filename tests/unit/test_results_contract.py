@@ -10,11 +10,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from canteensim import load_scenario, simulate
+from canteensim import load_scenario, simulate, text
 from canteensim.cli import main
 from canteensim.errors import ReportError
 from canteensim.model.kpis import KPI_FUNCTIONS
-from canteensim.report import labels
 from canteensim.report.read import read_results
 from canteensim.results import (
     FORMAT_VERSION,
@@ -42,10 +41,10 @@ def test_a_run_reports_the_contract_kpis_in_order() -> None:
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_every_kpi_is_labelled_and_every_undefinable_one_says_when(lang: str) -> None:
     for kpi in KPIS:
-        assert labels.kpi(lang, kpi.name) not in ("", kpi.name)
+        assert text.kpi(lang, kpi.name) not in ("", kpi.name)
     # a share or mean can have nothing to measure; its row says when, in both languages
     for name in ("compliance_rate", "fill_rate", "monthly_sales_yuan_mean"):
-        assert labels.undefined(lang, name)
+        assert text.undefined(lang, name)
 
 
 def test_headline_kpis_are_the_ones_marked_so_and_the_terminal_formats_by_unit() -> None:

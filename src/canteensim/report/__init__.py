@@ -3,7 +3,7 @@
 ``render_report(folder, lang="en")`` renders a folder written by ``canteensim run`` or
 ``canteensim compare``; `canteensim.report.figures` builds the figures it places. matplotlib is
 imported when `render_report` is first asked for, not with this package, so that the command
-line can read `canteensim.report.labels` without loading it.
+line can import this package (and read `canteensim.text`) without loading it.
 """
 
 from __future__ import annotations

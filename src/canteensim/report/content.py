@@ -4,9 +4,9 @@ The document has the scenario in brief, the key indicators (a run: each KPI, wit
 deviation over replications; a comparison: each setting's mean with its 95 % interval and the
 paired difference against the baseline), the figures with their captions, a few summary tables
 (the whole tables go to the workbook), and the provenance that lets anyone make the results
-again. Every word comes from `canteensim.report.words` or, for names of categories and KPIs,
-`canteensim.report.labels`, so the document is in one language throughout. A KPI with nothing to
-measure reads "n/a", with a note saying when it is so; a run that sold or audited nothing says
+again. Every word comes from `canteensim.text`, so the document is in one language throughout. A
+KPI with nothing to measure reads `canteensim.text.NOT_APPLICABLE` ("n/a"), with a note saying
+when it is so; a run that sold or audited nothing says
 why in its lead, its figures' captions and in place of its empty tables.
 """
 
@@ -20,8 +20,8 @@ from typing import Any
 
 import pandas as pd
 
+from canteensim import text
 from canteensim.model.quota import BASIS_COLUMNS
-from canteensim.report import labels
 from canteensim.report.document import (
     Block,
     Cell,
@@ -34,9 +34,9 @@ from canteensim.report.document import (
 )
 from canteensim.report.read import ResultsFolder, as_bool
 from canteensim.report.why import Nothing, RunFlows
-from canteensim.report.words import canteen_kind, say, weekday
 from canteensim.results import PERCENT_KPIS
 from canteensim.scenario.schema import Canteens, Cycle, Disruption, Platform, Scenario
+from canteensim.text import NOT_APPLICABLE, canteen_kind, missing, percent, say, weekday
 from canteensim.version import __version__
 
 TABLE_MAX_ROWS = 40
@@ -91,9 +91,9 @@ def report_document(results: ResultsFolder, images: Sequence[Image], lang: str) 
     )
 
 
-def _number(value: Any, decimals: int = 0, signed: bool = False) -> str:
+def _number(value: Any, decimals: int = 0, signed: bool = False, *, lang: str) -> str:
     if not _finite(value):
-        return "–"
+        return NOT_APPLICABLE[lang]
     sign = "+" if signed else ""
     number = float(value)
     if decimals == 0 and number != 0 and abs(number) < 10:
@@ -107,28 +107,23 @@ def _unsigned_zero(number: float, decimals: int) -> float:
 
 
 def _finite(value: Any) -> bool:
-    if isinstance(value, bool) or value is None:
-        return False
-    try:
-        return math.isfinite(float(value))
-    except (TypeError, ValueError):
-        return False
+    return not missing(value)
 
 
-def _percent(value: Any, decimals: int = 1) -> str:
-    return f"{float(value):.{decimals}%}" if _finite(value) else "–"
+def _percent(value: Any, decimals: int = 1, *, lang: str) -> str:
+    return percent(value, decimals, lang=lang)
 
 
 def kpi_text(name: str, value: Any, lang: str = "en", *, difference: bool = False) -> str:
     """A KPI's value as a report shows it: ratios in percent, differences of ratios in points,
     "n/a" when it has nothing to measure (NaN, null in summary.json)."""
     if not _finite(value):
-        return labels.text(lang, "n/a")
+        return NOT_APPLICABLE[lang]
     if name in PERCENT_KPIS:
         if difference:
             return say(lang, "pp", value=_points(value))
-        return _percent(value)
-    return _number(value, signed=difference)
+        return _percent(value, lang=lang)
+    return _number(value, signed=difference, lang=lang)
 
 
 def _points(share: Any) -> str:
@@ -136,10 +131,10 @@ def _points(share: Any) -> str:
     return f"{_unsigned_zero(float(share) * 100, 1):+.1f}"
 
 
-def _share_text(value: Any) -> str:
+def _share_text(value: Any, *, lang: str) -> str:
     """A scenario share (0.2) as a percentage, without needless decimals (20%, 12.5%)."""
     if not _finite(value):
-        return "–"
+        return NOT_APPLICABLE[lang]
     return f"{float(value) * 100:.4g}%"
 
 
@@ -158,7 +153,7 @@ def _run_lead(results: ResultsFolder, flows: RunFlows, lang: str) -> str:
             lang,
             "lead.sales",
             sales=kpi_text("monthly_sales_yuan_mean", kpis["monthly_sales_yuan_mean"], lang),
-            observed=say(lang, "lead.observed", value=_number(observed))
+            observed=say(lang, "lead.observed", value=_number(observed, lang=lang))
             if observed is not None
             else "",
         )
@@ -177,14 +172,14 @@ def _run_lead(results: ResultsFolder, flows: RunFlows, lang: str) -> str:
 
 def _as_sentence(nothing: Nothing, lang: str) -> str:
     """``"No sales in this run, as …."``: what is missing and why, as a sentence of its own."""
-    text = nothing.sentence(lang)
-    return say(lang, "sentence", text=text[:1].upper() + text[1:])
+    sentence = nothing.sentence(lang)
+    return say(lang, "sentence", text=sentence[:1].upper() + sentence[1:])
 
 
 def _nothing_note(title: str, nothing: Nothing, lang: str) -> Paragraph:
     """In place of a table with nothing in it: its title, and why it is empty."""
     return Paragraph(
-        labels.text(lang, "caption.nothing", what=title, why=nothing.sentence(lang)), note=True
+        text.say(lang, "caption.nothing", what=title, why=nothing.sentence(lang)), note=True
     )
 
 
@@ -197,10 +192,10 @@ def _undefined_note(names: Sequence[str], flows: RunFlows | None, lang: str) -> 
     no_audits = flows.no_audits(lang) if flows is not None else None
     by_reason: dict[str, list[str]] = {}
     for name in names:
-        reason = labels.undefined(lang, name)
+        reason = text.undefined(lang, name)
         if no_audits is not None and reason == no_audits.reason:
             reason = no_audits.sentence(lang)  # this run's own reason, as its tables tell it
-        by_reason.setdefault(reason, []).append(labels.kpi(lang, name))
+        by_reason.setdefault(reason, []).append(text.kpi(lang, name))
     if not by_reason:
         return []
     items = [
@@ -223,7 +218,7 @@ def _comparison_lead(results: ResultsFolder, lang: str) -> str:
 
 
 def _varied_names(vary: Mapping[str, Any], lang: str) -> str:
-    names = [f"{labels.setting_key(lang, key)} ({key})" for key in vary]
+    names = [f"{text.setting_key(lang, key)} ({key})" for key in vary]
     if not names:
         return "–"
     return "、".join(names) if lang == "zh" else " × ".join(names)
@@ -247,7 +242,7 @@ def _scenario_facts(results: ResultsFolder, lang: str) -> Facts:
     quota_text = say(
         lang,
         f"quota.{quota.per}",
-        share=_share_text(quota.share),
+        share=_share_text(quota.share, lang=lang),
         basis=say(lang, f"basis.{quota.basis}"),
     )
     rows.append((say(lang, "fact.quota"), quota_text + varied_note("quota.")))
@@ -265,7 +260,7 @@ def _scenario_facts(results: ResultsFolder, lang: str) -> Facts:
     rows.append(
         (
             say(lang, "fact.categories"),
-            separator.join(labels.category(lang, c) for c in categories) or "–",
+            separator.join(text.category(lang, c) for c in categories) or "–",
         )
     )
     rows.append(
@@ -288,7 +283,10 @@ def _scenario_facts(results: ResultsFolder, lang: str) -> Facts:
     observed = info.observed_monthly_sales_yuan
     if observed is not None:
         rows.append(
-            (say(lang, "fact.observed"), say(lang, "yuan_per_month", value=_number(observed)))
+            (
+                say(lang, "fact.observed"),
+                say(lang, "yuan_per_month", value=_number(observed, lang=lang)),
+            )
         )
     return Facts(rows)
 
@@ -351,11 +349,11 @@ def _platform_text(platform: Platform, lang: str) -> str:
     return say(
         lang,
         "platform",
-        commission=_share_text(platform.commission),
-        logistics=_number(platform.logistics_yuan_per_kg, 2),
-        vehicles=_number(platform.vehicles),
-        capacity=_number(platform.vehicle_capacity_kg),
-        limit=_number(platform.listing_limit),
+        commission=_share_text(platform.commission, lang=lang),
+        logistics=_number(platform.logistics_yuan_per_kg, 2, lang=lang),
+        vehicles=_number(platform.vehicles, lang=lang),
+        capacity=_number(platform.vehicle_capacity_kg, lang=lang),
+        limit=_number(platform.listing_limit, lang=lang),
     )
 
 
@@ -377,7 +375,7 @@ def _settings_facts(results: ResultsFolder, lang: str) -> Facts:
         (
             say(lang, "fact.varied"),
             "; ".join(
-                f"{labels.setting_key(lang, key)} ({key}) = "
+                f"{text.setting_key(lang, key)} ({key}) = "
                 + ", ".join(_setting_value(v) for v in values)
                 for key, values in vary.items()
             )
@@ -391,7 +389,7 @@ def _settings_facts(results: ResultsFolder, lang: str) -> Facts:
         rows.append(
             (
                 say(lang, "fact.precision"),
-                say(lang, "precision", value=_share_text(results.precision)),
+                say(lang, "precision", value=_share_text(results.precision, lang=lang)),
             )
         )
     return Facts(rows)
@@ -410,14 +408,16 @@ def _run_kpis(results: ResultsFolder, flows: RunFlows, lang: str) -> list[Block]
     columns += [say(lang, "col.mean"), say(lang, "col.sd")] if many else [say(lang, "col.value")]
     rows: list[list[Cell]] = []
     for name, mean in means.items():
-        row: list[Cell] = [(labels.kpi(lang, name), name), kpi_text(name, mean, lang)]
+        row: list[Cell] = [(text.kpi(lang, name), name), kpi_text(name, mean, lang)]
         if many:
             values = frame[name] if name in frame else pd.Series(dtype=float)
             row.append(kpi_text(name, values.std(ddof=1), lang))
         rows.append(row)
     observed = results.scenario.scenario.observed_monthly_sales_yuan
     if observed is not None:
-        rows.append([say(lang, "observed_row"), _number(observed), *([""] if many else [])])
+        rows.append(
+            [say(lang, "observed_row"), _number(observed, lang=lang), *([""] if many else [])]
+        )
     notes = [say(lang, "kpi.note.run_many", n=len(frame))] if many else []
     undefined = [name for name, mean in means.items() if not _finite(mean)]
     notes += _undefined_note(undefined, flows, lang)
@@ -443,7 +443,7 @@ def _comparison_kpis(results: ResultsFolder, lang: str) -> list[Block]:
             is_baseline = str(row.setting) == baseline
             rows.append(
                 [
-                    (labels.kpi(lang, kpi), kpi) if first == 0 else "",
+                    (text.kpi(lang, kpi), kpi) if first == 0 else "",
                     str(row.setting),
                     kpi_text(kpi, row.mean, lang),
                     _interval(kpi, row.ci_low, row.ci_high, lang),
@@ -496,7 +496,7 @@ def _limited(table: Table, lang: str, max_rows: int = TABLE_MAX_ROWS) -> Table:
 
 def _interval(kpi: str, low: Any, high: Any, lang: str, *, difference: bool = False) -> str:
     if not (_finite(low) and _finite(high)):
-        return "–"
+        return NOT_APPLICABLE[lang]
     if kpi in PERCENT_KPIS and difference:
         return f"[{_points(low)}, {_points(high)}]"
     return f"[{kpi_text(kpi, low, lang, difference=difference)}, " + (
@@ -557,21 +557,21 @@ def _monthly_sales_table(frame: pd.DataFrame, n: int, per: str, lang: str) -> Ta
     rows: list[list[Cell]] = [
         [
             _month_label(month, str(month) in partial),
-            *(_number(v) for v in values),
-            _number(values.sum()),
+            *(_number(v, lang=lang) for v in values),
+            _number(values.sum(), lang=lang),
         ]
         for month, values in pivot.iterrows()
     ]
     rows.append(
         [
             say(lang, "col.total"),
-            *(_number(v) for v in pivot.sum()),
-            _number(pivot.to_numpy().sum()),
+            *(_number(v, lang=lang) for v in pivot.sum()),
+            _number(pivot.to_numpy().sum(), lang=lang),
         ]
     )
     columns = [
         say(lang, "col.month"),
-        *(labels.category(lang, c) for c in order),
+        *(text.category(lang, c) for c in order),
         say(lang, "col.total"),
     ]
     notes = [say(lang, "partial_note")] if partial else []
@@ -605,10 +605,10 @@ def _audits_table(results: ResultsFolder, n: int, per: str, lang: str) -> Table:
     rows: list[list[Cell]] = [
         [
             _month_label(month, str(month) in partial),
-            _number(r.audits),
-            _number(r.met),
-            _percent(r.met / r.audits if r.audits else math.nan),
-            _percent(r.aid / r.required if r.required else math.nan),
+            _number(r.audits, lang=lang),
+            _number(r.met, lang=lang),
+            _percent(r.met / r.audits if r.audits else math.nan, lang=lang),
+            _percent(r.aid / r.required if r.required else math.nan, lang=lang),
         ]
         for month, r in grouped.iterrows()
     ]
@@ -616,10 +616,12 @@ def _audits_table(results: ResultsFolder, n: int, per: str, lang: str) -> Table:
     rows.append(
         [
             say(lang, "col.total"),
-            _number(totals["audits"]),
-            _number(totals["met"]),
-            _percent(totals["met"] / totals["audits"] if totals["audits"] else math.nan),
-            _percent(totals["aid"] / totals["required"] if totals["required"] else math.nan),
+            _number(totals["audits"], lang=lang),
+            _number(totals["met"], lang=lang),
+            _percent(totals["met"] / totals["audits"] if totals["audits"] else math.nan, lang=lang),
+            _percent(
+                totals["aid"] / totals["required"] if totals["required"] else math.nan, lang=lang
+            ),
         ]
     )
     columns = [
@@ -657,10 +659,10 @@ def _supply_table(frame: pd.DataFrame, n: int, per: str, lang: str) -> Table:
     )
     sums = sums.sort_values(present[0][0], ascending=False, kind="stable") if present else sums
     rows: list[list[Cell]] = [
-        [labels.category(lang, str(category)), *(_number(v) for v in values)]
+        [text.category(lang, str(category)), *(_number(v, lang=lang) for v in values)]
         for category, values in sums.iterrows()
     ]
-    rows.append([say(lang, "col.total"), *(_number(v) for v in sums.sum())])
+    rows.append([say(lang, "col.total"), *(_number(v, lang=lang) for v in sums.sum())])
     columns = [say(lang, "col.category"), *(say(lang, key) for _, key in present)]
     return Table(say(lang, "table.supply", per=per), columns, rows, [False] + [True] * len(present))
 
@@ -682,10 +684,10 @@ def _top_products_table(frame: pd.DataFrame, n: int, per: str, lang: str) -> Tab
     rows: list[list[Cell]] = [
         [
             f"{name} ({product_id})",
-            labels.category(lang, category),
+            text.category(lang, category),
             county,
-            _number(sold_kg),
-            _number(sales_yuan),
+            _number(sold_kg, lang=lang),
+            _number(sales_yuan, lang=lang),
         ]
         for (product_id, name, category, county), (sold_kg, sales_yuan) in zip(
             grouped.index, grouped.itertuples(index=False), strict=True
@@ -724,12 +726,12 @@ def _by_setting_table(results: ResultsFolder, lang: str) -> Table:
     title = say(lang, "table.by_setting", n=results.replications)
     if len(order) > WIDE_SETTINGS:  # many settings: one row each, the months across
         by_setting: list[list[Cell]] = [
-            [setting, *(_number(v) for v in wide[setting])] for setting in order
+            [setting, *(_number(v, lang=lang) for v in wide[setting])] for setting in order
         ]
         columns = [say(lang, "col.setting"), *months_shown]
         return Table(title, columns, by_setting, [False] + [True] * len(months_shown), notes=notes)
     rows: list[list[Cell]] = [
-        [label, *(_number(v) for v in values)]
+        [label, *(_number(v, lang=lang) for v in values)]
         for label, (_, values) in zip(months_shown, wide.iterrows(), strict=True)
     ]
     columns = [say(lang, "col.month"), *order]

@@ -27,7 +27,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from canteensim.report import labels, plots
+from canteensim import text
+from canteensim.report import plots
 from canteensim.report.fonts import cjk_font, font_rc
 from canteensim.report.read import ResultsFolder
 from canteensim.report.why import Nothing, RunFlows
@@ -77,7 +78,7 @@ def run_figures(results: ResultsFolder, lang: str = "en") -> list[Figure]:
     ValueError
         When `lang` is not a report language or a table is missing.
     """
-    labels.check_lang(lang)
+    text.check_lang(lang)
     tables = results.tables
     _require(tables, RUN_TABLES, "a run")
     observed = results.scenario.scenario.observed_monthly_sales_yuan
@@ -125,7 +126,7 @@ def comparison_figures(results: ResultsFolder, lang: str = "en") -> list[Figure]
     ValueError
         When `lang` is not a report language or a drawn table is missing.
     """
-    labels.check_lang(lang)
+    text.check_lang(lang)
     tables = results.tables
     _require(tables, ("comparison", "monthly_comparison"), "a comparison")
     vary = results.vary
@@ -173,16 +174,16 @@ def _build(builders: Sequence[Callable[[], Figure]], lang: str) -> list[Figure]:
 def _empty_figure(name: str, title: str, nothing: Nothing | None, lang: str) -> Figure | None:
     """The figure `name` drawn empty, saying what is missing and why; None if `nothing` is.
 
-    `title` is the key of the figure's title in `canteensim.report.labels`.
+    `title` is the key of the figure's title in `canteensim.text`.
     """
     if nothing is None:
         return None
     figure = _new_figure(10.0, 4.5)
     ax = figure.add_subplot()
-    what = labels.text(lang, title)
+    what = text.say(lang, title)
     ax.set_title(what)
     plots.nothing_to_show(ax, nothing, lang)
-    caption = labels.text(lang, "caption.nothing", what=what, why=nothing.sentence(lang))
+    caption = text.say(lang, "caption.nothing", what=what, why=nothing.sentence(lang))
     return Figure(name, caption, figure)
 
 
@@ -201,10 +202,6 @@ def _require(tables: Mapping[str, pd.DataFrame], names: Sequence[str], what: str
         )
 
 
-def _number(value: float, decimals: int = 0) -> str:
-    return "–" if math.isnan(value) else labels.number(value, decimals)
-
-
 # --- a run ---------------------------------------------------------------------------------
 
 
@@ -219,15 +216,15 @@ def _monthly_sales(
     plots.monthly_sales(
         table, observed_yuan=observed, replications=n, ax=figure.add_subplot(), lang=lang
     )
-    caption = labels.text(
+    caption = text.say(
         lang,
         "caption.monthly_sales",
-        reps=labels.replications(lang, n),
-        mean=_number(kpis["monthly_sales_yuan_mean"]),
+        reps=text.replications(lang, n),
+        mean=text.number(kpis["monthly_sales_yuan_mean"], lang=lang),
     )
     if observed is not None:
-        caption += labels.text(
-            lang, "caption.monthly_sales.observed", observed=labels.number(observed)
+        caption += text.say(
+            lang, "caption.monthly_sales.observed", observed=text.number(observed, lang=lang)
         )
     return Figure("monthly_sales", caption, figure)
 
@@ -239,11 +236,11 @@ def _quota_compliance(
     rows = canteens if canteens <= plots.MAX_LABELLED_CANTEENS else 30
     figure = _new_figure(9.0, max(4.0, min(14.0, 1.8 + 0.24 * rows)))
     plots.quota_compliance(table, per=quota.per, ax=figure.add_subplot(), lang=lang)
-    caption = labels.text(
+    caption = text.say(
         lang,
         "caption.compliance",
-        reps=labels.replications(lang, n),
-        rate=labels.percent(kpis["compliance_rate"]),
+        reps=text.replications(lang, n),
+        rate=text.percent(kpis["compliance_rate"], lang=lang),
     )
     return Figure("quota_compliance", caption, figure)
 
@@ -263,19 +260,19 @@ def _weekly_supply(table: pd.DataFrame, kpis: Mapping[str, float], n: int, lang:
         figure.delaxes(ax)
     for ax in axes[max(0, len(categories) - columns) : len(categories)]:
         ax.xaxis.set_tick_params(labelbottom=True)  # the lowest panel of its column
-    figure.supxlabel(labels.text(lang, "week_start"))
+    figure.supxlabel(text.say(lang, "week_start"))
     handles, names = axes[0].get_legend_handles_labels()
     if spare:  # the legend takes the first empty panel
         spare[0].set_axis_off()
         spare[0].legend(handles, names, loc="center", fontsize="large", frameon=False)
     else:
         figure.legend(handles, names, loc="outside right upper")
-    figure.suptitle(labels.text(lang, "weekly.title"))
-    caption = labels.text(
+    figure.suptitle(text.say(lang, "weekly.title"))
+    caption = text.say(
         lang,
         "caption.weekly",
-        reps=labels.replications(lang, n),
-        unsold=labels.percent(kpis["unsold_share"]),
+        reps=text.replications(lang, n),
+        unsold=text.percent(kpis["unsold_share"], lang=lang),
     )
     return Figure("weekly_supply", caption, figure)
 
@@ -300,14 +297,14 @@ def _losses(
     plots.lost_in_transit(weekly_products, replications=n, ax=top, lang=lang)
     starts = plots.week_starts(weekly_products) if not weekly_products.empty else None
     plots.late_deliveries(deliveries, week_starts=starts, replications=n, ax=bottom, lang=lang)
-    bottom.set_xlabel(labels.text(lang, "week_start"))
-    figure.suptitle(labels.text(lang, "losses.title"))
-    caption = labels.text(
+    bottom.set_xlabel(text.say(lang, "week_start"))
+    figure.suptitle(text.say(lang, "losses.title"))
+    caption = text.say(
         lang,
         "caption.losses",
-        reps=labels.replications(lang, n),
-        lost=_number(kpis["lost_kg"]),
-        on_time=labels.percent(kpis["on_time_rate"]),
+        reps=text.replications(lang, n),
+        lost=text.number(kpis["lost_kg"], lang=lang),
+        on_time=text.percent(kpis["on_time_rate"], lang=lang),
     )
     return Figure("losses", caption, figure)
 
@@ -332,15 +329,15 @@ def _farmer_income(
     groups = int(table[by].nunique()) if by in table.columns else 0
     figure = _new_figure(9.0, max(3.5, 1.6 + 0.32 * groups))
     plots.farmer_income(table, by=by, replications=n, ax=figure.add_subplot(), lang=lang)
-    caption = labels.text(
+    caption = text.say(
         lang,
         "caption.income",
-        by=labels.text(lang, f"by.{by}"),
+        by=text.say(lang, f"by.{by}"),
         # the rates as the scenario states them, for the caption's words only
-        commission=labels.percent(platform.commission, 0),
-        logistics=labels.number(platform.logistics_yuan_per_kg, 2),
-        reps=labels.replications(lang, n),
-        total=_number(kpis["farmer_income_yuan"]),
+        commission=text.percent(platform.commission, 0, lang=lang),
+        logistics=text.number(platform.logistics_yuan_per_kg, 2, lang=lang),
+        reps=text.replications(lang, n),
+        total=text.number(kpis["farmer_income_yuan"], lang=lang),
     )
     return Figure("farmer_income", caption, figure)
 
@@ -371,10 +368,10 @@ def _varied(vary: Mapping[str, Sequence[Any]], lang: str) -> str:
     if lang == "zh":
         names = []
         for key in vary:
-            name = labels.setting_key(lang, key)
+            name = text.setting_key(lang, key)
             names.append(key if name == key else f"{key}（{name}）")
-        return "、".join(names) or labels.text(lang, "setting")
-    return " and ".join(vary) or labels.text(lang, "setting").lower()
+        return "、".join(names) or text.say(lang, "col.setting")
+    return " and ".join(vary) or text.say(lang, "col.setting").lower()
 
 
 def _panel_rows_height(rows: int) -> float:
@@ -408,7 +405,7 @@ def _kpis(
     for index, (ax, kpi) in enumerate(zip(panels, HEADLINE_KPIS, strict=True)):
         reference = observed if kpi == "monthly_sales_yuan_mean" else None
         reference_label = (
-            labels.text(lang, "observed", value=labels.number(observed))
+            text.say(lang, "observed", value=text.number(observed, lang=lang))
             if reference is not None and observed is not None
             else None
         )
@@ -434,8 +431,8 @@ def _kpis(
                 lang=lang,
                 setting_labels=index % columns == 0,
             )
-    figure.suptitle(labels.text(lang, "kpis.title"))
-    caption = labels.text(lang, "caption.kpis", varied=varied, reps=labels.replications(lang, n))
+    figure.suptitle(text.say(lang, "kpis.title"))
+    caption = text.say(lang, "caption.kpis", varied=varied, reps=text.replications(lang, n))
     caption += _empty_panels(comparison, lang)
     return Figure("kpis", caption, figure)
 
@@ -447,12 +444,10 @@ def _by_setting(
     plots.monthly_sales_by_setting(
         table, observed_yuan=observed, ax=figure.add_subplot(), lang=lang
     )
-    caption = labels.text(
-        lang, "caption.by_setting", varied=varied, reps=labels.replications(lang, n)
-    )
+    caption = text.say(lang, "caption.by_setting", varied=varied, reps=text.replications(lang, n))
     if observed is not None:
-        caption += labels.text(
-            lang, "caption.monthly_sales.observed", observed=labels.number(observed)
+        caption += text.say(
+            lang, "caption.monthly_sales.observed", observed=text.number(observed, lang=lang)
         )
     return Figure("monthly_sales_by_setting", caption, figure)
 
@@ -469,9 +464,9 @@ def _differences(comparison: pd.DataFrame, lang: str) -> Figure:
             comparison, kpi, ax=ax, lang=lang, setting_labels=index % columns == 0
         )
         ax.set_xlabel("")
-    figure.supxlabel(labels.text(lang, "difference.x", baseline=baseline))
-    figure.suptitle(labels.text(lang, "differences.title", baseline=baseline))
-    caption = labels.text(lang, "caption.differences", baseline=baseline)
+    figure.supxlabel(text.say(lang, "difference.x", baseline=baseline))
+    figure.suptitle(text.say(lang, "differences.title", baseline=baseline))
+    caption = text.say(lang, "caption.differences", baseline=baseline)
     caption += _empty_panels(comparison, lang, differences=True)
     return Figure("paired_differences", caption, figure)
 
@@ -481,7 +476,7 @@ def _no_sales_any(monthly_comparison: pd.DataFrame, lang: str) -> Nothing | None
     sold = "sales_yuan_mean" in monthly_comparison and bool(
         (monthly_comparison["sales_yuan_mean"].astype(float) > 0).any()
     )
-    return None if sold else Nothing(labels.text(lang, "why.no_sales_any"))
+    return None if sold else Nothing(text.say(lang, "why.no_sales_any"))
 
 
 def _empty_panels(comparison: pd.DataFrame, lang: str, *, differences: bool = False) -> str:
@@ -502,12 +497,10 @@ def _empty_panels(comparison: pd.DataFrame, lang: str, *, differences: bool = Fa
     no_difference = none_in("diff_mean", ~first) - no_value if differences else set()
     sentences = ""
     for empty, why in ((no_value, "why.no_value"), (no_difference, "why.no_difference")):
-        shown = [labels.kpi(lang, name) for name in HEADLINE_KPIS if name in empty]
+        shown = [text.kpi(lang, name) for name in HEADLINE_KPIS if name in empty]
         if shown:
-            names = labels.text(lang, "names.and").join(shown)
-            sentences += labels.text(
-                lang, "caption.empty_panels", kpis=names, why=labels.text(lang, why)
-            )
+            names = text.say(lang, "names.separator").join(shown)
+            sentences += text.say(lang, "caption.empty_panels", kpis=names, why=text.say(lang, why))
     return sentences
 
 

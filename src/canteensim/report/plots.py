@@ -30,7 +30,7 @@ from matplotlib.figure import Figure, SubFigure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
-from canteensim.report import labels
+from canteensim import text
 from canteensim.report.read import as_bool
 from canteensim.report.why import Nothing
 from canteensim.results import PERCENT_KPIS
@@ -169,7 +169,7 @@ def nothing_to_show(
     columns:
         Width of a line of the message, in characters (a Chinese character counts two).
     """
-    message = labels.text(lang, "nothing_to_show", reason=nothing.sentence(lang))
+    message = text.say(lang, "nothing_to_show", reason=nothing.sentence(lang))
     ax.text(
         0.5,
         0.5,
@@ -219,7 +219,7 @@ def _wrap(text: str, columns: int) -> list[str]:
 
 def _no_data(ax: Axes, lang: str) -> Axes:
     """The empty state of a plot given an empty table."""
-    return nothing_to_show(ax, Nothing(labels.text(lang, "why.no_data")), lang)
+    return nothing_to_show(ax, Nothing(text.say(lang, "why.no_data")), lang)
 
 
 def category_colours(categories: Sequence[str]) -> dict[str, str]:
@@ -237,7 +237,7 @@ def category_colours(categories: Sequence[str]) -> dict[str, str]:
 def _month_ticks(ax: Axes, months: Sequence[str], partial: Sequence[bool], lang: str) -> None:
     """Month labels under positions 0, 1, …; partial months say so."""
     tick_labels = [
-        f"{month}\n({labels.text(lang, 'partial')})" if is_partial else str(month)
+        f"{month}\n({text.say(lang, 'partial')})" if is_partial else str(month)
         for month, is_partial in zip(months, partial, strict=True)
     ]
     ax.set_xticks(np.arange(len(months)), tick_labels)
@@ -283,7 +283,7 @@ def monthly_sales(
     The Axes, one bar per category and month (the bar containers in ``ax.containers``, one per
     category, biggest seller at the bottom).
     """
-    labels.check_lang(lang)
+    text.check_lang(lang)
     table = _tidy(monthly_sales)
     ax = _new_axes(ax)
     if table.empty:
@@ -293,8 +293,8 @@ def monthly_sales(
         index="month", columns="category", values="sales_yuan", aggfunc="sum", fill_value=0.0
     ).sort_index() / _replications(table, replications)
     if not (sales.to_numpy() > 0).any():
-        ax.set_title(labels.text(lang, "monthly_sales.title"))
-        return nothing_to_show(ax, Nothing(labels.text(lang, "why.no_sales")), lang)
+        ax.set_title(text.say(lang, "monthly_sales.title"))
+        return nothing_to_show(ax, Nothing(text.say(lang, "why.no_sales")), lang)
     order = sales.sum().sort_values(ascending=False, kind="stable").index.tolist()
     months = sales.index.tolist()
     partial = _partial_months(table, months)
@@ -311,7 +311,7 @@ def monthly_sales(
             color=colours[name],
             edgecolor="white",
             linewidth=0.5,
-            label=labels.category(lang, name),
+            label=text.category(lang, name),
         )
         for patch, is_partial in zip(bars.patches, partial, strict=True):
             if is_partial:
@@ -319,13 +319,13 @@ def monthly_sales(
                 patch.set_alpha(0.6)
         bottom = bottom + values
     # plain swatches (the first bar may be a hatched partial month), top to bottom like the stack
-    names = [labels.category(lang, name) for name in order[::-1]]
+    names = [text.category(lang, name) for name in order[::-1]]
     handles: list[Artist] = [Patch(facecolor=colours[name]) for name in order[::-1]]
     if any(partial):
         handles.append(Patch(facecolor="white", edgecolor="#555555", hatch="///"))
-        names.append(labels.text(lang, "partial_month"))
+        names.append(text.say(lang, "partial_month"))
     if observed_yuan is not None:
-        observed = labels.text(lang, "observed", value=labels.number(observed_yuan))
+        observed = text.say(lang, "observed", value=text.number(observed_yuan))
         line = ax.axhline(
             observed_yuan, color="black", linestyle="--", linewidth=1.3, label=observed
         )
@@ -334,9 +334,9 @@ def monthly_sales(
     _legend_outside(ax, handles=handles, labels=names)
     _month_ticks(ax, months, partial, lang)
     _thousands(ax.yaxis)
-    ax.set_xlabel(labels.text(lang, "month"))
-    ax.set_ylabel(labels.text(lang, "monthly_sales.y"))
-    ax.set_title(labels.text(lang, "monthly_sales.title"))
+    ax.set_xlabel(text.say(lang, "col.month"))
+    ax.set_ylabel(text.say(lang, "monthly_sales.y"))
+    ax.set_title(text.say(lang, "monthly_sales.title"))
     ax.grid(axis="y", alpha=0.3)
     ax.set_axisbelow(True)
     return ax
@@ -392,12 +392,12 @@ def quota_compliance(
     -------
     The Axes; its image (``ax.images[0]``) is the canteens × months array.
     """
-    labels.check_lang(lang)
+    text.check_lang(lang)
     ax = _new_axes(ax, figsize=(9.0, 8.0))
     matrix = compliance_matrix(canteen_months)
     if matrix.empty or matrix.isna().all(axis=None):  # no audit, or none with a quota to meet
-        ax.set_title(labels.text(lang, "compliance.title"))
-        return nothing_to_show(ax, Nothing(labels.text(lang, "why.no_audits")), lang)
+        ax.set_title(text.say(lang, "compliance.title"))
+        return nothing_to_show(ax, Nothing(text.say(lang, "why.no_audits")), lang)
     many = len(matrix) > MAX_LABELLED_CANTEENS
     if many:
         matrix = matrix.loc[matrix.mean(axis=1).sort_values(kind="stable").index]
@@ -414,13 +414,13 @@ def quota_compliance(
     )
     months = matrix.columns.tolist()
     _month_ticks(ax, months, _partial_months(_tidy(canteen_months), months), lang)
-    ax.set_xlabel(labels.text(lang, "month"))
+    ax.set_xlabel(text.say(lang, "col.month"))
     if many:
         ax.set_yticks([])
-        ax.set_ylabel(labels.text(lang, "canteens_many", n=len(matrix)))
+        ax.set_ylabel(text.say(lang, "canteens_many", n=len(matrix)))
     else:
         ax.set_yticks(np.arange(len(matrix)), matrix.index.tolist())
-        ax.set_ylabel(labels.text(lang, "canteen"))
+        ax.set_ylabel(text.say(lang, "canteen"))
         ax.tick_params(axis="y", labelsize="small" if len(matrix) > 30 else "medium")
     key = "compliance.colorbar" if per == "category" else "compliance.colorbar_total"
     colorbar = _figure_of(ax).colorbar(
@@ -428,8 +428,8 @@ def quota_compliance(
     )
     colorbar.ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     colorbar.ax.axhline(1.0, color="black", linewidth=2.0)
-    colorbar.set_label(labels.text(lang, key))
-    ax.set_title(labels.text(lang, "compliance.title"))
+    colorbar.set_label(text.say(lang, key))
+    ax.set_title(text.say(lang, "compliance.title"))
     return ax
 
 
@@ -467,7 +467,7 @@ def weekly_supply(
     -------
     The Axes with three lines: listed, ordered, sold (kg a week, mean of replications).
     """
-    labels.check_lang(lang)
+    text.check_lang(lang)
     table = _tidy(weekly_products)
     ax = _new_axes(ax)
     if table.empty:
@@ -482,14 +482,14 @@ def weekly_supply(
         ax.plot(
             dates,
             weekly[flow].to_numpy(dtype=float),
-            label=labels.text(lang, _FLOW_LABELS[flow]),
+            label=text.say(lang, _FLOW_LABELS[flow]),
             **_FLOW_STYLES[flow],
         )
     _date_axis(ax, maxticks=6)
     _thousands(ax.yaxis)
     ax.set_ylim(bottom=0)
-    ax.set_title(labels.category(lang, category))
-    ax.set_ylabel(labels.text(lang, "kg_per_week"))
+    ax.set_title(text.category(lang, category))
+    ax.set_ylabel(text.say(lang, "kg_per_week"))
     ax.grid(alpha=0.3)
     if legend:
         _legend_outside(ax)
@@ -517,7 +517,7 @@ def lost_in_transit(
     -------
     The Axes with one bar per week of the table.
     """
-    labels.check_lang(lang)
+    text.check_lang(lang)
     table = _tidy(weekly_products)
     ax = _new_axes(ax)
     if table.empty:
@@ -525,8 +525,8 @@ def lost_in_transit(
     starts = week_starts(table)
     lost = table.groupby("week")["lost_kg"].sum().reindex(starts.index, fill_value=0.0)
     _weekly_bars(ax, starts, lost / _replications(table, replications), "#c0392b")
-    ax.set_title(labels.text(lang, "lost.title"))
-    ax.set_ylabel(labels.text(lang, "lost.y"))
+    ax.set_title(text.say(lang, "lost.title"))
+    ax.set_ylabel(text.say(lang, "lost.y"))
     return ax
 
 
@@ -555,20 +555,20 @@ def late_deliveries(
     -------
     The Axes with one bar per week (of `week_starts`, or of the table).
     """
-    labels.check_lang(lang)
+    text.check_lang(lang)
     table = _tidy(deliveries)
     ax = _new_axes(ax)
     if table.empty:
-        ax.set_title(labels.text(lang, "late.title"))
-        return nothing_to_show(ax, Nothing(labels.text(lang, "why.no_shipments")), lang)
+        ax.set_title(text.say(lang, "late.title"))
+        return nothing_to_show(ax, Nothing(text.say(lang, "why.no_shipments")), lang)
     if week_starts is None:
         first = _as_dates(table["scheduled_day"]).groupby(table["week"]).min()
         week_starts = (first - pd.to_timedelta(first.dt.day_of_week, unit="D")).sort_index()
     late_kg = table["kg"].astype(float).where(as_bool(table["late"]), 0.0)
     late = late_kg.groupby(table["week"]).sum().reindex(week_starts.index, fill_value=0.0)
     _weekly_bars(ax, week_starts, late / _replications(table, replications), "#7d3c98")
-    ax.set_title(labels.text(lang, "late.title"))
-    ax.set_ylabel(labels.text(lang, "late.y"))
+    ax.set_title(text.say(lang, "late.title"))
+    ax.set_ylabel(text.say(lang, "late.y"))
     return ax
 
 
@@ -618,19 +618,19 @@ def farmer_income(
     -------
     The Axes with one bar per county, the largest at the top, each labelled with its yuan.
     """
-    labels.check_lang(lang)
+    text.check_lang(lang)
     ax = _new_axes(ax)
     income = farmer_income_by(weekly_products, by=by, replications=replications)
     if income.empty:
         return _no_data(ax, lang)
     ascending = income.iloc[::-1]
     bars = ax.barh(ascending.index.tolist(), ascending.to_numpy(dtype=float), color="#4c9a2a")
-    ax.bar_label(bars, labels=[labels.number(v) for v in ascending], padding=3, fontsize="small")
+    ax.bar_label(bars, labels=[text.number(v) for v in ascending], padding=3, fontsize="small")
     ax.margins(x=0.15)
     _thousands(ax.xaxis)
-    ax.set_xlabel(labels.text(lang, "income.x"))
+    ax.set_xlabel(text.say(lang, "income.x"))
     title = "income.title.county" if by == "county" else "income.title.cooperative_id"
-    ax.set_title(labels.text(lang, title))
+    ax.set_title(text.say(lang, title))
     ax.grid(axis="x", alpha=0.3)
     ax.set_axisbelow(True)
     return ax
@@ -647,8 +647,8 @@ def _kpi_rows(comparison: pd.DataFrame, kpi: str) -> pd.DataFrame:
 
 def _no_value(ax: Axes, kpi: str, reason: str, lang: str) -> Axes:
     """The empty state of a comparison's panel of `kpi`: the KPI is n/a, and when it is so."""
-    ax.set_title(labels.kpi(lang, kpi))
-    nothing = Nothing(labels.text(lang, reason), labels.undefined(lang, kpi))
+    ax.set_title(text.kpi(lang, kpi))
+    nothing = Nothing(text.say(lang, reason), text.undefined(lang, kpi))
     return nothing_to_show(ax, nothing, lang, columns=48, fontsize="small")
 
 
@@ -717,7 +717,7 @@ def kpi_by_setting(
     -------
     The Axes: a line and a band (in ``ax.collections``), or one error bar container.
     """
-    labels.check_lang(lang)
+    text.check_lang(lang)
     ax = _new_axes(ax, figsize=(6.0, 4.0))
     rows = _kpi_rows(comparison, kpi)
     if rows.empty:
@@ -732,10 +732,10 @@ def kpi_by_setting(
         ax.fill_between(positions, low, high, color="#2e86c1", alpha=0.25, linewidth=0)
         ax.plot(positions, mean, color="#1b4f72", marker="o", markersize=4)
         ax.set_xticks(positions)
-        if key in labels.PERCENT_KEYS:
+        if key in text.PERCENT_KEYS:
             ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         if key is not None:
-            ax.set_xlabel(labels.setting_key(lang, key))
+            ax.set_xlabel(text.setting_key(lang, key))
     else:
         positions = np.arange(len(rows), dtype=float)
         ax.errorbar(
@@ -762,7 +762,7 @@ def kpi_by_setting(
     if x is not None and kpi not in PERCENT_KPIS:
         value_axis.set_major_locator(_kpi_locator(kpi))
     value_axis.set_major_formatter(_kpi_formatter(kpi))
-    ax.set_title(labels.kpi(lang, kpi))
+    ax.set_title(text.kpi(lang, kpi))
     ax.grid(alpha=0.3)
     return ax
 
@@ -783,14 +783,14 @@ def monthly_sales_by_setting(
     -------
     The Axes with one line and one band per setting, then the observed line if any.
     """
-    labels.check_lang(lang)
+    text.check_lang(lang)
     table = _tidy(monthly_comparison)
     ax = _new_axes(ax)
     if table.empty:
         return _no_data(ax, lang)
     if not (table["sales_yuan_mean"].astype(float) > 0).any():
-        ax.set_title(labels.text(lang, "by_setting.title"))
-        return nothing_to_show(ax, Nothing(labels.text(lang, "why.no_sales_any")), lang)
+        ax.set_title(text.say(lang, "by_setting.title"))
+        return nothing_to_show(ax, Nothing(text.say(lang, "why.no_sales_any")), lang)
     table = table.assign(month=table["month"].astype(str), setting=table["setting"].astype(str))
     months = sorted(table["month"].unique())
     settings = (
@@ -822,14 +822,14 @@ def monthly_sales_by_setting(
             color="black",
             linestyle="--",
             linewidth=1.3,
-            label=labels.text(lang, "observed", value=labels.number(observed_yuan)),
+            label=text.say(lang, "observed", value=text.number(observed_yuan)),
         )
     _month_ticks(ax, months, _partial_months(table, months), lang)
     _thousands(ax.yaxis)
     ax.set_ylim(bottom=0)
-    ax.set_xlabel(labels.text(lang, "month"))
-    ax.set_ylabel(labels.text(lang, "monthly_sales.y"))
-    ax.set_title(labels.text(lang, "by_setting.title"))
+    ax.set_xlabel(text.say(lang, "col.month"))
+    ax.set_ylabel(text.say(lang, "monthly_sales.y"))
+    ax.set_title(text.say(lang, "by_setting.title"))
     ax.grid(alpha=0.3)
     _legend_outside(ax)
     return ax
@@ -864,7 +864,7 @@ def paired_differences(
     The Axes with one error bar container: a point and interval per setting after the first,
     the first at the top; a vertical line at zero.
     """
-    labels.check_lang(lang)
+    text.check_lang(lang)
     ax = _new_axes(ax, figsize=(6.0, 4.0))
     rows = _kpi_rows(comparison, kpi)
     if rows.empty:
@@ -895,8 +895,8 @@ def paired_differences(
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v * 100:+.0f}%"))
     else:
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:+,.0f}"))
-    ax.set_title(labels.kpi(lang, kpi))
-    ax.set_xlabel(labels.text(lang, "difference.x", baseline=baseline))
+    ax.set_title(text.kpi(lang, kpi))
+    ax.set_xlabel(text.say(lang, "difference.x", baseline=baseline))
     ax.grid(axis="x", alpha=0.3)
     return ax
 

@@ -32,10 +32,9 @@ from canteensim.report.content import WORKBOOK, report_document
 from canteensim.report.document import Image, to_html, to_markdown
 from canteensim.report.figures import Figure, comparison_figures, run_figures
 from canteensim.report.fonts import cjk_font
-from canteensim.report.labels import LANGUAGES
 from canteensim.report.read import read_results
-from canteensim.report.words import say
 from canteensim.report.workbook import write_workbook
+from canteensim.text import LANGUAGES, say
 from canteensim.version import __version__
 
 REPORT_HTML = "report.html"

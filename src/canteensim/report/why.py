@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from canteensim.report import labels
+from canteensim import text
 from canteensim.report.read import ResultsFolder, as_bool
 
 
@@ -37,7 +37,7 @@ class Nothing:
         """``"no sales in this run, as canteens served no meals (…)"``: a caption's words."""
         if not self.cause:
             return self.reason
-        return f"{self.reason}{labels.text(lang, 'why.because')}{self.cause}"
+        return f"{self.reason}{text.say(lang, 'why.because')}{self.cause}"
 
 
 @dataclass(frozen=True)
@@ -95,13 +95,13 @@ class RunFlows:
         """Why nothing was sold; None when something was."""
         if self.sales_yuan > 0:
             return None
-        return Nothing(labels.text(lang, "why.no_sales"), self._story(lang, shipped=True))
+        return Nothing(text.say(lang, "why.no_sales"), self._story(lang, shipped=True))
 
     def no_shipments(self, lang: str) -> Nothing | None:
         """Why nothing was shipped; None when something was."""
         if self.shipped_kg > 0:
             return None
-        return Nothing(labels.text(lang, "why.no_shipments"), self._story(lang, shipped=False))
+        return Nothing(text.say(lang, "why.no_shipments"), self._story(lang, shipped=False))
 
     def no_listing(self, lang: str) -> Nothing | None:
         """Why no week has anything listed, ordered or sold; None when one has."""
@@ -110,8 +110,8 @@ class RunFlows:
         if not self.weeks:
             cause = self._cycle_cause(lang)
         else:  # "nothing was listed" is the reason itself; no supply would be its cause
-            cause = labels.text(lang, "cause.no_supply") if self.offered_kg <= 0 else ""
-        return Nothing(labels.text(lang, "why.no_listing"), cause)
+            cause = text.say(lang, "cause.no_supply") if self.offered_kg <= 0 else ""
+        return Nothing(text.say(lang, "why.no_listing"), cause)
 
     def no_audits(self, lang: str) -> Nothing | None:
         """Why no bound canteen was audited; None when one was.
@@ -121,14 +121,14 @@ class RunFlows:
         if self.audits:
             return None
         if not self.bound_canteens:
-            cause = labels.text(lang, "cause.no_bound")
+            cause = text.say(lang, "cause.no_bound")
         elif self.quota_share == 0:
-            cause = labels.text(lang, "cause.zero_quota")
+            cause = text.say(lang, "cause.zero_quota")
         elif self.bound_meals_kg <= 0:
-            cause = labels.text(lang, "cause.no_bound_meals")
+            cause = text.say(lang, "cause.no_bound_meals")
         else:
             cause = ""
-        return Nothing(labels.text(lang, "why.no_audits"), cause)
+        return Nothing(text.say(lang, "why.no_audits"), cause)
 
     def _story(self, lang: str, *, shipped: bool) -> str:
         """The steps of the weekly story that never happened, up to shipping (and delivery)."""
@@ -136,21 +136,21 @@ class RunFlows:
             return self._cycle_cause(lang)
         causes = []
         if self.meals_kg <= 0:
-            causes.append(labels.text(lang, "cause.no_meals"))
+            causes.append(text.say(lang, "cause.no_meals"))
         if self.listed_kg <= 0:
             causes.append(self._listing_cause(lang))
         if not causes and self.ordered_kg <= 0:
-            causes.append(labels.text(lang, "cause.no_orders"))
+            causes.append(text.say(lang, "cause.no_orders"))
         if not causes and shipped:
             no_shipments = self.shipped_kg <= 0
-            causes.append(labels.text(lang, "cause.none_shipped" if no_shipments else "cause.lost"))
-        return labels.text(lang, "why.and").join(causes)
+            causes.append(text.say(lang, "cause.none_shipped" if no_shipments else "cause.lost"))
+        return text.say(lang, "list.separator").join(causes)
 
     def _cycle_cause(self, lang: str) -> str:
-        return labels.text(lang, "cause.no_cycle", start=self.start, end=self.end)
+        return text.say(lang, "cause.no_cycle", start=self.start, end=self.end)
 
     def _listing_cause(self, lang: str) -> str:
-        return labels.text(lang, "cause.no_supply" if self.offered_kg <= 0 else "cause.no_listing")
+        return text.say(lang, "cause.no_supply" if self.offered_kg <= 0 else "cause.no_listing")
 
 
 def _sum(table: pd.DataFrame, column: str) -> float:

@@ -20,7 +20,7 @@ import pandas as pd
 
 from canteensim.report.content import provenance
 from canteensim.report.read import ResultsFolder
-from canteensim.report.words import say
+from canteensim.text import say
 
 EXCEL_MAX_ROWS = 1_048_576
 """Rows of an Excel sheet, the header included; longer tables are cut and the cut is noted."""

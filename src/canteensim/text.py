@@ -1,0 +1,675 @@
+"""Every word canteensim shows, in English and Chinese, and how it writes numbers.
+
+The report's figures (titles, axes, legends, captions) and its document (headings, facts, table
+columns, notes, the workbook's README) ask `say` for a phrase by key; the names of categories,
+KPIs and scenario keys come from `category`, `kpi` and `setting_key`; numbers are written by
+`number` and `percent`, and a value with nothing to measure reads `NOT_APPLICABLE` everywhere,
+the terminal included. The names of the scheme's rules (``allocation.fcfs``) come from
+`canteensim.policies`' registries. Both languages have every key. A name this module does not
+know (a category of a user's own scenario) is shown as it is.
+
+This module imports neither matplotlib nor pandas, so that the command line can use it cheaply.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from canteensim import results as contract
+from canteensim.policies import ALLOCATION_RULES, BEHAVIOURS
+
+LANGUAGES = ("en", "zh")
+"""The languages a report can be written in."""
+
+NOT_APPLICABLE: Mapping[str, str] = {"en": "n/a", "zh": "不适用"}
+"""What a value with nothing to measure (NaN, null in summary.json) reads, in each language."""
+
+
+def _rule_words(lang: str) -> dict[str, str]:
+    """``"allocation.fcfs"``, ``"behaviour.even"``, …: each rule's wording, from its registry."""
+    return {
+        f"{family.key}.{rule.name}": rule.wording[lang]
+        for family in (BEHAVIOURS, ALLOCATION_RULES)
+        for rule in family
+    }
+
+
+_PHRASES: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        # --- the figures: titles, axes, legends, captions, and why a figure is empty
+        # monthly sales by category
+        "monthly_sales.title": "Monthly sales by category",
+        "monthly_sales.y": "Sales (yuan per month)",
+        "partial": "partial",
+        "partial_month": "Partial month",
+        "observed": "Observed: {value} yuan/month",
+        # quota compliance heat map
+        "compliance.title": "Quota compliance of bound canteens",
+        "compliance.colorbar": "Aid bought ÷ quota, worst audited category",
+        "compliance.colorbar_total": "Aid bought ÷ quota",
+        "compliance.threshold": "quota",
+        "canteen": "Canteen",
+        "canteens_many": "Bound canteens ({n:,}), lowest at the top",
+        # nothing to show, and why (plots.nothing_to_show draws it, captions say it)
+        "nothing_to_show": "Nothing to show: {reason}",
+        "caption.nothing": "{what}: nothing to show — {why}.",
+        "why.because": ", as ",
+        "why.no_data": "the table is empty",
+        "caption.empty_panels": " Nothing to show for {kpis}: {why}.",
+        "why.no_sales": "no sales in this run",
+        "why.no_sales_any": "no sales in any setting",
+        "why.no_listing": "nothing was listed in this run",
+        "why.no_shipments": "nothing was shipped in this run",
+        "why.no_audits": "no bound canteen was audited",
+        "why.no_value": "no setting has a value",
+        "why.no_difference": "the baseline has no value to compare with",
+        "cause.no_cycle": (
+            "the horizon, {start} to {end}, holds no whole weekly cycle of listing, orders and "
+            "deliveries"
+        ),
+        "cause.no_meals": "canteens served no meals (no diners, attendance 0, or closed every day)",
+        "cause.no_bound_meals": (
+            "bound canteens served no meals (no diners, attendance 0, or closed every day)"
+        ),
+        "cause.no_bound": "no canteen is bound by the quota",
+        "cause.zero_quota": "the quota is 0 %, so there is nothing to audit",
+        "cause.no_supply": "the cooperatives offered nothing (supply 0)",
+        "cause.no_listing": "nothing was listed",
+        "cause.no_orders": "canteens ordered nothing",
+        "cause.none_shipped": "nothing ordered was shipped",
+        "cause.lost": "everything shipped was lost in transit",
+        # weekly flows
+        "weekly.title": "Weekly supply, orders and sales by category",
+        "weekly.listed": "Listed",
+        "weekly.ordered": "Ordered",
+        "weekly.sold": "Sold",
+        "week_start": "Week starting",
+        "kg_per_week": "kg per week",
+        # losses and late deliveries
+        "losses.title": "Losses in transit and late deliveries",
+        "lost.title": "Lost in transit",
+        "lost.y": "kg lost per week",
+        "late.title": "Delivered late",
+        "late.y": "kg delivered late per week",
+        # farmer income
+        "income.title.county": "Farmer income by county",
+        "income.title.cooperative_id": "Farmer income by cooperative",
+        "income.x": "Income (yuan, sales less commission and logistics)",
+        # comparison
+        "kpis.title": "Headline KPIs by setting (mean and 95 % interval)",
+        "by_setting.title": "Monthly sales by setting (mean and 95 % interval)",
+        "differences.title": "Paired difference against {baseline} (mean and 95 % interval)",
+        "difference.x": "Difference against {baseline}",
+        # captions
+        "caption.monthly_sales": (
+            "Sales by category in each month ({reps}); hatched bars are partial "
+            "months. The simulated mean over full months is {mean} yuan a month."
+        ),
+        "caption.monthly_sales.observed": (
+            " The dashed line is the observed {observed} yuan a month."
+        ),
+        "caption.compliance": (
+            "Each bound canteen's aid purchases as a share of its quota in each audited month "
+            "(worst audited category when the quota is per category; {reps}): "
+            "red cells fall short of the quota, blue cells meet it. "
+            "{rate} of the audits met the quota."
+        ),
+        "caption.weekly": (
+            "Kilograms listed by the platform, ordered by canteens and sold each week, one panel "
+            "per category ({reps}). Orders above the listed line went unfilled; "
+            "listed kilograms above the sold line went unsold ({unsold} of the listed kg)."
+        ),
+        "caption.losses": (
+            "Kilograms lost in transit (top) and delivered after their scheduled day (bottom) "
+            "each week ({reps}): {lost} kg lost in all; {on_time} of the "
+            "shipped kg arrived on time."
+        ),
+        "caption.income": (
+            "Income of the farmers of each {by}: sales less the platform's {commission} commission "
+            "and {logistics} yuan/kg logistics ({reps}): {total} yuan in all."
+        ),
+        "caption.kpis": (
+            "Each headline KPI for every value of {varied}: {reps} with its 95 % "
+            "confidence interval."
+        ),
+        "caption.by_setting": (
+            "Sales in each month for every value of {varied}: {reps} with 95 % "
+            "confidence bands; partial months are marked."
+        ),
+        "caption.differences": (
+            "Each headline KPI's paired difference against the baseline {baseline} with its 95 % "
+            "interval. Every setting uses the same random streams, so an interval that excludes "
+            "zero shows an effect of the setting, not of chance."
+        ),
+        "by.county": "county",
+        "by.cooperative_id": "cooperative",
+        # --- the document around the figures: headings, facts, table columns, notes
+        "title.run": "{name}: simulation report",
+        "title.comparison": "{name}: comparison report",
+        "lead.run": "{reps}. {sales} {audits}",
+        "lead.sales": "Mean monthly sales were {sales} yuan{observed}.",
+        "lead.audits": "{compliance} of the bound canteens' monthly quota audits met the quota.",
+        "sentence": "{text}.",
+        "lead.observed": " (observed: {value} yuan)",
+        "lead.comparison": (
+            "{settings} settings of {varied}, {reps} each, compared with common random numbers "
+            "against the baseline {baseline}."
+        ),
+        "reps.one": "One replication",
+        "reps.many": "Mean of {n} replications",
+        "reps.each": "{n} replications",
+        "contents": "Contents",
+        "section.scenario": "Scenario",
+        "section.settings": "Settings compared",
+        "section.kpis": "Key indicators",
+        "section.figures": "Figures",
+        "section.tables": "Tables",
+        "section.provenance": "Provenance",
+        "fact.name": "Name",
+        "fact.description": "Description",
+        "fact.period": "Period",
+        "fact.quota": "Purchase quota",
+        "fact.canteens": "Canteens",
+        "fact.products": "Products",
+        "fact.categories": "Categories",
+        "fact.cycle": "Weekly cycle",
+        "fact.platform": "Platform",
+        "fact.disruptions": "Disruptions",
+        "fact.replications": "Replications",
+        "fact.observed": "Observed monthly sales",
+        "fact.varied": "Varied",
+        "fact.settings": "Settings",
+        "fact.baseline": "Baseline",
+        "fact.precision": "Precision target",
+        "fact.engine": "Engine",
+        "fact.version": "Results made by",
+        "fact.renderer": "Report made by",
+        "fact.seed": "Seed",
+        "fact.sha256": "Scenario sha256",
+        "fact.command": "Command",
+        "fact.run_time": "Run time",
+        "fact.again": "Make this report again",
+        "fact.folder_files": "Files",
+        "period": "{start} to {end}",
+        "quota.category": "{share} of each category's monthly consumption, by {basis}",
+        "quota.total": "{share} of all monthly consumption, by {basis}",
+        "basis.quantity": "quantity (kg)",
+        "basis.value": "value (yuan)",
+        "varied_here": " (varied in this comparison: see {section})",
+        "canteens.rows": "{n:,} listed, {bound:,} of them bound by the quota; {diners:,} diners",
+        "canteens.generate": "{n:,} generated; {kinds} canteens bound by the quota",
+        "products.rows": (
+            "{n:,} listed, from {cooperatives:,} cooperatives in {counties:,} counties"
+        ),
+        "products.generate": "{n:,} generated, from {cooperatives:,} cooperatives",
+        "cycle": (
+            "listed {listing}, orders until {cutoff}, delivered {days}, {lead} day(s) from farm "
+            "to canteen; {allocation}{substitution}"
+        ),
+        **_rule_words("en"),
+        "substitution": ", with substitution",
+        "platform": (
+            "commission {commission}, logistics {logistics} yuan/kg, {vehicles} vehicles × "
+            "{capacity} kg, up to {limit} products listed a week"
+        ),
+        "disruption": "{start} to {end}: attendance ×{attendance}, transport ×{transport}, "
+        "supply ×{supply}",
+        "none": "none",
+        "yuan_per_month": "{value} yuan a month",
+        "precision": "95 % half-width within {value} of the mean",
+        "seconds": "{value} s",
+        "python_api": "(from Python, no command line)",
+        "col.indicator": "Indicator",
+        "col.key": "Key",
+        "col.value": "Value",
+        "col.mean": "Mean",
+        "col.sd": "Standard deviation",
+        "col.setting": "Setting",
+        "col.interval": "95 % interval",
+        "col.difference": "Difference vs baseline",
+        "col.diff_interval": "95 % interval of the difference",
+        "col.month": "Month",
+        "col.total": "Total",
+        "col.category": "Category",
+        "col.listed": "Listed (kg)",
+        "col.ordered": "Ordered (kg)",
+        "col.sold": "Sold (kg)",
+        "col.unsold": "Unsold (kg)",
+        "col.lost": "Lost in transit (kg)",
+        "col.sales": "Sales (yuan)",
+        "col.audits": "Audits",
+        "col.met": "Met the quota",
+        "col.share_met": "Share met",
+        "col.fulfilment": "Aid bought ÷ required",
+        "col.product": "Product",
+        "col.county": "County",
+        "col.table": "Table",
+        "col.sheet": "Sheet",
+        "col.file": "File in the results folder",
+        "col.rows": "Rows",
+        "col.rows_written": "Rows in this workbook",
+        "col.note": "Note",
+        "baseline": "baseline",
+        "observed_row": "Observed monthly sales (scenario)",
+        "kpi.note.run_many": (
+            "Mean over {n} replications, with the standard deviation between replications."
+        ),
+        "kpi.note.comparison": (
+            "Each setting's mean over {reps} with its 95 % t-interval, and its paired difference "
+            "against the baseline {baseline} with the interval of that difference: an interval "
+            "that excludes zero shows an effect of the setting. Percentages differ in "
+            "percentage points (pp)."
+        ),
+        "kpi.note.undefined": "n/a: nothing to measure. {reasons}.",
+        "kpi.undefined.item": "{kpis}: {reason}",
+        "list.separator": "; ",
+        "names.separator": ", ",
+        "figure": "Figure {n}.",
+        "table.monthly_sales": "Sales by month and category (yuan{per})",
+        "table.audits": "Quota audits of bound canteens by month{per}",
+        "table.supply": "Supply and sales by category over the whole period (kg{per})",
+        "table.top_products": "The {n} products sold most (over the whole period{per})",
+        "table.by_setting": "Mean monthly sales by setting (yuan, mean of {n} replications)",
+        "per.mean": ", mean of {n} replications",
+        "partial_note": "* partial month: only part of it is simulated.",
+        "more_rows": "… {n:,} more rows: see {xlsx}.",
+        "full_tables": (
+            "Every table in full is a sheet of {xlsx}, and a file of this folder: {files}."
+        ),
+        "pp": "{value} pp",
+        "rows": "{n:,} rows",
+        "readme.title": "canteensim report: {name}",
+        "readme.kind.run": "Tables of a run",
+        "readme.kind.comparison": "Tables of a comparison",
+        "readme.kpis": "KPIs of each replication (from summary.json)",
+        "readme.truncated": (
+            "cut at Excel's limit of {limit:,} rows; the whole table is {file} in the results "
+            "folder"
+        ),
+        "readme.whole": "whole table",
+    },
+    "zh": {
+        # --- the figures: titles, axes, legends, captions, and why a figure is empty
+        "monthly_sales.title": "各品类月度销售额",
+        "monthly_sales.y": "销售额（元/月）",
+        "partial": "不足月",
+        "partial_month": "不足整月",
+        "observed": "实际报道：每月 {value} 元",
+        "compliance.title": "受约束食堂配额完成情况",
+        "compliance.colorbar": "扶贫采购 ÷ 配额（最低的审核品类）",
+        "compliance.colorbar_total": "扶贫采购 ÷ 配额",
+        "compliance.threshold": "配额",
+        "canteen": "食堂",
+        "canteens_many": "受约束食堂（{n:,} 个），最低者在上",
+        "nothing_to_show": "无可显示内容：{reason}",
+        "caption.nothing": "{what}：无可显示内容——{why}。",
+        "why.because": "，因为",
+        "why.no_data": "表中没有数据",
+        "caption.empty_panels": "{kpis}无可显示内容：{why}。",
+        "why.no_sales": "本次模拟没有销售",
+        "why.no_sales_any": "各方案均没有销售",
+        "why.no_listing": "本次模拟没有产品上架",
+        "why.no_shipments": "本次模拟没有发运",
+        "why.no_audits": "没有受审核的受约束食堂",
+        "why.no_value": "各方案均无此指标值",
+        "why.no_difference": "基准方案没有此指标值可供比较",
+        "cause.no_cycle": "模拟时段（{start} 至 {end}）不含完整的每周上架、订购和配送周期",
+        "cause.no_meals": "食堂没有供餐（无就餐人数、就餐率为 0 或每天都不开放）",
+        "cause.no_bound_meals": "受约束食堂没有供餐（无就餐人数、就餐率为 0 或每天都不开放）",
+        "cause.no_bound": "没有食堂受配额约束",
+        "cause.zero_quota": "配额为 0%，无需审核",
+        "cause.no_supply": "合作社没有供货（供应为 0）",
+        "cause.no_listing": "没有产品上架",
+        "cause.no_orders": "食堂没有下单",
+        "cause.none_shipped": "订单均未发运",
+        "cause.lost": "发运的货物全部在运输中损耗",
+        "weekly.title": "各品类每周上架、订购与售出量",
+        "weekly.listed": "上架",
+        "weekly.ordered": "订购",
+        "weekly.sold": "售出",
+        "week_start": "周起始日",
+        "kg_per_week": "千克/周",
+        "losses.title": "运输损耗与迟到配送",
+        "lost.title": "运输损耗",
+        "lost.y": "每周损耗（千克）",
+        "late.title": "迟到配送",
+        "late.y": "每周迟到配送（千克）",
+        "income.title.county": "各县农户收入",
+        "income.title.cooperative_id": "各合作社农户收入",
+        "income.x": "收入（元，销售额减佣金和物流费）",
+        "kpis.title": "各方案主要指标（均值及 95% 置信区间）",
+        "by_setting.title": "各方案月度销售额（均值及 95% 置信区间）",
+        "differences.title": "与 {baseline} 的配对差异（均值及 95% 置信区间）",
+        "difference.x": "与 {baseline} 之差",
+        "caption.monthly_sales": (
+            "各月各品类销售额（{reps}）；斜线填充的柱为不足整月的月份。"
+            "模拟的整月平均销售额为每月 {mean} 元。"
+        ),
+        "caption.monthly_sales.observed": "虚线为实际报道的每月 {observed} 元。",
+        "caption.compliance": (
+            "各受约束食堂每个审核月份的扶贫采购量占配额的比例（按品类设配额时取最低的审核品类；"
+            "{reps}）：红色为未达配额，蓝色为达到配额。{rate} 的审核达到配额。"
+        ),
+        "caption.weekly": (
+            "平台每周上架、食堂订购和实际售出的千克数，每个品类一图（{reps}）。"
+            "订购高于上架的部分未能满足；上架高于售出的部分滞销（占上架量的 {unsold}）。"
+        ),
+        "caption.losses": (
+            "每周运输损耗（上图）与晚于预定日送达（下图）的千克数（{reps}）："
+            "共损耗 {lost} 千克；{on_time} 的发运量按时送达。"
+        ),
+        "caption.income": (
+            "各{by}农户收入：销售额减去平台 {commission} 的佣金和每千克 {logistics} 元的物流费"
+            "（{reps}）：合计 {total} 元。"
+        ),
+        "caption.kpis": "{varied}各取值下的主要指标：{reps}及其 95% 置信区间。",
+        "caption.by_setting": (
+            "{varied}各取值下的月度销售额：{reps}及 95% 置信带；不足整月的月份已标出。"
+        ),
+        "caption.differences": (
+            "各主要指标与基准方案 {baseline} 的配对差异及其 95% 置信区间。"
+            "各方案使用相同的随机数流，区间不含零即说明差异来自方案本身而非偶然。"
+        ),
+        "by.county": "县",
+        "by.cooperative_id": "合作社",
+        # --- the document around the figures: headings, facts, table columns, notes
+        "title.run": "{name}：模拟报告",
+        "title.comparison": "{name}：方案比较报告",
+        "lead.run": "{reps}。{sales}{audits}",
+        "lead.sales": "月均销售额 {sales} 元{observed}。",
+        "lead.audits": "受约束食堂的月度配额审核中有 {compliance} 达到配额。",
+        "sentence": "{text}。",
+        "lead.observed": "（实际报道：{value} 元）",
+        "lead.comparison": (
+            "比较 {varied} 的 {settings} 个方案，每个方案{reps}，使用相同随机数流，"
+            "以 {baseline} 为基准。"
+        ),
+        "reps.one": "单次模拟",
+        "reps.many": "{n} 次重复模拟的均值",
+        "reps.each": "重复 {n} 次",
+        "contents": "目录",
+        "section.scenario": "情景",
+        "section.settings": "比较的方案",
+        "section.kpis": "主要指标",
+        "section.figures": "图",
+        "section.tables": "表",
+        "section.provenance": "运行信息",
+        "fact.name": "名称",
+        "fact.description": "说明",
+        "fact.period": "时段",
+        "fact.quota": "采购配额",
+        "fact.canteens": "食堂",
+        "fact.products": "产品",
+        "fact.categories": "品类",
+        "fact.cycle": "每周流程",
+        "fact.platform": "平台",
+        "fact.disruptions": "扰动",
+        "fact.replications": "重复次数",
+        "fact.observed": "实际月均销售额",
+        "fact.varied": "变化的参数",
+        "fact.settings": "方案",
+        "fact.baseline": "基准方案",
+        "fact.precision": "精度目标",
+        "fact.engine": "计算引擎",
+        "fact.version": "结果生成程序",
+        "fact.renderer": "报告生成程序",
+        "fact.seed": "随机种子",
+        "fact.sha256": "情景 sha256",
+        "fact.command": "命令",
+        "fact.run_time": "运行时间",
+        "fact.again": "重新生成本报告",
+        "fact.folder_files": "文件",
+        "period": "{start} 至 {end}",
+        "quota.category": "每个品类月消费的 {share}（按{basis}计）",
+        "quota.total": "月消费总量的 {share}（按{basis}计）",
+        "basis.quantity": "数量（千克）",
+        "basis.value": "金额（元）",
+        "varied_here": "（本次比较中变化，见“{section}”）",
+        "canteens.rows": "列出 {n:,} 个，其中 {bound:,} 个受配额约束；就餐人数 {diners:,}",
+        "canteens.generate": "生成 {n:,} 个；{kinds}食堂受配额约束",
+        "products.rows": "列出 {n:,} 种，来自 {counties:,} 个县的 {cooperatives:,} 个合作社",
+        "products.generate": "生成 {n:,} 种，来自 {cooperatives:,} 个合作社",
+        "cycle": "{listing} 上架，{cutoff} 截单，{days} 配送，从农户到食堂 {lead} 天；"
+        "{allocation}{substitution}",
+        **_rule_words("zh"),
+        "substitution": "，可替代",
+        "platform": (
+            "佣金 {commission}，物流费每千克 {logistics} 元，{vehicles} 辆 {capacity} 千克的车辆，"
+            "每周最多上架 {limit} 种产品"
+        ),
+        "disruption": "{start} 至 {end}：就餐 ×{attendance}，运输 ×{transport}，供应 ×{supply}",
+        "none": "无",
+        "yuan_per_month": "每月 {value} 元",
+        "precision": "95% 置信区间半宽不超过均值的 {value}",
+        "seconds": "{value} 秒",
+        "python_api": "（由 Python 调用，无命令行）",
+        "col.indicator": "指标",
+        "col.key": "键名",
+        "col.value": "数值",
+        "col.mean": "均值",
+        "col.sd": "标准差",
+        "col.setting": "方案",
+        "col.interval": "95% 置信区间",
+        "col.difference": "与基准之差",
+        "col.diff_interval": "差值的 95% 置信区间",
+        "col.month": "月份",
+        "col.total": "合计",
+        "col.category": "品类",
+        "col.listed": "上架（千克）",
+        "col.ordered": "订购（千克）",
+        "col.sold": "售出（千克）",
+        "col.unsold": "滞销（千克）",
+        "col.lost": "运输损耗（千克）",
+        "col.sales": "销售额（元）",
+        "col.audits": "审核次数",
+        "col.met": "达到配额",
+        "col.share_met": "达标比例",
+        "col.fulfilment": "扶贫采购 ÷ 配额",
+        "col.product": "产品",
+        "col.county": "县",
+        "col.table": "表",
+        "col.sheet": "工作表",
+        "col.file": "结果文件夹中的文件",
+        "col.rows": "行数",
+        "col.rows_written": "本工作簿中的行数",
+        "col.note": "说明",
+        "baseline": "基准",
+        "observed_row": "实际月均销售额（情景给定）",
+        "kpi.note.run_many": "{n} 次重复模拟的均值，及各次之间的标准差。",
+        "kpi.note.comparison": (
+            "各方案{reps}的均值及其 95% t 置信区间，以及与基准方案 {baseline} 的配对差异及其"
+            "置信区间：区间不含零即说明差异来自方案本身。百分比指标的差异以百分点计。"
+        ),
+        "kpi.note.undefined": "不适用：无可衡量的内容。{reasons}。",
+        "kpi.undefined.item": "{kpis}：{reason}",
+        "list.separator": "；",
+        "names.separator": "、",
+        "figure": "图 {n}：",
+        "table.monthly_sales": "各月各品类销售额（元{per}）",
+        "table.audits": "受约束食堂各月配额审核{per}",
+        "table.supply": "全时段各品类供应与销售（千克{per}）",
+        "table.top_products": "销售额最高的 {n} 种产品（全时段{per}）",
+        "table.by_setting": "各方案月均销售额（元，{n} 次重复模拟的均值）",
+        "per.mean": "，{n} 次重复模拟的均值",
+        "partial_note": "* 不足整月：只模拟了该月的一部分。",
+        "more_rows": "……另有 {n:,} 行，见 {xlsx}。",
+        "full_tables": "各表全文见 {xlsx} 的各工作表，以及本文件夹中的文件：{files}。",
+        "pp": "{value} 个百分点",
+        "rows": "{n:,} 行",
+        "readme.title": "canteensim 报告：{name}",
+        "readme.kind.run": "一次运行的各表",
+        "readme.kind.comparison": "一次方案比较的各表",
+        "readme.kpis": "每次重复模拟的指标（来自 summary.json）",
+        "readme.truncated": (
+            "已截断：Excel 每个工作表最多 {limit:,} 行；全表见结果文件夹中的 {file}"
+        ),
+        "readme.whole": "全表",
+    },
+}
+
+_CATEGORIES: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "vegetables": "Vegetables",
+        "fruit": "Fruit",
+        "pork": "Pork",
+        "poultry": "Poultry",
+        "aquatic": "Aquatic products",
+        "eggs": "Eggs",
+        "grain": "Grain",
+        "meat": "Meat",
+        "oil": "Edible oil",
+        "total": "Total",
+    },
+    "zh": {
+        "vegetables": "蔬菜",
+        "fruit": "水果",
+        "pork": "猪肉",
+        "poultry": "禽肉",
+        "aquatic": "水产品",
+        "eggs": "蛋类",
+        "grain": "粮食",
+        "meat": "肉类",
+        "oil": "食用油",
+        "total": "合计",
+    },
+}
+
+_SETTING_KEYS: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "quota.share": "Quota share",
+        "quota.basis": "Quota basis",
+        "quota.per": "Quota audited per",
+        "platform.commission": "Platform commission",
+        "platform.logistics_yuan_per_kg": "Logistics (yuan/kg)",
+        "platform.vehicles": "Delivery vehicles",
+        "platform.vehicle_capacity_kg": "Vehicle capacity (kg)",
+        "platform.listing_limit": "Products listed per week",
+        "ordering.margin": "Ordering margin",
+        "ordering.voluntary_share": "Voluntary share",
+        "cycle.allocation": "Allocation rule",
+        "cycle.lead_days": "Lead time (days)",
+        "scenario.seed": "Seed",
+    },
+    "zh": {
+        "quota.share": "配额比例",
+        "quota.basis": "配额口径",
+        "quota.per": "配额审核单位",
+        "platform.commission": "平台佣金率",
+        "platform.logistics_yuan_per_kg": "物流费（元/千克）",
+        "platform.vehicles": "配送车辆数",
+        "platform.vehicle_capacity_kg": "车辆载重（千克）",
+        "platform.listing_limit": "每周上架产品数",
+        "ordering.margin": "订购余量",
+        "ordering.voluntary_share": "自愿采购比例",
+        "cycle.allocation": "分配规则",
+        "cycle.lead_days": "配送提前期（天）",
+        "scenario.seed": "随机种子",
+    },
+}
+
+PERCENT_KEYS = frozenset(
+    {"quota.share", "platform.commission", "ordering.margin", "ordering.voluntary_share"}
+)
+"""Scenario keys whose values are shares, shown as percentages on an axis."""
+
+
+def check_lang(lang: str) -> str:
+    """Return `lang` if a report can be written in it.
+
+    Raises
+    ------
+    ValueError
+        When `lang` is not one of `LANGUAGES`.
+    """
+    if lang not in LANGUAGES:
+        valid = ", ".join(repr(code) for code in LANGUAGES)
+        raise ValueError(f"lang={lang!r} is not a report language; valid: {valid}")
+    return lang
+
+
+def say(lang: str, key: str, **values: object) -> str:
+    """The text under `key` in `lang`, with ``{name}`` fields filled from `values`."""
+    template = _PHRASES[check_lang(lang)][key]
+    return template.format(**values) if values else template
+
+
+def category(lang: str, name: str) -> str:
+    """A food category's name in `lang`; an unknown category keeps its own name."""
+    return _CATEGORIES[check_lang(lang)].get(name, name)
+
+
+def kpi(lang: str, name: str) -> str:
+    """A KPI's name in `lang`, with its unit; an unknown KPI keeps its own name."""
+    spec = contract.kpi(name)
+    return spec.label[_lang(lang)] if spec else name
+
+
+def undefined(lang: str, name: str) -> str:
+    """When the KPI `name` has nothing to measure: ``"nothing was ordered"``; "" if never."""
+    spec = contract.kpi(name)
+    return spec.undefined[_lang(lang)] if spec and spec.undefined else ""
+
+
+def _lang(lang: str) -> contract.Lang:
+    return "zh" if check_lang(lang) == "zh" else "en"
+
+
+def setting_key(lang: str, key: str) -> str:
+    """A dotted scenario key (``quota.share``) as an axis label; unknown keys stay dotted."""
+    return _SETTING_KEYS[check_lang(lang)].get(key, key)
+
+
+def replications(lang: str, n: int) -> str:
+    """How many replications a figure averages, as a caption says it mid-sentence: the lead's
+    ``"One replication"`` begun in lower case."""
+    words = say(lang, "reps.one") if n == 1 else say(lang, "reps.many", n=n)
+    return words[:1].lower() + words[1:]
+
+
+def missing(value: Any) -> bool:
+    """Whether `value` has nothing to measure: None, NaN or infinite (a bool is no number)."""
+    if isinstance(value, bool) or value is None:
+        return True
+    try:
+        return not math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return True
+
+
+def number(value: Any, decimals: int = 0, *, lang: str = "en") -> str:
+    """``310000.4`` → ``"310,000"``: thousands separators, the same in both languages;
+    a missing value reads `NOT_APPLICABLE`."""
+    if missing(value):
+        return NOT_APPLICABLE[check_lang(lang)]
+    return f"{float(value):,.{decimals}f}"
+
+
+def percent(value: Any, decimals: int = 1, *, lang: str = "en") -> str:
+    """``0.593`` → ``"59.3%"``; a missing value reads `NOT_APPLICABLE`."""
+    if missing(value):
+        return NOT_APPLICABLE[check_lang(lang)]
+    return f"{float(value):.{decimals}%}"
+
+
+WEEKDAYS_ZH = {
+    "Mon": "周一",
+    "Tue": "周二",
+    "Wed": "周三",
+    "Thu": "周四",
+    "Fri": "周五",
+    "Sat": "周六",
+    "Sun": "周日",
+}
+KINDS_ZH = {"government": "机关", "institution": "事业单位", "enterprise": "企业"}
+
+
+def weekday(lang: str, day: str) -> str:
+    """``"Thu"`` in `lang`: ``"Thu"`` or ``"周四"``."""
+    return WEEKDAYS_ZH.get(day, day) if lang == "zh" else day
+
+
+def canteen_kind(lang: str, kind: str) -> str:
+    """A canteen kind (``"government"``) in `lang`."""
+    return KINDS_ZH.get(kind, kind) if lang == "zh" else kind
