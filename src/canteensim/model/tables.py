@@ -9,9 +9,9 @@ from canteensim.model.calendar import Calendar
 from canteensim.model.ledger import Ledger
 from canteensim.model.population import Population
 from canteensim.model.quota import audit_columns
-from canteensim.scenario.schema import Platform, Scenario
+from canteensim.scenario.schema import RESERVED_CATEGORY, Platform, Scenario
 
-TOTAL = "total"
+TOTAL = RESERVED_CATEGORY
 """The category name of a canteen-month row that sums all categories."""
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 
 from canteensim import text
 from canteensim.report.read import ResultsFolder, as_bool
+from canteensim.scenario.schema import RESERVED_CATEGORY
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ class RunFlows:
         """Add up a run's tables (``monthly_sales``, ``canteen_months``, ``weekly_products``)."""
         tables, scenario = results.tables, results.scenario
         months, weekly = tables["canteen_months"], tables["weekly_products"]
-        is_total = months["category"].astype(str) == "total" if len(months) else None
+        is_total = months["category"].astype(str) == RESERVED_CATEGORY if len(months) else None
         totals = months[is_total] if is_total is not None and is_total.any() else months
         bound = as_bool(totals["bound"]) if len(totals) else pd.Series(dtype=bool)
         canteens = totals.loc[bound, "canteen_id"].nunique() if len(totals) else 0
