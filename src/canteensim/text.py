@@ -621,11 +621,11 @@ def setting_key(lang: str, key: str) -> str:
     return _SETTING_KEYS[check_lang(lang)].get(key, key)
 
 
-def replications(lang: str, n: int) -> str:
-    """How many replications a figure averages, as a caption says it mid-sentence: the lead's
-    ``"One replication"`` begun in lower case."""
+def replications(lang: str, n: int, *, sentence_start: bool = False) -> str:
+    """How many replications a result averages: ``"one replication"`` mid-sentence (a
+    caption's), ``"One replication"`` at the start of one (the report's lead)."""
     words = say(lang, "reps.one") if n == 1 else say(lang, "reps.many", n=n)
-    return words[:1].lower() + words[1:]
+    return words if sentence_start else words[:1].lower() + words[1:]
 
 
 def missing(value: Any) -> bool:

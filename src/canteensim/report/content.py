@@ -36,7 +36,15 @@ from canteensim.report.read import ResultsFolder, as_bool
 from canteensim.report.why import Nothing, RunFlows
 from canteensim.results import PERCENT_KPIS
 from canteensim.scenario.schema import Canteens, Cycle, Disruption, Platform, Scenario
-from canteensim.text import NOT_APPLICABLE, canteen_kind, missing, percent, say, weekday
+from canteensim.text import (
+    NOT_APPLICABLE,
+    canteen_kind,
+    missing,
+    percent,
+    replications,
+    say,
+    weekday,
+)
 from canteensim.version import __version__
 
 TABLE_MAX_ROWS = 40
@@ -138,10 +146,6 @@ def _share_text(value: Any, *, lang: str) -> str:
     return f"{float(value) * 100:.4g}%"
 
 
-def _reps(lang: str, n: int) -> str:
-    return say(lang, "reps.one") if n == 1 else say(lang, "reps.many", n=n)
-
-
 def _run_lead(results: ResultsFolder, flows: RunFlows, lang: str) -> str:
     kpis = results.kpis
     observed = results.scenario.scenario.observed_monthly_sales_yuan
@@ -167,7 +171,13 @@ def _run_lead(results: ResultsFolder, flows: RunFlows, lang: str) -> str:
             compliance=kpi_text("compliance_rate", kpis["compliance_rate"], lang),
         )
     )
-    return say(lang, "lead.run", reps=_reps(lang, results.replications), sales=sales, audits=audits)
+    return say(
+        lang,
+        "lead.run",
+        reps=replications(lang, results.replications, sentence_start=True),
+        sales=sales,
+        audits=audits,
+    )
 
 
 def _as_sentence(nothing: Nothing, lang: str) -> str:
