@@ -85,6 +85,7 @@ class Rules:
 BEHAVIOURS = Rules(
     "behaviour",
     (
+        Rule("tracking", {"en": "tracks the quota to date", "zh": "跟踪配额完成进度"}),
         Rule("even", {"en": "orders evenly", "zh": "均衡订购"}),
         Rule("catch_up", {"en": "catches up by month end", "zh": "月内补足"}),
         Rule("front_load", {"en": "buys the month's staples at once", "zh": "月初备足耐储品"}),
@@ -92,6 +93,12 @@ BEHAVIOURS = Rules(
     ),
 )
 """How a canteen decides the kilograms it orders each week (``canteens`` ``behaviour``)."""
+
+
+def default_behaviour(bound: bool) -> str:
+    """A canteen's behaviour when its row names none: bound canteens track their quota, the
+    others order their voluntary share evenly."""
+    return "tracking" if bound else "even"
 
 ALLOCATION_RULES = Rules(
     "allocation",

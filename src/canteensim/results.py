@@ -212,6 +212,22 @@ RUN_TABLE_COLUMNS: dict[str, dict[str, Dtype]] = {
         "compliant": "bool",
         "audited": "bool",
     },
+    "audit_failures": {
+        "replication": "int",
+        "month": "category",
+        "canteen_id": "category",
+        "kind": "category",
+        "category": "category",
+        "partial": "bool",
+        "required_kg": "float",
+        "aid_kg": "float",
+        "required_yuan": "float",
+        "aid_yuan": "float",
+        "shortfall_kg": "float",
+        "shortfall_yuan": "float",
+        "skipped_orders": "int",
+        "cause": "category",
+    },
     "weekly_products": {
         "replication": "int",
         "week": "int",
@@ -252,6 +268,18 @@ RUN_TABLE_COLUMNS: dict[str, dict[str, Dtype]] = {
 """A run's tables, each column with what it holds, in the order they are written."""
 RUN_TABLES = tuple(RUN_TABLE_COLUMNS)
 """A run's tables; each is written as NAME.csv or NAME.parquet, as its summary.json records."""
+
+FAILURE_CAUSES = (
+    "did_not_order",
+    "rounding",
+    "supply_short",
+    "moved_out",
+    "transit_loss",
+    "attendance",
+)
+"""The primary causes of a failed audit (``audit_failures.cause``), in the order aid flows from
+a canteen's intention to its kitchen (`canteensim.model.failures`); their words are in
+`canteensim.text`."""
 
 RUNS = "runs.parquet"
 MONTHLY = "monthly.parquet"

@@ -42,9 +42,10 @@ class RunTables:
 
     @cached_property
     def audited(self) -> pd.DataFrame:
-        """The canteen-months the quota audits."""
+        """The audits of whole periods: a partial first or last period is audited and shown in
+        ``canteen_months`` but is not a period the quota's KPIs judge."""
         audits = self.tables["canteen_months"]
-        return audits[audits["audited"]] if len(audits) else audits
+        return audits[audits["audited"] & ~audits["partial"]] if len(audits) else audits
 
     @property
     def basis(self) -> BasisColumns:
@@ -93,13 +94,13 @@ def farmer_income_yuan(run: RunTables) -> float:
 
 @_kpi
 def compliance_rate(run: RunTables) -> float:
-    """Share of the bound canteens' audits that met the quota."""
+    """Share of the bound canteens' audits of whole periods that met the quota."""
     return _mean(run.audited["compliant"]) if len(run.audited) else math.nan
 
 
 @_kpi
 def quota_fulfilment(run: RunTables) -> float:
-    """Aid received ÷ aid required, over the bound canteens' audits."""
+    """Aid received ÷ aid required, over the bound canteens' audits of whole periods."""
     aid, required = run.basis.aid, run.basis.required
     return _ratio(run.audited[aid].sum(), run.audited[required].sum())
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-from canteensim.model.population import Floats, Ints
+from canteensim.model.population import Bools, Floats, Ints
 
 
 @dataclass
@@ -44,6 +44,13 @@ class MonthTotals:
     """``(canteens, categories, months)`` kg loaded on trucks (received + lost)."""
     confirmed_kg: Floats
     """``(canteens, categories, months)`` kg filled at cutoff, by month of scheduled delivery."""
+    target_kg: Floats
+    """``(canteens, categories, months)`` kg canteens meant to order, by month of scheduled
+    delivery: what their behaviour asked for, in the weeks they ordered."""
+    dropped_kg: Floats
+    """``(canteens, categories, months)`` of `target_kg`, kg not ordered for being below a line."""
+    skipped_orders: Floats
+    """``(canteens, months)`` weeks the canteen did not order, by month of scheduled delivery."""
     diner_days: Floats
     """``(canteens, months)`` diners served."""
 
@@ -56,6 +63,9 @@ class MonthTotals:
             market_yuan=np.zeros(shape),
             shipped_kg=np.zeros(shape),
             confirmed_kg=np.zeros(shape),
+            target_kg=np.zeros(shape),
+            dropped_kg=np.zeros(shape),
+            skipped_orders=np.zeros((canteens, months)),
             diner_days=np.zeros((canteens, months)),
         )
 
@@ -95,14 +105,36 @@ class Deliveries:
 
 @dataclass
 class Audit:
-    """One month-end audit: the month and its per-canteen figures."""
+    """One audit period's figures for every canteen and category (``(canteens, categories)``
+    unless said otherwise): what the quota compares, and the stages the aid went through, from
+    what canteens meant to order to what they received, that explain a failure."""
 
-    month: int
+    period: int
+    """Index of the audit period (`canteensim.model.quota.audit_periods`)."""
     consumption_kg: Floats
-    """``(canteens, categories)``."""
-    aid_kg: Floats
-    aid_yuan: Floats
     consumption_yuan: Floats
+    """Consumption at the category's reference price: the base of a quota by value."""
+    aid_kg: Floats
+    """Received in the period."""
+    aid_yuan: Floats
+    expected_consumption_kg: Floats
+    """Consumption as canteens expected it at their last order for the period."""
+    target_kg: Floats
+    """Meant to order for delivery in the period (`MonthTotals.target_kg`)."""
+    dropped_kg: Floats
+    filled_kg: Floats
+    """Filled at cutoff for delivery in the period (`MonthTotals.confirmed_kg`)."""
+    shipped_kg: Floats
+    """Loaded on trucks that arrived in the period."""
+    skipped_orders: Floats
+    """``(canteens,)`` weeks not ordered for delivery in the period."""
+    holiday_moved: Bools
+    """``(canteens,)``: a holiday moved one of the canteen's delivery days out of the period."""
+
+    @property
+    def placed_kg(self) -> Floats:
+        """Placed as order lines: the target less what was too small for a line."""
+        return self.target_kg - self.dropped_kg
 
 
 @dataclass
@@ -115,3 +147,6 @@ class Ledger:
     ordered_kg: float = 0.0
     filled_kg: float = 0.0
     substitute_lines: int = 0
+    expected_period_kg: Floats = field(default_factory=lambda: np.empty((0, 0, 0)))
+    """``(canteens, categories, audit periods)``: each period's consumption as canteens expected
+    it at their latest order for it."""

@@ -11,22 +11,41 @@ from dataclasses import dataclass
 import numpy as np
 
 from canteensim import policies
+from canteensim.model.allocation import TOLERANCE_KG
 from canteensim.model.population import Bools, Floats, Ints
 from canteensim.scenario.schema import Ordering
 
 
 @dataclass(frozen=True)
 class Need:
-    """What each canteen expects to consume, per category, as it orders."""
+    """What each canteen knows as it orders: its consumption ahead, at the attendance announced
+    for the days it will eat the food, and what it has bought for the quota so far.
+
+    Every array is ``(canteens, categories)`` unless it says otherwise. The *period* is the audit
+    period (``quota.period``) of the delivery being ordered; the *month* its calendar month.
+    """
 
     until_next_delivery_kg: Floats
-    """``(canteens, categories)``: from this delivery to the next one."""
-    month_kg: Floats
-    """``(canteens, categories)``: in the calendar month of this delivery."""
-    month_confirmed_kg: Floats
-    """``(canteens, categories)``: aid already confirmed for delivery in that month."""
+    """Expected consumption from this delivery to the next one."""
+    period_kg: Floats
+    """Expected consumption over the whole period."""
+    period_confirmed_kg: Floats
+    """Aid already confirmed (filled at a cutoff) for delivery in the period."""
+    period_to_date_kg: Floats
+    """Consumption of the period so far plus the expected rest: the base of the audit, as known."""
+    period_aid_kg: Floats
+    """Aid received in the period so far plus loads still on their way, on the quota's basis
+    (kg at the category's mean platform price for a quota by value)."""
     deliveries_left: Floats
-    """``(canteens,)``: deliveries left in that month, this one included."""
+    """``(canteens,)``: the canteen's delivery dates left in the period within the horizon, this
+    one included (holidays move some into the next period; the horizon may end first)."""
+    month_kg: Floats
+    """Expected consumption over the calendar month."""
+    month_confirmed_kg: Floats
+    """Aid already confirmed for delivery in the calendar month."""
+    total_weights: Floats | None
+    """``(categories,)`` when the quota is audited on the total of all categories: what one kg
+    of each counts in that total (1, or its mean platform price for a quota by value)."""
 
 
 Behave = Callable[[Need, Floats, Bools, Ordering], Floats]
@@ -81,6 +100,27 @@ def target_kg(
     return np.asarray(capped, dtype=np.float64)
 
 
+@_behaviour("tracking")
+def tracking(need: Need, target_share: Floats, perishable: Bools, ordering: Ordering) -> Floats:
+    """What is still missing for the period to date, spread over the deliveries left in it.
+
+    The canteen follows its aid against its consumption so far, so a skipped week, a loss in
+    transit or more diners than expected are made up, and its last delivery of the period tops
+    up to the target (the quota plus the margin). Under a quota on the total, the missing total
+    is bought in the categories still short, in proportion to their shortfall.
+    """
+    gap = target_share * need.period_to_date_kg - need.period_aid_kg
+    missing = np.maximum(gap, 0.0)
+    if need.total_weights is not None:
+        missing_total = np.maximum(gap @ need.total_weights, 0.0)
+        short_total = missing @ need.total_weights
+        scale = np.divide(
+            missing_total, short_total, out=np.zeros_like(short_total), where=short_total > 0
+        )
+        missing = missing * scale[:, None]
+    return missing / need.deliveries_left[:, None]
+
+
 @_behaviour("even")
 def even(need: Need, target_share: Floats, perishable: Bools, ordering: Ordering) -> Floats:
     """Its target share of what it eats until its next delivery."""
@@ -89,19 +129,18 @@ def even(need: Need, target_share: Floats, perishable: Bools, ordering: Ordering
 
 @_behaviour("catch_up")
 def catch_up(need: Need, target_share: Floats, perishable: Bools, ordering: Ordering) -> Floats:
-    """What is still missing for the month, spread over the deliveries left."""
-    return _missing_in_month(need, target_share) / need.deliveries_left[:, None]
+    """What is still missing for the period, as planned from orders confirmed (not goods
+    received), spread over the deliveries left in it."""
+    missing = np.maximum(target_share * need.period_kg - need.period_confirmed_kg, 0.0)
+    return missing / need.deliveries_left[:, None]
 
 
 @_behaviour("front_load")
 def front_load(need: Need, target_share: Floats, perishable: Bools, ordering: Ordering) -> Floats:
-    """Perishables as *even*; of shelf-stable categories, all that is missing for the month, so
-    the whole month at its first delivery."""
-    return np.where(
-        perishable,
-        even(need, target_share, perishable, ordering),
-        _missing_in_month(need, target_share),
-    )
+    """Perishables as *even*; of shelf-stable categories, all that is missing for the calendar
+    month, so the whole month at its first delivery."""
+    missing = np.maximum(target_share * need.month_kg - need.month_confirmed_kg, 0.0)
+    return np.where(perishable, even(need, target_share, perishable, ordering), missing)
 
 
 @_behaviour("non_compliant")
@@ -110,11 +149,6 @@ def non_compliant(
 ) -> Floats:
     """``ordering.non_compliant_factor`` × the *even* order."""
     return ordering.non_compliant_factor * even(need, target_share, perishable, ordering)
-
-
-def _missing_in_month(need: Need, target_share: Floats) -> Floats:
-    """Target share of the month's consumption not yet confirmed for delivery; never negative."""
-    return np.maximum(target_share * need.month_kg - need.month_confirmed_kg, 0.0)
 
 
 @dataclass(frozen=True)
@@ -139,16 +173,17 @@ def choose_lines(
     listed: Ints,
     listed_category: Ints,
     listed_kg: Floats,
-    lines_per_category: int,
-    min_line_kg: float,
+    ordering: Ordering,
     pick: Floats,
-) -> Lines:
+) -> tuple[Lines, Floats]:
     """Spread each canteen's target over listed products of the category.
 
-    Each canteen picks `lines_per_category` positions by systematic sampling on the category's
-    listed kg, so a product is picked in proportion to what the platform lists of it and a
-    canteen's picks are distinct unless one product dominates the list (then its positions
-    merge into one line carrying their kg).
+    Each canteen picks up to ``ordering.lines_per_category`` positions by systematic sampling on
+    the category's listed kg, so a product is picked in proportion to what the platform lists of
+    it and a canteen's picks are distinct unless one product dominates the list (then its
+    positions merge into one line carrying their kg). A target too small for that many lines of
+    ``ordering.min_line_kg`` goes into fewer; one below a single line is rounded up to it (or,
+    with ``ordering.round_up_small_lines`` off, not ordered).
 
     Parameters
     ----------
@@ -158,40 +193,51 @@ def choose_lines(
         ``(canteens, categories)`` kg to order.
     listed, listed_category, listed_kg:
         The listing: product indices, their category and kg.
-    min_line_kg:
-        Lines below this are not placed.
     pick:
         ``(canteens, categories)`` uniform draws in [0, 1), one per canteen and category, drawn
         whether or not the canteen orders (so that streams stay aligned across settings).
+
+    Returns
+    -------
+    The lines, and the ``(canteens, categories)`` kg of targets not ordered because they were
+    below one line.
     """
+    most, min_kg = ordering.lines_per_category, ordering.min_line_kg
+    dropped = np.zeros_like(target)
     parts: list[tuple[Ints, Ints, Floats]] = []
     for category in range(target.shape[1]):
         in_category = listed_category == category
-        ordering = canteens_by_time[target[canteens_by_time, category] > 0]
-        if not in_category.any() or not len(ordering):
+        wanted = target[canteens_by_time, category]
+        small = wanted < min_kg
+        if not ordering.round_up_small_lines:
+            dropped[canteens_by_time[small], category] = wanted[small]
+            wanted = np.where(small, 0.0, wanted)
+        buyers = canteens_by_time[wanted > TOLERANCE_KG]
+        if not in_category.any() or not len(buyers):
             continue
+        kg_wanted = np.maximum(target[buyers, category], min_kg)
+        lines = np.clip(np.floor(kg_wanted / min_kg), 1, most) if min_kg > 0 else np.full(
+            len(buyers), float(most)
+        )  # as many lines as reach the minimum each, at least one
         products, kg = listed[in_category], listed_kg[in_category]
         share_end = np.cumsum(kg) / kg.sum()
-        positions = (pick[ordering, category, None] + np.arange(lines_per_category)) / (
-            lines_per_category
-        )
+        slot = np.arange(most)
+        positions = (pick[buyers, category, None] + slot) / lines[:, None]
         chosen = np.minimum(np.searchsorted(share_end, positions, side="right"), len(kg) - 1)
-        line_kg = np.repeat(
-            target[ordering, category, None] / lines_per_category, lines_per_category, axis=1
-        )
-        for j in range(lines_per_category - 1, 0, -1):  # merge repeated picks into one line
+        line_kg = np.where(slot < lines[:, None], (kg_wanted / lines)[:, None], 0.0)
+        for j in range(most - 1, 0, -1):  # merge repeated picks into one line
             repeat = chosen[:, j] == chosen[:, j - 1]
             line_kg[repeat, j - 1] += line_kg[repeat, j]
             line_kg[repeat, j] = 0.0
-        keep = (line_kg >= min_line_kg) & (line_kg > 0)
+        keep = line_kg > 0
         parts.append(
             (
-                np.broadcast_to(ordering[:, None], chosen.shape)[keep],
+                np.broadcast_to(buyers[:, None], chosen.shape)[keep],
                 products[chosen[keep]],
                 line_kg[keep],
             )
         )
     if not parts:
-        return Lines(np.empty(0, np.intp), np.empty(0, np.intp), np.empty(0))
+        return Lines(np.empty(0, np.intp), np.empty(0, np.intp), np.empty(0)), dropped
     canteen, product, kg = (np.concatenate(column) for column in zip(*parts, strict=True))
-    return Lines(canteen, product, kg)
+    return Lines(canteen, product, kg), dropped

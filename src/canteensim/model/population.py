@@ -184,7 +184,10 @@ def _canteens(
         bound=np.array([c.bound for c in rows], dtype=bool),
         diners=np.array([c.diners for c in rows], dtype=np.float64),
         delivery_slot=np.array([delivery_days.index(c.delivery_day) for c in rows], dtype=np.intp),
-        behaviour=np.array([behaviours[c.behaviour] for c in rows], dtype=np.intp),
+        behaviour=np.array(
+            [behaviours[c.behaviour or policies.default_behaviour(c.bound)] for c in rows],
+            dtype=np.intp,
+        ),
         compliance=np.array([c.compliance for c in rows]),
         open_weekdays=np.array([calendar.weekday_mask(c.open_weekdays) for c in rows]).reshape(
             len(rows), 7
@@ -264,11 +267,12 @@ def generate_canteens(
     kinds = list(spec.kinds)
     kind_weights = np.array(list(spec.kinds.values()))
     kind = rng.choice(len(kinds), size=spec.count, p=kind_weights / kind_weights.sum())
-    behaviours = list(spec.behaviours)
-    behaviour_weights = np.array(list(spec.behaviours.values()))
-    behaviour = rng.choice(
-        len(behaviours), size=spec.count, p=behaviour_weights / behaviour_weights.sum()
-    )
+    behaviours: list[str | None] = [None]  # by default, each by whether it is bound
+    behaviour = np.zeros(spec.count, dtype=np.intp)
+    if spec.behaviours is not None:
+        behaviours = list(spec.behaviours)
+        weights = np.array(list(spec.behaviours.values()))
+        behaviour = rng.choice(len(behaviours), size=spec.count, p=weights / weights.sum())
     diners = np.maximum(np.rint(draw(spec.diners, spec.count, rng)), 0)
     compliance = np.clip(draw(spec.compliance, spec.count, rng), 0.0, 1.0)
     slot = rng.integers(len(delivery_days), size=spec.count)

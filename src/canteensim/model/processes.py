@@ -12,7 +12,6 @@ from collections.abc import Generator
 
 import simpy
 
-from canteensim.model import quota
 from canteensim.model.calendar import DISPATCH_HOUR_DAYS
 from canteensim.model.scheme import Scheme
 from canteensim.scenario.schema import Disruption
@@ -58,7 +57,7 @@ def serve_meals(env: simpy.Environment, scheme: Scheme) -> Process:
 
 def audit_quota(env: simpy.Environment, scheme: Scheme) -> Process:
     """At the end of each audit period (within the horizon), audit every canteen's purchases."""
-    for period in quota.audit_periods(scheme.calendar):
+    for period in scheme.periods:
         yield env.timeout(period.end_day - env.now)
         scheme.audit(period)
 

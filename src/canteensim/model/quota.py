@@ -3,7 +3,7 @@
 Every rule of the quota lives here, and the rest of the model asks it:
 
 - the share each canteen aims at when it orders (`target_share`), by quantity or by value;
-- the periods the quota is audited over (`audit_periods`): calendar months;
+- the periods the quota is audited over (`audit_periods`): calendar months, quarters or years;
 - what an audit records of a period (`audit`);
 - what is required, how much of it was bought, which rows are audited and which comply
   (`audit_columns`), to within the one `COMPLIANCE_TOLERANCE`.
@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 
 from canteensim.model.calendar import Calendar
-from canteensim.model.ledger import Audit, MonthTotals
-from canteensim.model.population import Bools, Categories, Floats
+from canteensim.model.ledger import Audit, Ledger
+from canteensim.model.population import Bools, Categories, Floats, Ints
 from canteensim.scenario.schema import Ordering, Quota
 
 COMPLIANCE_TOLERANCE = 1e-9
@@ -47,23 +47,62 @@ BASIS_COLUMNS: dict[str, BasisColumns] = {
 
 @dataclass(frozen=True)
 class AuditPeriod:
-    """A stretch of the calendar the quota is audited over: one calendar month."""
+    """A stretch of the calendar the quota is audited over: a calendar month, quarter or year."""
 
-    month: int
-    """Index of the calendar month (0 = the start's month): the ledger's month column."""
+    index: int
+    label: str
+    """``2020-03``, ``2020-Q2`` or ``2020``."""
+    months: range
+    """Indices of the calendar months it spans (0 = the start's month): the ledger's month columns."""
     start_day: int
     """First day of the period within the horizon."""
     end_day: int
     """The day after the period's last day within the horizon: the audit runs at its 00:00."""
+    partial: bool
+    """The horizon does not cover the whole period; audited and flagged, kept out of the KPIs."""
 
 
-def audit_periods(calendar: Calendar) -> tuple[AuditPeriod, ...]:
-    """The audit periods of the horizon, in order; the first and last may be partial months."""
-    periods = []
+def audit_periods(calendar: Calendar, period: str) -> tuple[AuditPeriod, ...]:
+    """The audit periods of the horizon, in order; the first and last may be partial.
+
+    `period` is ``quota.period``: ``month``, ``quarter`` or ``year`` of the calendar.
+    """
+    groups: dict[str, list[int]] = {}
     for month in range(calendar.horizon_months):
-        first, after = calendar.month_bounds(month)
-        periods.append(AuditPeriod(month, max(first, 0), min(after, calendar.horizon_days)))
+        groups.setdefault(_period_label(calendar.month_label(month), period), []).append(month)
+    periods = []
+    for index, (label, months) in enumerate(groups.items()):
+        first, after = calendar.month_bounds(months[0])[0], calendar.month_bounds(months[-1])[1]
+        whole_period = _months_in[period]
+        periods.append(
+            AuditPeriod(
+                index=index,
+                label=label,
+                months=range(months[0], months[-1] + 1),
+                start_day=max(first, 0),
+                end_day=min(after, calendar.horizon_days),
+                partial=first < 0 or after > calendar.horizon_days or len(months) < whole_period,
+            )
+        )
     return tuple(periods)
+
+
+_months_in = {"month": 1, "quarter": 3, "year": 12}
+
+
+def _period_label(month_label: str, period: str) -> str:
+    """The label of the period holding the month ``YYYY-MM``."""
+    year, month = month_label.split("-")
+    if period == "month":
+        return month_label
+    if period == "quarter":
+        return f"{year}-Q{(int(month) - 1) // 3 + 1}"
+    return year
+
+
+def period_of_month(periods: tuple[AuditPeriod, ...]) -> Ints:
+    """``(horizon months,)`` index of the audit period holding each month."""
+    return np.array([p.index for p in periods for _ in p.months], dtype=np.intp)
 
 
 def target_share(quota: Quota, ordering: Ordering, bound: Bools, categories: Categories) -> Floats:
@@ -80,21 +119,33 @@ def target_share(quota: Quota, ordering: Ordering, bound: Bools, categories: Cat
     return share[:, None] * kg_per_value[None, :]
 
 
-def audit(months: MonthTotals, categories: Categories, period: AuditPeriod) -> Audit:
-    """Aid received against consumption, for every canteen and category, over `period`.
+def audit(ledger: Ledger, categories: Categories, period: AuditPeriod, holiday_moved: Bools) -> Audit:
+    """Aid received against consumption, for every canteen and category, over `period`, and
+    the stages the aid went through (`Audit`).
 
     Consumption is valued at the category's reference price, for a quota by value.
     """
-    month = period.month
-    consumption_kg = (
-        months.diner_days[:, month, None] * categories.consumption_kg_per_diner_day[None, :]
-    )
+    months = ledger.months
+    span = slice(period.months.start, period.months.stop)
+
+    def summed(array: Floats) -> Floats:
+        return np.asarray(array[..., span].sum(axis=-1), dtype=np.float64)
+
+    per_diner_day = categories.consumption_kg_per_diner_day[None, :]
+    consumption_kg = summed(months.diner_days)[:, None] * per_diner_day
     return Audit(
-        month=month,
+        period=period.index,
         consumption_kg=consumption_kg,
-        aid_kg=months.aid_kg[:, :, month].copy(),
-        aid_yuan=months.aid_yuan[:, :, month].copy(),
         consumption_yuan=consumption_kg * categories.reference_price_yuan_per_kg[None, :],
+        aid_kg=summed(months.aid_kg),
+        aid_yuan=summed(months.aid_yuan),
+        expected_consumption_kg=ledger.expected_period_kg[:, :, period.index].copy(),
+        target_kg=summed(months.target_kg),
+        dropped_kg=summed(months.dropped_kg),
+        filled_kg=summed(months.confirmed_kg),
+        shipped_kg=summed(months.shipped_kg),
+        skipped_orders=summed(months.skipped_orders),
+        holiday_moved=holiday_moved,
     )
 
 

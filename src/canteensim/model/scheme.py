@@ -6,6 +6,7 @@ Each method acts on all canteens and products at once; `processes` says when eac
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from functools import cached_property
 
 import numpy as np
 
@@ -15,9 +16,9 @@ from canteensim.model.calendar import Calendar, Week
 from canteensim.model.ledger import Ledger, MonthTotals, ProductWeeks
 from canteensim.model.logistics import load_fleet, transit_loss_share
 from canteensim.model.ordering import Lines, Need, choose_lines, target_kg
-from canteensim.model.population import Floats, Ints, Population, lognormal_mean_cv
+from canteensim.model.population import Bools, Floats, Ints, Population, lognormal_mean_cv
 from canteensim.model.streams import Streams
-from canteensim.scenario.schema import Disruption, Scenario
+from canteensim.scenario.schema import WEEKDAYS, Disruption, Scenario
 
 LOOKAHEAD_DAYS = 14
 """Days past the last month of the horizon for which canteens still plan their consumption."""
@@ -78,17 +79,20 @@ class Scheme:
         self.streams = streams
         self.conditions = Conditions()
         canteens, categories = population.canteens, population.categories
+        self.periods = quota.audit_periods(calendar, scenario.quota.period)
+        self.period_of_month = quota.period_of_month(self.periods)
         planned_days = calendar.month_bounds(calendar.horizon_months - 1)[1] + LOOKAHEAD_DAYS
-        open_days = calendar.open_mask(canteens.open_weekdays, planned_days)
-        self.is_open = open_days[:, : calendar.horizon_days]
-        self.open_before = np.zeros((len(canteens), planned_days + 1), dtype=np.int32)
-        np.cumsum(open_days, axis=1, out=self.open_before[:, 1:])
+        self.open_days = calendar.open_mask(canteens.open_weekdays, planned_days)
+        self.is_open = self.open_days[:, : calendar.horizon_days]
+        self._expected_diner_days: dict[tuple[int, ...], Floats] = {}
+        self.slot_days = _slot_days(calendar)
         self.target_share = quota.target_share(
             scenario.quota, scenario.ordering, population.canteens.bound, population.categories
         )
         self.ledger = Ledger(
             ProductWeeks.zeros(len(calendar.weeks), len(population.products)),
             MonthTotals.zeros(len(canteens), len(categories.name), calendar.horizon_months),
+            expected_period_kg=np.zeros((len(canteens), len(categories.name), len(self.periods))),
         )
         self.listed = np.empty(0, np.intp)
         self.open_orders: dict[int, WeekOrders] = {}
@@ -142,56 +146,151 @@ class Scheme:
             week.cutoff_day - week.listing_day
         )
         scheduled = np.asarray(week.delivery_day_by_slot, dtype=np.intp)[canteens.delivery_slot]
-        month = self.calendar.months_of(scheduled)
+        in_horizon = scheduled < self.calendar.horizon_days
+        month = self.calendar.months_of(np.minimum(scheduled, self.calendar.horizon_days - 1))
         target = target_kg(
-            self._need(scheduled, month),
+            self._need(week, scheduled, month),
             canteens.behaviour,
             self.target_share,
             categories.perishable,
             self.scenario.ordering,
         )
-        target[~ordering | (scheduled >= self.calendar.horizon_days)] = 0.0
+        target[~ordering | ~in_horizon] = 0.0
         listed_kg = self.ledger.product_weeks.listed_kg[week.index]
-        lines = choose_lines(
+        lines, dropped = choose_lines(
             np.argsort(order_time, kind="stable"),
             target,
             self.listed,
             self.population.products.category[self.listed],
             listed_kg[self.listed],
-            self.scenario.ordering.lines_per_category,
-            self.scenario.ordering.min_line_kg,
+            self.scenario.ordering,
             pick,
         )
+        months = self.ledger.months
+        rows = np.arange(len(canteens))
+        months.target_kg[rows, :, month] += target
+        months.dropped_kg[rows, :, month] += dropped
+        months.skipped_orders[rows, month] += ~ordering & in_horizon
         filled = self._allocate(week, lines, listed_kg)
         self._confirm(week, filled, scheduled, month, order_time)
 
-    def _need(self, scheduled: Ints, month: Ints) -> Need:
+    def _need(self, week: Week, scheduled: Ints, month: Ints) -> Need:
+        """What each canteen knows at the cutoff about the delivery it orders for."""
         canteens, categories = self.population.canteens, self.population.categories
+        months = self.ledger.months
+        months.reach(int(month.max(initial=0)))
+        today = int(np.ceil(week.cutoff_day))  # the first day whose meals are not yet served
+        expected_before = self._expected_before(week.cutoff_day)
         rows = np.arange(len(canteens))
+        last = expected_before.shape[1] - 1
+
+        def expected_kg(first: Ints, after: Ints) -> Floats:
+            diner_days = (
+                expected_before[rows, np.clip(after, 0, last)]
+                - expected_before[rows, np.clip(first, 0, last)]
+            )
+            return np.asarray(
+                np.maximum(diner_days, 0.0)[:, None]
+                * categories.consumption_kg_per_diner_day[None, :],
+                dtype=np.float64,
+            )
+
+        period = self.period_of_month[month]
+        first = np.array([p.start_day for p in self.periods], dtype=np.intp)[period]
+        after = np.array([p.end_day for p in self.periods], dtype=np.intp)[period]
+        month_first, month_after = self._month_bounds(month)
+        in_period = self.period_of_month[None, :] == period[:, None]  # (canteens, months)
+        in_period = np.pad(in_period, [(0, 0), (0, months.months - in_period.shape[1])])
+        consumed_kg = (months.diner_days * in_period).sum(axis=1)[
+            :, None
+        ] * categories.consumption_kg_per_diner_day[None, :]
+        to_date_kg = consumed_kg + expected_kg(np.maximum(first, today), after)
+        self.ledger.expected_period_kg[rows, :, period] = to_date_kg
+        return Need(
+            until_next_delivery_kg=expected_kg(scheduled, scheduled + 7),
+            period_kg=expected_kg(first, after),
+            period_confirmed_kg=_within(months.confirmed_kg, in_period),
+            period_to_date_kg=to_date_kg,
+            period_aid_kg=self._aid_to_date(in_period),
+            deliveries_left=self._deliveries_left(scheduled, after),
+            month_kg=expected_kg(month_first, month_after),
+            month_confirmed_kg=months.confirmed_kg[rows, :, month],
+            total_weights=self._total_weights(),
+        )
+
+    def _expected_before(self, now: float) -> Floats:
+        """``(canteens, days + 1)``: diners each canteen expects before each day, by the
+        attendance of the disruptions announced by `now` (cached: they change a few times)."""
+        start = self.calendar.start
+        known = tuple(
+            i
+            for i, d in enumerate(self.scenario.disruptions)
+            if (d.announced_on - start).days <= now
+        )
+        if known not in self._expected_diner_days:
+            days = self.open_days.shape[1]
+            factor = np.ones(days)
+            for i in known:
+                d = self.scenario.disruptions[i]
+                first, end = (d.start - start).days, (d.end - start).days
+                factor[max(first, 0) : max(end + 1, 0)] *= d.attendance
+            diners = self.population.canteens.diners[:, None] * self.open_days * factor[None, :]
+            before = np.zeros((len(diners), days + 1))
+            np.cumsum(diners, axis=1, out=before[:, 1:])
+            self._expected_diner_days = {known: before}  # only the latest is asked for again
+        return self._expected_diner_days[known]
+
+    def _month_bounds(self, month: Ints) -> tuple[Ints, Ints]:
         unique, inverse = np.unique(month, return_inverse=True)
         bounds = np.array([self.calendar.month_bounds(m) for m in unique], dtype=np.intp)[inverse]
-        first, after = np.maximum(bounds[:, 0], 0), bounds[:, 1]
-        last = self.open_before.shape[1] - 1
-        open_until_next = (
-            self.open_before[rows, np.minimum(scheduled + 7, last)]
-            - self.open_before[rows, np.minimum(scheduled, last)]
-        )
-        open_in_month = (
-            self.open_before[rows, np.minimum(after, last)]
-            - self.open_before[rows, np.minimum(first, last)]
-        )
-        per_open_day = (
-            canteens.diners[:, None]
-            * self.conditions.factor("attendance")
-            * categories.consumption_kg_per_diner_day[None, :]
-        )
-        self.ledger.months.reach(int(month.max(initial=0)))
-        return Need(
-            until_next_delivery_kg=per_open_day * open_until_next[:, None],
-            month_kg=per_open_day * open_in_month[:, None],
-            month_confirmed_kg=self.ledger.months.confirmed_kg[rows, :, month],
-            deliveries_left=((after - scheduled - 1) // 7 + 1).astype(np.float64),
-        )
+        return np.maximum(bounds[:, 0], 0), bounds[:, 1]
+
+    def _aid_to_date(self, in_period: Bools) -> Floats:
+        """Aid received in each canteen's period so far and still on its way, on the basis."""
+        months, categories = self.ledger.months, self.population.categories
+        pending_kg, pending_yuan = self._pending()
+        if self.scenario.quota.basis == "quantity":
+            return _within(months.aid_kg, in_period) + pending_kg
+        received_yuan = _within(months.aid_yuan, in_period) + pending_yuan
+        return np.asarray(received_yuan / categories.platform_price_yuan_per_kg[None, :])
+
+    def _pending(self) -> tuple[Floats, Floats]:
+        """``(canteens, categories)`` kg and yuan of loads waiting for a truck."""
+        canteens, products = self.population.canteens, self.population.products
+        shape = (len(canteens), len(self.population.categories.name))
+        kg, yuan = np.zeros(shape), np.zeros(shape)
+        for week in np.unique(self.queue.week):
+            orders = self.open_orders[int(week)]
+            waiting = np.zeros(len(orders.total_kg))
+            of_week = self.queue.week == week
+            at = self.queue.canteen[of_week]
+            waiting[at] = self.queue.kg[of_week] / orders.total_kg[at]
+            lines = orders.lines
+            line_kg = lines.kg * waiting[lines.canteen]
+            index = (lines.canteen, products.category[lines.product])
+            kg += _sum_by(index, line_kg, shape)
+            yuan += _sum_by(index, line_kg * products.platform_price_yuan_per_kg[lines.product], shape)
+        return kg, yuan
+
+    def _deliveries_left(self, scheduled: Ints, period_after: Ints) -> Floats:
+        """``(canteens,)`` the canteen's delivery dates from `scheduled` to the end of its period
+        (or of the horizon), counted on the calendar; at least 1."""
+        slot = self.population.canteens.delivery_slot
+        end = np.minimum(period_after, self.calendar.horizon_days)
+        left = np.ones(len(slot))
+        for s, days in enumerate(self.slot_days):
+            mine = slot == s
+            count = np.searchsorted(days, end[mine]) - np.searchsorted(days, scheduled[mine])
+            left[mine] = np.maximum(count, 1)
+        return left
+
+    def _total_weights(self) -> Floats | None:
+        if self.scenario.quota.per == "category":
+            return None
+        categories = self.population.categories
+        if self.scenario.quota.basis == "value":
+            return categories.platform_price_yuan_per_kg
+        return np.ones(len(categories.name))
 
     def _allocate(self, week: Week, lines: Lines, listed_kg: Floats) -> Lines:
         """Fill the lines from the listing; returns the filled lines, substitutes included."""
@@ -351,9 +450,47 @@ class Scheme:
 
     def audit(self, period: quota.AuditPeriod) -> None:
         """Aid received against consumption for every canteen and category over the period."""
+        moved = self.holiday_moved[:, period.index][self.population.canteens.delivery_slot]
         self.ledger.audits.append(
-            quota.audit(self.ledger.months, self.population.categories, period)
+            quota.audit(self.ledger, self.population.categories, period, moved)
         )
+
+    @cached_property
+    def holiday_moved(self) -> Bools:
+        """``(delivery slots, audit periods)``: a holiday moved a delivery of the slot from the
+        period into a later one."""
+        moved = np.zeros((len(self.slot_days), len(self.periods)), dtype=bool)
+        weekdays = self.scenario.cycle.delivery_days
+        for week in self.calendar.weeks:
+            for s, day in enumerate(week.delivery_day_by_slot):
+                nominal = week.monday + WEEKDAYS.index(weekdays[s])
+                if 0 <= nominal < self.calendar.horizon_days:
+                    period = self.period_of_month[self.calendar.month_index(nominal)]
+                    after = self.periods[period].end_day
+                    moved[s, period] |= day >= after
+        return moved
+
+
+def _slot_days(calendar: Calendar) -> list[Ints]:
+    """Each delivery slot's delivery days in the horizon, in order."""
+    slots = len(calendar.delivery_weekdays)
+    return [
+        np.array(
+            sorted(
+                d
+                for week in calendar.weeks
+                if (d := week.delivery_day_by_slot[s]) < calendar.horizon_days
+            ),
+            dtype=np.intp,
+        )
+        for s in range(slots)
+    ]
+
+
+def _within(by_month: Floats, in_period: Bools) -> Floats:
+    """``(canteens, categories)`` sums of ``(canteens, categories, months)`` over each canteen's
+    months `in_period` ``(canteens, months)``."""
+    return np.asarray(np.einsum("ckm,cm->ck", by_month, in_period.astype(np.float64)))
 
 
 def _sum_by(index: tuple[Ints, ...], values: Floats, shape: tuple[int, ...]) -> Floats:

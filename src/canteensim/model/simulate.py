@@ -10,6 +10,7 @@ import pandas as pd
 from canteensim.errors import CanteensimWarning
 from canteensim.model import tables
 from canteensim.model.calendar import Calendar
+from canteensim.model.failures import audit_failures
 from canteensim.model.kpis import kpis as run_kpis
 from canteensim.model.population import build_population
 from canteensim.model.processes import DRAIN_DAYS, run
@@ -95,6 +96,10 @@ def simulate(scenario: Scenario, *, replication: int = 0) -> Results:
         "weekly_products": tables.weekly_products(ledger, population, scenario, calendar),
         "deliveries": tables.deliveries(ledger, population, calendar),
     }
+    frames["audit_failures"] = audit_failures(
+        ledger, population, scenario, frames["canteen_months"]
+    )
+    frames = {name: frames[name] for name in TABLES}
     kpis = run_kpis(ledger, frames, scenario)
     for frame in frames.values():
         frame.insert(0, "replication", replication)

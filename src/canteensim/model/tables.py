@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 
 from canteensim.model.calendar import Calendar
-from canteensim.model.ledger import Ledger
+from canteensim.model.ledger import Audit, Ledger
 from canteensim.model.population import Population
-from canteensim.model.quota import audit_columns
+from canteensim.model import quota
 from canteensim.scenario.schema import RESERVED_CATEGORY, Platform, Scenario
 
 TOTAL = RESERVED_CATEGORY
@@ -69,21 +69,20 @@ def monthly_sales(
 def canteen_months(
     ledger: Ledger, population: Population, scenario: Scenario, calendar: Calendar
 ) -> pd.DataFrame:
-    """Canteen × month × category (and the canteen's total): the month-end audits."""
+    """Canteen × audit period × category (and the canteen's total): the quota's audits.
+
+    The ``month`` column holds the audit period's label: the month (``2020-03``) under a monthly
+    quota, the quarter (``2020-Q2``) or the year (``2020``) under ``quota.period``.
+    """
     canteens, categories = population.canteens, population.categories
     names = [*categories.name.tolist(), TOTAL]
     audits = ledger.audits
-
-    def stacked(name: str) -> np.ndarray:
-        """``(audits, canteens, categories + total)`` flattened in row order."""
-        values = np.stack([getattr(a, name) for a in audits]) if audits else np.empty((0, 0, 0))
-        return np.concatenate([values, values.sum(axis=2, keepdims=True)], axis=2).ravel()
-
-    per_month = len(canteens) * len(names)
+    periods = quota.audit_periods(calendar, scenario.quota.period)
+    per_period = len(canteens) * len(names)
     canteen_codes = np.tile(np.repeat(np.arange(len(canteens)), len(names)), len(audits))
     frame = pd.DataFrame(
         {
-            "month": _labels(np.repeat([a.month for a in audits], per_month), calendar),
+            "month": _period_labels([a.period for a in audits], periods, per_period),
             "canteen_id": pd.Categorical.from_codes(
                 canteen_codes, categories=pd.Index(canteens.canteen_id)
             ),
@@ -93,23 +92,34 @@ def canteen_months(
                 np.tile(np.arange(len(names)), len(canteens) * len(audits)),
                 categories=pd.Index(names),
             ),
-            "consumption_kg": stacked("consumption_kg"),
-            "aid_kg": stacked("aid_kg"),
-            "consumption_yuan": stacked("consumption_yuan"),
-            "aid_yuan": stacked("aid_yuan"),
-            "partial": np.repeat([calendar.is_partial(a.month) for a in audits], per_month),
+            **{name: stacked(audits, name) for name in _AUDITED_AMOUNTS},
+            "partial": np.repeat([periods[a.period].partial for a in audits], per_period),
         }
     )
     offered = np.bincount(population.products.category, minlength=len(categories.name)) > 0
     on_offer = frame["category"].isin([*categories.name[offered].tolist(), TOTAL])
-    return audit_columns(frame, scenario.quota, frame["category"] == TOTAL, on_offer)
+    return quota.audit_columns(frame, scenario.quota, frame["category"] == TOTAL, on_offer)
 
 
-def _labels(months: np.ndarray, calendar: Calendar) -> pd.Categorical[str]:
-    """Month labels (``2020-03``) as a categorical: cheap for tables of a million rows."""
-    unique, codes = np.unique(months, return_inverse=True)
-    labels = pd.Index([calendar.month_label(m) for m in unique])
-    return pd.Categorical.from_codes(codes, categories=labels)
+_AUDITED_AMOUNTS = ("consumption_kg", "aid_kg", "consumption_yuan", "aid_yuan")
+
+
+def stacked(audits: list[Audit], name: str, weights: np.ndarray | None = None) -> np.ndarray:
+    """An `Audit` field as ``(audits, canteens, categories + total)``, flattened in the row order
+    of `canteen_months`; the total weighs each category by `weights` (by default 1)."""
+    if not audits:
+        return np.empty(0)
+    values = np.stack([getattr(a, name) for a in audits])
+    total = values.sum(axis=2, keepdims=True) if weights is None else values @ weights[:, None]
+    return np.concatenate([values, total], axis=2).ravel()
+
+
+def _period_labels(
+    period: list[int], periods: tuple[quota.AuditPeriod, ...], repeat: int
+) -> pd.Categorical[str]:
+    """Audit period labels, each repeated `repeat` times, as a categorical."""
+    codes = np.repeat(np.asarray(period, dtype=np.intp), repeat)
+    return pd.Categorical.from_codes(codes, categories=pd.Index([p.label for p in periods]))
 
 
 def weekly_products(

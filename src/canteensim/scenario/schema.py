@@ -232,11 +232,13 @@ class CalendarSpec(Frozen):
 
 
 class Quota(Frozen):
-    """``[quota]``: the purchase quota bound canteens are audited against each month."""
+    """``[quota]``: the purchase quota bound canteens are audited against each period."""
 
     share: Share = 0.20
     basis: Literal["quantity", "value"] = "quantity"
     per: Literal["category", "total"] = "category"
+    period: Literal["month", "quarter", "year"] = "month"
+    """The calendar period each audit covers."""
 
 
 class Cycle(Frozen):
@@ -309,7 +311,10 @@ class Ordering(Frozen):
     lines_per_category: Annotated[int, Whole, Field(ge=1, le=limits.MAX_LINES_PER_CATEGORY)] = 2
     """Listed products a canteen spreads one category's order over."""
     min_line_kg: Annotated[NonNegative, Field(le=limits.MAX_MIN_LINE_KG)] = 0.5
-    """Smallest order line a canteen places, in kg; smaller lines are not ordered."""
+    """Smallest order line a canteen places, in kg: a smaller need goes into fewer lines, and
+    one below a single line is rounded up to it."""
+    round_up_small_lines: bool = True
+    """Round a need below one line up to it; off, such a need is not ordered."""
     margin: Annotated[NonNegative, Field(le=limits.MAX_MARGIN)] = 0.1
     """Bound canteens aim this share above the quota, against attendance noise and losses."""
     voluntary_share: Share = 0.10
@@ -331,12 +336,24 @@ class Disruption(Frozen):
     attendance: Factor = 1.0
     transport: Factor = 1.0
     supply: Factor = 1.0
+    announced: Day | None = None
+    """The day canteens learn of it and plan their orders by it; by default its start."""
 
     @model_validator(mode="after")
     def _end_after_start(self) -> Self:
         if self.end < self.start:
             fail(("end",), self.end, f"is before start={self.start}; end must be on or after it")
+        if self.announced is not None and self.announced > self.start:
+            fail(
+                ("announced",),
+                self.announced,
+                f"is after start={self.start}; a disruption is known by the day it starts",
+            )
         return self
+
+    @property
+    def announced_on(self) -> dt.date:
+        return self.start if self.announced is None else self.announced
 
 
 # --- populations --------------------------------------------------------------------------------
@@ -491,7 +508,8 @@ class CanteenRow(Frozen):
     """Bound by the quota (government bodies, public institutions) or a voluntary buyer."""
     diners: Annotated[int, Whole, Field(ge=0)]
     delivery_day: Weekday
-    behaviour: Behaviour = "even"
+    behaviour: Behaviour | None = None
+    """How it orders; by default ``tracking`` when bound, ``even`` when not."""
     compliance: Share = 1.0
     """Probability that the canteen places its order in a given week."""
     open_weekdays: tuple[Weekday, ...] | None = None
@@ -506,13 +524,14 @@ class CanteenGenerate(Frozen):
     """Relative frequency of each kind."""
     bound_kinds: tuple[CanteenKind, ...] = ("government", "institution")
     diners: Distribution
-    behaviours: dict[Behaviour, Weight] = Field(default_factory=lambda: {"even": 1.0})
+    behaviours: dict[Behaviour, Weight] | None = None
+    """Relative frequency of each behaviour; by default ``tracking`` when bound, else ``even``."""
     compliance: Distribution = Constant(dist="constant", value=1.0)
 
     @model_validator(mode="after")
     def _drawable(self) -> Self:
         for key, example in (("kinds", "government"), ("behaviours", "even")):
-            if not getattr(self, key):
+            if getattr(self, key) == {}:
                 fail((key,), {}, f"is empty; give at least one with its weight, e.g. {example} = 1")
         _require_at_most(self.diners, "diners", CANTEEN_RANGES["diners"])
         return self

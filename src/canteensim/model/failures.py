@@ -1,0 +1,106 @@
+"""Why audits fail: the primary cause of every failed audit, decided from what happened.
+
+Aid reaches a canteen through a chain of stages, each of which can only lose some of it:
+
+1. what the canteen meant to order for delivery in the period (its behaviour, in the weeks it
+   ordered): short of the requirement when it **did not order** (a skipped week not made up, a
+   behaviour that buys too little) or when a holiday moved a delivery out of the period
+   (**moved out**);
+2. what it placed as order lines: short by lines below the minimum it did not place
+   (**rounding**);
+3. what the platform filled: short when the listing ran out (**supply short**);
+4. what arrived in the period: short when loads waited for a truck past the period's end
+   (**moved out**);
+5. what it received: short by what perished in transit (**transit loss**).
+
+The cause of a failure is the first stage that falls below the requirement as the canteen could
+expect it at its last order (the quota × the consumption it expected). When every stage clears
+that, the canteen failed because more diners ate than it expected after it ordered
+(**attendance**). When the requirement fell instead, the stages are held against the lower one.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from canteensim.model import quota
+from canteensim.model.ledger import Ledger
+from canteensim.model.population import Population
+from canteensim.model.tables import stacked
+from canteensim.results import FAILURE_CAUSES
+from canteensim.scenario.schema import Scenario
+
+STAGES = ("target_kg", "placed_kg", "filled_kg", "shipped_kg")
+"""The kg stages of the chain before receipt, each compared in turn with the requirement."""
+
+
+def audit_failures(
+    ledger: Ledger, population: Population, scenario: Scenario, canteen_months: pd.DataFrame
+) -> pd.DataFrame:
+    """One row per failed audit: the buyer, the period, the category (or the total), the
+    shortfall in kg and yuan, and its primary `cause` (one of `FAILURE_CAUSES`)."""
+    failed = (canteen_months["audited"] & ~canteen_months["compliant"]).to_numpy()
+    rows = canteen_months.loc[failed, _KEPT].reset_index(drop=True)
+    rows["shortfall_kg"] = rows["required_kg"] - rows["aid_kg"]
+    rows["shortfall_yuan"] = rows["required_yuan"] - rows["aid_yuan"]
+    weeks = np.stack([a.skipped_orders for a in ledger.audits]) if ledger.audits else None
+    names = len(population.categories.name) + 1
+    rows["skipped_orders"] = (
+        np.repeat(weeks, names, axis=1).ravel()[failed].astype(np.int64)
+        if weeks is not None
+        else np.empty(0, np.int64)
+    )
+    rows["cause"] = pd.Categorical(
+        np.asarray(FAILURE_CAUSES)[_causes(ledger, population, scenario)[failed]],
+        categories=list(FAILURE_CAUSES),
+    )
+    return rows
+
+
+_KEPT = [
+    "month",
+    "canteen_id",
+    "kind",
+    "category",
+    "partial",
+    "required_kg",
+    "aid_kg",
+    "required_yuan",
+    "aid_yuan",
+]
+
+
+def _causes(ledger: Ledger, population: Population, scenario: Scenario) -> np.ndarray:
+    """Index into `FAILURE_CAUSES` for every row of ``canteen_months`` (a failure or not)."""
+    if not ledger.audits:
+        return np.empty(0, np.intp)
+    categories = population.categories
+    value = scenario.quota.basis == "value"
+    # one yardstick per row: kg (quantity quota) or yuan (value quota, kg at the mean price)
+    price = categories.platform_price_yuan_per_kg if value else np.ones(len(categories.name))
+    worth = categories.reference_price_yuan_per_kg if value else np.ones(len(categories.name))
+    audits = ledger.audits
+    stage = {name: stacked(audits, name, price) for name in STAGES}
+    received = stacked(audits, "aid_yuan") if value else stacked(audits, "aid_kg")
+    share = scenario.quota.share
+    required = share * stacked(audits, "consumption_kg", worth)
+    expected = share * stacked(audits, "expected_consumption_kg", worth)
+    bar = np.minimum(required, expected) * (1 - quota.COMPLIANCE_TOLERANCE)
+    cause = np.full(len(bar), FAILURE_CAUSES.index("attendance"), dtype=np.intp)
+    chain = [
+        (received, "transit_loss"),
+        (stage["shipped_kg"], "moved_out"),
+        (stage["filled_kg"], "supply_short"),
+        (stage["placed_kg"], "rounding"),
+        (stage["target_kg"], "did_not_order"),
+    ]
+    for amount, name in chain:  # last to first, so the earliest stage below the bar wins
+        cause[amount < bar] = FAILURE_CAUSES.index(name)
+    moved = np.repeat(np.stack([a.holiday_moved for a in audits]), len(categories.name) + 1)
+    not_ordered = cause == FAILURE_CAUSES.index("did_not_order")
+    cause[not_ordered & moved] = FAILURE_CAUSES.index("moved_out")
+    return cause
+
+
+__all__ = ["STAGES", "audit_failures"]
