@@ -19,6 +19,7 @@ from canteensim.scenario.schema import (
     CanteenGenerate,
     CanteenRow,
     Constant,
+    Consumers,
     CooperativeGenerate,
     CooperativeRow,
     Distribution,
@@ -93,11 +94,43 @@ class Canteens:
 
 
 @dataclass(frozen=True)
+class ConsumerGroups:
+    """Households ordering from the weekly list, one group per pickup point."""
+
+    households: Floats
+    """``(pickup points,)``."""
+    participation: float
+    """Chance that a household orders in a given week."""
+    basket_kg: Floats
+    """``(categories,)`` kg a household that orders buys, at the platform's prices."""
+
+    def __len__(self) -> int:
+        return len(self.households)
+
+
+BUYER_KINDS = ("canteens", "consumers")
+"""The kinds of buyer the tables tell apart (``monthly_sales.buyer``, ``deliveries.buyer``)."""
+
+
+@dataclass(frozen=True)
 class Population:
     categories: Categories
     cooperatives: Cooperatives
     products: Products
     canteens: Canteens
+    """Every buyer: the canteens, then one row per consumers' pickup point (no diners, not
+    bound), so that orders, allocation and the fleet treat both alike."""
+    consumers: ConsumerGroups
+
+    @property
+    def canteen_count(self) -> int:
+        """Rows of `canteens` that are canteens: the others are pickup points."""
+        return len(self.canteens) - len(self.consumers)
+
+    @property
+    def buyer_kind(self) -> Ints:
+        """``(buyers,)`` index into `BUYER_KINDS`."""
+        return np.repeat(np.arange(2, dtype=np.intp), [self.canteen_count, len(self.consumers)])
 
 
 def build_population(
@@ -122,7 +155,47 @@ def build_population(
     )
     canteens = _canteens(canteen_rows, scenario.cycle.delivery_days, calendar)
     categories = _categories(scenario, products)
-    return Population(categories, cooperatives, products, canteens)
+    consumers = _consumer_groups(scenario.consumers, categories)
+    canteens = _with_pickup_points(canteens, len(consumers), len(scenario.cycle.delivery_days))
+    return Population(categories, cooperatives, products, canteens, consumers)
+
+
+def _consumer_groups(spec: Consumers, categories: Categories) -> ConsumerGroups:
+    """Households shared evenly among the pickup points; baskets moved by the price ratio."""
+    points = spec.pickup_points if spec.households else 0
+    households = np.full(points, spec.households // max(points, 1), dtype=np.float64)
+    households[: spec.households - int(households.sum())] += 1
+    wanted = np.array([spec.basket_kg.get(str(name), 0.0) for name in categories.name])
+    price_ratio = categories.platform_price_yuan_per_kg / categories.reference_price_yuan_per_kg
+    return ConsumerGroups(
+        households=households,
+        participation=spec.participation,
+        basket_kg=wanted * price_ratio**spec.price_elasticity,
+    )
+
+
+def _with_pickup_points(canteens: Canteens, points: int, slots: int) -> Canteens:
+    """The canteens' arrays with one row per pickup point appended, on delivery days in turn."""
+    width = len(str(points))
+    return Canteens(
+        canteen_id=np.concatenate(
+            [canteens.canteen_id, [f"pickup-{i + 1:0{width}d}" for i in range(points)]]
+        ),
+        name=np.concatenate([canteens.name, [f"Pickup point {i + 1}" for i in range(points)]]),
+        kind=np.concatenate([canteens.kind, np.full(points, "consumers")]),
+        bound=np.concatenate([canteens.bound, np.zeros(points, dtype=bool)]),
+        diners=np.concatenate([canteens.diners, np.zeros(points)]),
+        delivery_slot=np.concatenate(
+            [canteens.delivery_slot, np.arange(points, dtype=np.intp) % slots]
+        ),
+        behaviour=np.concatenate(
+            [canteens.behaviour, np.full(points, policies.BEHAVIOURS.index("even"), np.intp)]
+        ),
+        compliance=np.concatenate([canteens.compliance, np.ones(points)]),
+        open_weekdays=np.concatenate(
+            [canteens.open_weekdays, np.zeros((points, 7), dtype=bool)]
+        ),
+    )
 
 
 def _given(value: _T | None) -> _T:

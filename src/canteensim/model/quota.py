@@ -119,9 +119,15 @@ def target_share(quota: Quota, ordering: Ordering, bound: Bools, categories: Cat
     return share[:, None] * kg_per_value[None, :]
 
 
-def audit(ledger: Ledger, categories: Categories, period: AuditPeriod, holiday_moved: Bools) -> Audit:
-    """Aid received against consumption, for every canteen and category, over `period`, and
-    the stages the aid went through (`Audit`).
+def audit(
+    ledger: Ledger,
+    categories: Categories,
+    period: AuditPeriod,
+    canteens: slice,
+    holiday_moved: Bools,
+) -> Audit:
+    """Aid received against consumption, for the `canteens` rows of the ledger and every
+    category, over `period`, and the stages the aid went through (`Audit`).
 
     Consumption is valued at the category's reference price, for a quota by value.
     """
@@ -129,7 +135,7 @@ def audit(ledger: Ledger, categories: Categories, period: AuditPeriod, holiday_m
     span = slice(period.months.start, period.months.stop)
 
     def summed(array: Floats) -> Floats:
-        return np.asarray(array[..., span].sum(axis=-1), dtype=np.float64)
+        return np.asarray(array[canteens, ..., span].sum(axis=-1), dtype=np.float64)
 
     per_diner_day = categories.consumption_kg_per_diner_day[None, :]
     consumption_kg = summed(months.diner_days)[:, None] * per_diner_day
@@ -139,7 +145,7 @@ def audit(ledger: Ledger, categories: Categories, period: AuditPeriod, holiday_m
         consumption_yuan=consumption_kg * categories.reference_price_yuan_per_kg[None, :],
         aid_kg=summed(months.aid_kg),
         aid_yuan=summed(months.aid_yuan),
-        expected_consumption_kg=ledger.expected_period_kg[:, :, period.index].copy(),
+        expected_consumption_kg=ledger.expected_period_kg[canteens, :, period.index].copy(),
         target_kg=summed(months.target_kg),
         dropped_kg=summed(months.dropped_kg),
         filled_kg=summed(months.confirmed_kg),

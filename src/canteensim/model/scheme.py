@@ -82,9 +82,13 @@ class Scheme:
         self.periods = quota.audit_periods(calendar, scenario.quota.period)
         self.period_of_month = quota.period_of_month(self.periods)
         planned_days = calendar.month_bounds(calendar.horizon_months - 1)[1] + LOOKAHEAD_DAYS
-        self.open_days = calendar.open_mask(canteens.open_weekdays, planned_days)
-        self.is_open = self.open_days[:, : calendar.horizon_days]
-        self._expected_diner_days: dict[tuple[int, ...], Floats] = {}
+        weekdays, self.opening = np.unique(canteens.open_weekdays, axis=0, return_inverse=True)
+        self.opening = self.opening.ravel()
+        """``(canteens,)``: index of each canteen's opening pattern (few: Mon–Fri, every day…)."""
+        self.open_days = calendar.open_mask(weekdays, planned_days)
+        """``(opening patterns, planned days)``: whether each pattern opens on each day."""
+        self.is_open = self.open_days[self.opening, : calendar.horizon_days]
+        self._weighted_open_days: dict[tuple[int, ...], Floats] = {}
         self.slot_days = _slot_days(calendar)
         self.target_share = quota.target_share(
             scenario.quota, scenario.ordering, population.canteens.bound, population.categories
@@ -110,8 +114,12 @@ class Scheme:
         """Diners eat: attendance of every canteen open today, noisy day to day."""
         canteens = self.population.canteens
         noise = lognormal_mean_cv(
-            1.0, self.scenario.canteens.attendance_cv, len(canteens), self.streams.attendance
+            1.0,
+            self.scenario.canteens.attendance_cv,
+            self.population.canteen_count,
+            self.streams.attendance,
         )
+        noise = np.pad(noise, (0, len(self.population.consumers)), constant_values=1.0)
         served = canteens.diners * self.conditions.factor("attendance") * noise
         month = self.calendar.month_index(day)
         self.ledger.months.diner_days[:, month] += served * self.is_open[:, day]
@@ -139,11 +147,20 @@ class Scheme:
     def close_orders(self, week: Week) -> None:
         """At the cutoff: every canteen's order, allocation, substitution, and the loads."""
         canteens, categories = self.population.canteens, self.population.categories
-        choice = self.streams.choice
-        ordering = choice.random(len(canteens)) < canteens.compliance
-        pick = choice.random((len(canteens), len(categories.name)))
-        order_time = week.listing_day + self.streams.order_times.random(len(canteens)) * (
-            week.cutoff_day - week.listing_day
+        n, households = self.population.canteen_count, self.population.consumers.households
+        choice, consumers = self.streams.choice, self.streams.consumers
+        ordering = np.concatenate(
+            [choice.random(n) < canteens.compliance[:n], np.ones(len(households), dtype=bool)]
+        )
+        pick = np.concatenate(
+            [
+                choice.random((n, len(categories.name))),
+                consumers.random((len(households), len(categories.name))),
+            ]
+        )
+        window = week.cutoff_day - week.listing_day
+        order_time = week.listing_day + window * np.concatenate(
+            [self.streams.order_times.random(n), consumers.random(len(households))]
         )
         scheduled = np.asarray(week.delivery_day_by_slot, dtype=np.intp)[canteens.delivery_slot]
         in_horizon = scheduled < self.calendar.horizon_days
@@ -155,6 +172,7 @@ class Scheme:
             categories.perishable,
             self.scenario.ordering,
         )
+        target[n:] = self._baskets_kg()
         target[~ordering | ~in_horizon] = 0.0
         listed_kg = self.ledger.product_weeks.listed_kg[week.index]
         lines, dropped = choose_lines(
@@ -174,24 +192,32 @@ class Scheme:
         filled = self._allocate(week, lines, listed_kg)
         self._confirm(week, filled, scheduled, month, order_time)
 
+    def _baskets_kg(self) -> Floats:
+        """``(pickup points, categories)`` kg the households ordering this week buy."""
+        consumers = self.population.consumers
+        ordering = self.streams.consumers.binomial(
+            consumers.households.astype(np.int64), consumers.participation
+        )
+        return np.asarray(ordering[:, None] * consumers.basket_kg[None, :], dtype=np.float64)
+
     def _need(self, week: Week, scheduled: Ints, month: Ints) -> Need:
         """What each canteen knows at the cutoff about the delivery it orders for."""
         canteens, categories = self.population.canteens, self.population.categories
         months = self.ledger.months
         months.reach(int(month.max(initial=0)))
         today = int(np.ceil(week.cutoff_day))  # the first day whose meals are not yet served
-        expected_before = self._expected_before(week.cutoff_day)
+        open_before = self._open_days_before(week.cutoff_day)
         rows = np.arange(len(canteens))
-        last = expected_before.shape[1] - 1
+        last = open_before.shape[1] - 1
 
         def expected_kg(first: Ints, after: Ints) -> Floats:
-            diner_days = (
-                expected_before[rows, np.clip(after, 0, last)]
-                - expected_before[rows, np.clip(first, 0, last)]
+            open_days = (
+                open_before[self.opening, np.clip(after, 0, last)]
+                - open_before[self.opening, np.clip(first, 0, last)]
             )
+            diner_days = canteens.diners * np.maximum(open_days, 0.0)
             return np.asarray(
-                np.maximum(diner_days, 0.0)[:, None]
-                * categories.consumption_kg_per_diner_day[None, :],
+                diner_days[:, None] * categories.consumption_kg_per_diner_day[None, :],
                 dtype=np.float64,
             )
 
@@ -218,8 +244,8 @@ class Scheme:
             total_weights=self._total_weights(),
         )
 
-    def _expected_before(self, now: float) -> Floats:
-        """``(canteens, days + 1)``: diners each canteen expects before each day, by the
+    def _open_days_before(self, now: float) -> Floats:
+        """``(opening patterns, days + 1)``: open days before each day, each weighed by the
         attendance of the disruptions announced by `now` (cached: they change a few times)."""
         start = self.calendar.start
         known = tuple(
@@ -227,18 +253,17 @@ class Scheme:
             for i, d in enumerate(self.scenario.disruptions)
             if (d.announced_on - start).days <= now
         )
-        if known not in self._expected_diner_days:
+        if known not in self._weighted_open_days:
             days = self.open_days.shape[1]
             factor = np.ones(days)
             for i in known:
                 d = self.scenario.disruptions[i]
                 first, end = (d.start - start).days, (d.end - start).days
                 factor[max(first, 0) : max(end + 1, 0)] *= d.attendance
-            diners = self.population.canteens.diners[:, None] * self.open_days * factor[None, :]
-            before = np.zeros((len(diners), days + 1))
-            np.cumsum(diners, axis=1, out=before[:, 1:])
-            self._expected_diner_days = {known: before}  # only the latest is asked for again
-        return self._expected_diner_days[known]
+            before = np.zeros((len(self.open_days), days + 1))
+            np.cumsum(self.open_days * factor[None, :], axis=1, out=before[:, 1:])
+            self._weighted_open_days = {known: before}  # only the latest is asked for again
+        return self._weighted_open_days[known]
 
     def _month_bounds(self, month: Ints) -> tuple[Ints, Ints]:
         unique, inverse = np.unique(month, return_inverse=True)
@@ -450,9 +475,16 @@ class Scheme:
 
     def audit(self, period: quota.AuditPeriod) -> None:
         """Aid received against consumption for every canteen and category over the period."""
-        moved = self.holiday_moved[:, period.index][self.population.canteens.delivery_slot]
+        canteens = slice(0, self.population.canteen_count)  # not the pickup points
+        slot = self.population.canteens.delivery_slot[canteens]
         self.ledger.audits.append(
-            quota.audit(self.ledger, self.population.categories, period, moved)
+            quota.audit(
+                self.ledger,
+                self.population.categories,
+                period,
+                canteens,
+                self.holiday_moved[:, period.index][slot],
+            )
         )
 
     @cached_property

@@ -28,6 +28,9 @@ class Streams:
     """When in the order window each canteen orders."""
     choice: np.random.Generator
     """Whether a canteen orders this week, and which listed products it picks."""
+    consumers: np.random.Generator
+    """How many households order at each pickup point, when, and which products they pick: a
+    stream of its own, so that adding consumers leaves every canteen's draws as they were."""
 
 
 STREAM_NAMES = tuple(Streams.__dataclass_fields__)

@@ -7,7 +7,7 @@ import pandas as pd
 
 from canteensim.model.calendar import Calendar
 from canteensim.model.ledger import Audit, Ledger
-from canteensim.model.population import Population
+from canteensim.model.population import BUYER_KINDS, Population
 from canteensim.model import quota
 from canteensim.scenario.schema import RESERVED_CATEGORY, Platform, Scenario
 
@@ -38,19 +38,55 @@ def farmer_accounts(
 def monthly_sales(
     ledger: Ledger, population: Population, scenario: Scenario, calendar: Calendar
 ) -> pd.DataFrame:
-    """Month × category: delivered sales and where each yuan went."""
+    """Month × category × kind of buyer: delivered sales and where each yuan went.
+
+    Canteens always have their rows; consumers (`BUYER_KINDS`) only when the scenario has some.
+    """
     months = ledger.months
+    kinds = BUYER_KINDS[: 2 if len(population.consumers) else 1]
+    parts = []
+    for kind, rows in zip(kinds, _buyer_rows(population), strict=False):
+        parts.append(
+            _sales(
+                {name: getattr(months, name)[rows].sum(axis=0) for name in _SALES_ARRAYS},
+                kind,
+                population,
+                scenario,
+                calendar,
+                months.months,
+            )
+        )
+    frame = pd.concat(parts, ignore_index=True)
+    return frame.sort_values(["month", "category", "buyer"], kind="stable").reset_index(drop=True)
+
+
+_SALES_ARRAYS = ("aid_yuan", "aid_kg", "shipped_kg", "market_yuan")
+
+
+def _buyer_rows(population: Population) -> tuple[slice, slice]:
+    """The rows of the canteens, then of the pickup points, in the buyers' arrays."""
+    n = population.canteen_count
+    return slice(0, n), slice(n, len(population.canteens))
+
+
+def _sales(
+    totals: dict[str, np.ndarray],
+    buyer: str,
+    population: Population,
+    scenario: Scenario,
+    calendar: Calendar,
+    n_months: int,
+) -> pd.DataFrame:
+    """One kind of buyer's ``(categories, months)`` totals as `monthly_sales` rows."""
     categories = population.categories.name
-    n_months = months.months
-    sales = months.aid_yuan.sum(axis=0)  # (categories, months)
-    received = months.aid_kg.sum(axis=0)
-    shipped = months.shipped_kg.sum(axis=0)
-    market = months.market_yuan.sum(axis=0)
+    sales, received = totals["aid_yuan"], totals["aid_kg"]
+    shipped, market = totals["shipped_kg"], totals["market_yuan"]
     accounts = farmer_accounts(sales.ravel(), shipped.ravel(), scenario.platform)
     frame = pd.DataFrame(
         {
             "month": np.tile([calendar.month_label(m) for m in range(n_months)], len(categories)),
             "category": np.repeat(categories, n_months),
+            "buyer": buyer,
             "sales_yuan": sales.ravel(),
             "quantity_kg": received.ravel(),
             "shipped_kg": shipped.ravel(),
@@ -63,7 +99,7 @@ def monthly_sales(
         }
     )
     frame["cost_premium_yuan"] = frame["sales_yuan"] - frame["market_value_yuan"]
-    return frame.sort_values(["month", "category"], kind="stable").reset_index(drop=True)
+    return frame
 
 
 def canteen_months(
@@ -77,19 +113,20 @@ def canteen_months(
     canteens, categories = population.canteens, population.categories
     names = [*categories.name.tolist(), TOTAL]
     audits = ledger.audits
+    n = population.canteen_count  # the pickup points after them are not audited
     periods = quota.audit_periods(calendar, scenario.quota.period)
-    per_period = len(canteens) * len(names)
-    canteen_codes = np.tile(np.repeat(np.arange(len(canteens)), len(names)), len(audits))
+    per_period = n * len(names)
+    canteen_codes = np.tile(np.repeat(np.arange(n), len(names)), len(audits))
     frame = pd.DataFrame(
         {
             "month": _period_labels([a.period for a in audits], periods, per_period),
             "canteen_id": pd.Categorical.from_codes(
-                canteen_codes, categories=pd.Index(canteens.canteen_id)
+                canteen_codes, categories=pd.Index(canteens.canteen_id[:n])
             ),
             "kind": pd.Categorical(canteens.kind[canteen_codes]),
             "bound": canteens.bound[canteen_codes],
             "category": pd.Categorical.from_codes(
-                np.tile(np.arange(len(names)), len(canteens) * len(audits)),
+                np.tile(np.arange(len(names)), n * len(audits)),
                 categories=pd.Index(names),
             ),
             **{name: stacked(audits, name) for name in _AUDITED_AMOUNTS},
@@ -172,12 +209,15 @@ def deliveries(ledger: Ledger, population: Population, calendar: Calendar) -> pd
     delivered = record.column("delivered_day").astype(np.intp)
     kg, lost = record.column("kg"), record.column("lost_kg")
     start = np.datetime64(calendar.start, "D")
+    buyer = record.column("canteen").astype(np.intp)
     frame = pd.DataFrame(
         {
             "week": week,
             "canteen_id": pd.Categorical.from_codes(
-                record.column("canteen").astype(np.intp),
-                categories=pd.Index(population.canteens.canteen_id),
+                buyer, categories=pd.Index(population.canteens.canteen_id)
+            ),
+            "buyer": pd.Categorical.from_codes(
+                population.buyer_kind[buyer], categories=pd.Index(BUYER_KINDS)
             ),
             "scheduled_day": start + scheduled,
             "delivered_day": start + delivered,

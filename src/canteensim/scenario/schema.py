@@ -323,6 +323,26 @@ class Ordering(Frozen):
     """Share of the even order that a non-compliant canteen places."""
 
 
+class Consumers(Frozen):
+    """``[consumers]``: employees and households who order from the same weekly list,
+    voluntarily, and collect their orders at pickup points (canteens, stations)."""
+
+    households: Annotated[int, Whole, Field(ge=0, le=limits.MAX_HOUSEHOLDS)] = 0
+    """Households that may order; none by default."""
+    pickup_points: Annotated[int, Whole, Field(ge=1, le=limits.MAX_PICKUP_POINTS)] = 1
+    """Where households collect orders: each is one load on its delivery day, households shared
+    evenly among them and delivery days in turn."""
+    participation: Share = 0.1
+    """Chance that a household orders in a given week."""
+    basket_kg: dict[str, Annotated[NonNegative, Field(le=limits.MAX_BASKET_KG)]] = Field(
+        default_factory=dict
+    )
+    """Kg of each category a household that orders buys in a week, were platform prices equal to
+    market prices."""
+    price_elasticity: Annotated[float, Real, Field(ge=-10.0, le=0.0)] = -1.0
+    """How the basket follows price: kg × (platform price ÷ market price) ^ elasticity."""
+
+
 Factor = Annotated[NonNegative, Field(le=limits.MAX_DISRUPTION_FACTOR)]
 FACTORS = ("attendance", "transport", "supply")
 """What a disruption scales."""
@@ -620,6 +640,7 @@ class Scenario(Frozen):
     cooperatives: Cooperatives
     products: Products
     canteens: Canteens
+    consumers: Consumers = Consumers()
     disruptions: tuple[Disruption, ...] = ()
 
     @model_validator(mode="after")
@@ -651,6 +672,13 @@ class Scenario(Frozen):
                     ("products", "rows", i, "category"),
                     row.category,
                     f"has no consumption; add [categories.{row.category}] or use one of {known}",
+                )
+        for name in self.consumers.basket_kg:
+            if name not in self.categories:
+                fail(
+                    ("consumers", "basket_kg", name),
+                    name,
+                    f"is not a category; use one of {known}",
                 )
         _require_unique(self.products.rows, "product_id", ("products",))
         _require_unique(self.canteens.rows, "canteen_id", ("canteens",))
