@@ -29,6 +29,8 @@ class Week:
     cutoff_day: float
     delivery_day_by_slot: tuple[int, ...]
     """Day each delivery slot (``cycle.delivery_days``) delivers on, moved past holidays."""
+    weekday_by_slot: tuple[int, ...]
+    """Each delivery slot's own weekday this week, before any holiday moved it."""
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,7 @@ class Calendar:
             delivery_day_by_slot=tuple(
                 self.next_working_day(monday + WEEKDAYS.index(w)) for w in self.delivery_weekdays
             ),
+            weekday_by_slot=tuple(monday + WEEKDAYS.index(w) for w in self.delivery_weekdays),
         )
 
     def next_working_day(self, day: int) -> int:

@@ -4,8 +4,8 @@ Aid reaches a canteen through a chain of stages, each of which can only lose som
 
 1. what the canteen meant to order for delivery in the period (its behaviour, in the weeks it
    ordered): short of the requirement when it **did not order** (a skipped week not made up, a
-   behaviour that buys too little) or when a holiday moved a delivery out of the period
-   (**moved out**);
+   behaviour that buys too little), or **moved out** when what a holiday moved from one of its
+   delivery days into the next period would have made up the difference;
 2. what it placed as order lines: short by lines below the minimum it did not place
    (**rounding**);
 3. what the platform filled: short when the listing ran out (**supply short**);
@@ -77,7 +77,7 @@ def _causes(ledger: Ledger, population: Population, scenario: Scenario) -> np.nd
         return np.empty(0, np.intp)
     categories = population.categories
     value = scenario.quota.basis == "value"
-    # one yardstick per row: kg (quantity quota) or yuan (value quota, kg at the mean price)
+    # one yardstick: kg (quantity quota) or yuan (value quota: kg at the category's mean price)
     price = categories.platform_price_yuan_per_kg if value else np.ones(len(categories.name))
     worth = categories.reference_price_yuan_per_kg if value else np.ones(len(categories.name))
     audits = ledger.audits
@@ -86,7 +86,8 @@ def _causes(ledger: Ledger, population: Population, scenario: Scenario) -> np.nd
     share = scenario.quota.share
     required = share * stacked(audits, "consumption_kg", worth)
     expected = share * stacked(audits, "expected_consumption_kg", worth)
-    bar = np.minimum(required, expected) * (1 - quota.COMPLIANCE_TOLERANCE)
+    # fmin: a period the canteen never ordered for has no expectation (NaN) but its requirement
+    bar = np.fmin(required, expected) * (1 - quota.COMPLIANCE_TOLERANCE)
     cause = np.full(len(bar), FAILURE_CAUSES.index("attendance"), dtype=np.intp)
     chain = [
         (received, "transit_loss"),
@@ -97,9 +98,11 @@ def _causes(ledger: Ledger, population: Population, scenario: Scenario) -> np.nd
     ]
     for amount, name in chain:  # last to first, so the earliest stage below the bar wins
         cause[amount < bar] = FAILURE_CAUSES.index(name)
-    moved = np.repeat(np.stack([a.holiday_moved for a in audits]), len(categories.name) + 1)
-    not_ordered = cause == FAILURE_CAUSES.index("did_not_order")
-    cause[not_ordered & moved] = FAILURE_CAUSES.index("moved_out")
+    # a canteen that meant to order enough, counting what a holiday moved out, lost it to the move
+    moved_back = stage["target_kg"] + stacked(audits, "moved_kg", price) >= bar
+    cause[(cause == FAILURE_CAUSES.index("did_not_order")) & moved_back] = FAILURE_CAUSES.index(
+        "moved_out"
+    )
     return cause
 
 

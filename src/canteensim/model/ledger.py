@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-from canteensim.model.population import Bools, Floats, Ints
+from canteensim.model.population import Floats, Ints
 
 
 @dataclass
@@ -51,6 +51,9 @@ class MonthTotals:
     """``(canteens, categories, months)`` of `target_kg`, kg not ordered for being below a line."""
     skipped_orders: Floats
     """``(canteens, months)`` weeks the canteen did not order, by month of scheduled delivery."""
+    moved_kg: Floats
+    """``(canteens, categories, months)`` kg canteens meant to order for a delivery a holiday
+    moved into a later audit period (or past the horizon), by the month it was moved from."""
     diner_days: Floats
     """``(canteens, months)`` diners served."""
 
@@ -66,6 +69,7 @@ class MonthTotals:
             target_kg=np.zeros(shape),
             dropped_kg=np.zeros(shape),
             skipped_orders=np.zeros((canteens, months)),
+            moved_kg=np.zeros(shape),
             diner_days=np.zeros((canteens, months)),
         )
 
@@ -128,8 +132,8 @@ class Audit:
     """Loaded on trucks that arrived in the period."""
     skipped_orders: Floats
     """``(canteens,)`` weeks not ordered for delivery in the period."""
-    holiday_moved: Bools
-    """``(canteens,)``: a holiday moved one of the canteen's delivery days out of the period."""
+    moved_kg: Floats
+    """Meant to order for delivery days of the period that a holiday moved into a later one."""
 
     @property
     def placed_kg(self) -> Floats:
@@ -149,4 +153,4 @@ class Ledger:
     substitute_lines: int = 0
     expected_period_kg: Floats = field(default_factory=lambda: np.empty((0, 0, 0)))
     """``(canteens, categories, audit periods)``: each period's consumption as canteens expected
-    it at their latest order for it."""
+    it at their latest order for it; NaN for a period a canteen never ordered for."""

@@ -216,8 +216,10 @@ def choose_lines(
         if not in_category.any() or not len(buyers):
             continue
         kg_wanted = np.maximum(target[buyers, category], min_kg)
-        lines = np.clip(np.floor(kg_wanted / min_kg), 1, most) if min_kg > 0 else np.full(
-            len(buyers), float(most)
+        lines = (
+            np.clip(np.floor(kg_wanted / min_kg), 1, most)
+            if min_kg > 0
+            else np.full(len(buyers), float(most))
         )  # as many lines as reach the minimum each, at least one
         products, kg = listed[in_category], listed_kg[in_category]
         share_end = np.cumsum(kg) / kg.sum()

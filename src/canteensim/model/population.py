@@ -192,9 +192,7 @@ def _with_pickup_points(canteens: Canteens, points: int, slots: int) -> Canteens
             [canteens.behaviour, np.full(points, policies.BEHAVIOURS.index("even"), np.intp)]
         ),
         compliance=np.concatenate([canteens.compliance, np.ones(points)]),
-        open_weekdays=np.concatenate(
-            [canteens.open_weekdays, np.zeros((points, 7), dtype=bool)]
-        ),
+        open_weekdays=np.concatenate([canteens.open_weekdays, np.zeros((points, 7), dtype=bool)]),
     )
 
 

@@ -53,7 +53,7 @@ class AuditPeriod:
     label: str
     """``2020-03``, ``2020-Q2`` or ``2020``."""
     months: range
-    """Indices of the calendar months it spans (0 = the start's month): the ledger's month columns."""
+    """Indices of the calendar months it spans (0 = the start's month): ledger month columns."""
     start_day: int
     """First day of the period within the horizon."""
     end_day: int
@@ -124,7 +124,6 @@ def audit(
     categories: Categories,
     period: AuditPeriod,
     canteens: slice,
-    holiday_moved: Bools,
 ) -> Audit:
     """Aid received against consumption, for the `canteens` rows of the ledger and every
     category, over `period`, and the stages the aid went through (`Audit`).
@@ -151,7 +150,7 @@ def audit(
         filled_kg=summed(months.confirmed_kg),
         shipped_kg=summed(months.shipped_kg),
         skipped_orders=summed(months.skipped_orders),
-        holiday_moved=holiday_moved,
+        moved_kg=summed(months.moved_kg),
     )
 
 

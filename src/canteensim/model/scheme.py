@@ -6,7 +6,6 @@ Each method acts on all canteens and products at once; `processes` says when eac
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from functools import cached_property
 
 import numpy as np
 
@@ -18,7 +17,7 @@ from canteensim.model.logistics import load_fleet, transit_loss_share
 from canteensim.model.ordering import Lines, Need, choose_lines, target_kg
 from canteensim.model.population import Bools, Floats, Ints, Population, lognormal_mean_cv
 from canteensim.model.streams import Streams
-from canteensim.scenario.schema import WEEKDAYS, Disruption, Scenario
+from canteensim.scenario.schema import Disruption, Scenario
 
 LOOKAHEAD_DAYS = 14
 """Days past the last month of the horizon for which canteens still plan their consumption."""
@@ -96,8 +95,12 @@ class Scheme:
         self.ledger = Ledger(
             ProductWeeks.zeros(len(calendar.weeks), len(population.products)),
             MonthTotals.zeros(len(canteens), len(categories.name), calendar.horizon_months),
-            expected_period_kg=np.zeros((len(canteens), len(categories.name), len(self.periods))),
+            expected_period_kg=np.full(
+                (len(canteens), len(categories.name), len(self.periods)), np.nan
+            ),  # NaN until a canteen orders for the period
         )
+        self.days_served = 0
+        """Days whose meals have been served: the days before it are eaten, the rest expected."""
         self.listed = np.empty(0, np.intp)
         self.open_orders: dict[int, WeekOrders] = {}
         self.queue = Queue()
@@ -123,6 +126,7 @@ class Scheme:
         served = canteens.diners * self.conditions.factor("attendance") * noise
         month = self.calendar.month_index(day)
         self.ledger.months.diner_days[:, month] += served * self.is_open[:, day]
+        self.days_served = day + 1
 
     # --- the weekly cycle ---
 
@@ -173,7 +177,9 @@ class Scheme:
             self.scenario.ordering,
         )
         target[n:] = self._baskets_kg()
-        target[~ordering | ~in_horizon] = 0.0
+        target[~ordering] = 0.0
+        self._book_moved_by_holidays(week, target, scheduled)
+        target[~in_horizon] = 0.0
         listed_kg = self.ledger.product_weeks.listed_kg[week.index]
         lines, dropped = choose_lines(
             np.argsort(order_time, kind="stable"),
@@ -205,7 +211,7 @@ class Scheme:
         canteens, categories = self.population.canteens, self.population.categories
         months = self.ledger.months
         months.reach(int(month.max(initial=0)))
-        today = int(np.ceil(week.cutoff_day))  # the first day whose meals are not yet served
+        today = self.days_served  # the first day whose meals are expected, not yet eaten
         open_before = self._open_days_before(week.cutoff_day)
         rows = np.arange(len(canteens))
         last = open_before.shape[1] - 1
@@ -294,7 +300,8 @@ class Scheme:
             line_kg = lines.kg * waiting[lines.canteen]
             index = (lines.canteen, products.category[lines.product])
             kg += _sum_by(index, line_kg, shape)
-            yuan += _sum_by(index, line_kg * products.platform_price_yuan_per_kg[lines.product], shape)
+            price = products.platform_price_yuan_per_kg[lines.product]
+            yuan += _sum_by(index, line_kg * price, shape)
         return kg, yuan
 
     def _deliveries_left(self, scheduled: Ints, period_after: Ints) -> Floats:
@@ -375,6 +382,23 @@ class Scheme:
             order_time=order_time[loading],
             kg=total[loading],
         )
+
+    def _book_moved_by_holidays(self, week: Week, target: Floats, scheduled: Ints) -> None:
+        """Book what canteens meant to order for delivery days a holiday moved into a later audit
+        period or past the horizon, under the month of the day it was moved from
+        (`MonthTotals.moved_kg`)."""
+        own_day = np.asarray(week.weekday_by_slot, dtype=np.intp)[
+            self.population.canteens.delivery_slot
+        ]
+        horizon_days = self.calendar.horizon_days
+        own_month = self.calendar.months_of(np.clip(own_day, 0, horizon_days - 1))
+        month = self.calendar.months_of(np.clip(scheduled, 0, horizon_days - 1))
+        moved = (self.period_of_month[own_month] != self.period_of_month[month]) | (
+            scheduled >= horizon_days
+        )
+        moved &= (own_day >= 0) & (own_day < horizon_days)
+        if moved.any():
+            self.ledger.months.moved_kg[moved, :, own_month[moved]] += target[moved]
 
     # --- delivery ---
 
@@ -476,31 +500,9 @@ class Scheme:
     def audit(self, period: quota.AuditPeriod) -> None:
         """Aid received against consumption for every canteen and category over the period."""
         canteens = slice(0, self.population.canteen_count)  # not the pickup points
-        slot = self.population.canteens.delivery_slot[canteens]
         self.ledger.audits.append(
-            quota.audit(
-                self.ledger,
-                self.population.categories,
-                period,
-                canteens,
-                self.holiday_moved[:, period.index][slot],
-            )
+            quota.audit(self.ledger, self.population.categories, period, canteens)
         )
-
-    @cached_property
-    def holiday_moved(self) -> Bools:
-        """``(delivery slots, audit periods)``: a holiday moved a delivery of the slot from the
-        period into a later one."""
-        moved = np.zeros((len(self.slot_days), len(self.periods)), dtype=bool)
-        weekdays = self.scenario.cycle.delivery_days
-        for week in self.calendar.weeks:
-            for s, day in enumerate(week.delivery_day_by_slot):
-                nominal = week.monday + WEEKDAYS.index(weekdays[s])
-                if 0 <= nominal < self.calendar.horizon_days:
-                    period = self.period_of_month[self.calendar.month_index(nominal)]
-                    after = self.periods[period].end_day
-                    moved[s, period] |= day >= after
-        return moved
 
 
 def _slot_days(calendar: Calendar) -> list[Ints]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from canteensim.model import quota
 from canteensim.model.calendar import Calendar
 from canteensim.model.ledger import Audit, Ledger
 from canteensim.model.population import BUYER_KINDS, Population
-from canteensim.model import quota
 from canteensim.scenario.schema import RESERVED_CATEGORY, Platform, Scenario
 
 TOTAL = RESERVED_CATEGORY
@@ -143,12 +143,14 @@ _AUDITED_AMOUNTS = ("consumption_kg", "aid_kg", "consumption_yuan", "aid_yuan")
 
 def stacked(audits: list[Audit], name: str, weights: np.ndarray | None = None) -> np.ndarray:
     """An `Audit` field as ``(audits, canteens, categories + total)``, flattened in the row order
-    of `canteen_months`; the total weighs each category by `weights` (by default 1)."""
+    of `canteen_months`, each category's values times its weight in `weights` (yuan per kg, say)
+    when given."""
     if not audits:
         return np.empty(0)
     values = np.stack([getattr(a, name) for a in audits])
-    total = values.sum(axis=2, keepdims=True) if weights is None else values @ weights[:, None]
-    return np.concatenate([values, total], axis=2).ravel()
+    if weights is not None:
+        values = values * weights
+    return np.concatenate([values, values.sum(axis=2, keepdims=True)], axis=2).ravel()
 
 
 def _period_labels(
