@@ -49,6 +49,7 @@ SECTIONS: dict[str, str] = {
     "Canteens": "`[canteens]`",
     "CanteenGenerate": "`[canteens.generate]`",
     "CanteenRow": "Canteens table",
+    "Consumers": "`[consumers]`",
     "Disruption": "`[[disruptions]]`",
     "Constant": '`dist = "constant"`',
     "LogNormal": '`dist = "lognormal"`',

@@ -78,9 +78,22 @@ MEMORY_LIMIT_BYTES = 8 * 2**30
 """The most one replication's arrays and tables may be estimated to need (`estimate_memory`)."""
 
 # Bytes per element, measured on the Anhui scenario and variants of it (canteens × 2, horizon
-# × 3, products × 10 with 100 lines per category): the estimate comes within 10 % of the peak
-# above the interpreter's own, and errs high where lines are many (small lines are dropped).
-_CANTEEN_MONTH_ROW = 200  # ledger, audits and the canteen_months table, per canteen-month-category
+# × 3, products × 10 with 100 lines per category, every canteen bound under a quota of 100 % so
+# that every audit fails): the estimate lies 10 to 35 % above the peak above the interpreter's
+# own, the least where every audit fails, and errs higher where lines are many (a canteen rarely
+# places every line it could). Not counted: loads piling up for a fleet far too small to carry
+# them (the run warns of what is still undelivered).
+_CANTEEN_MONTH_ROW = 200  # ledger month totals, audits' amounts and canteen_months, per row of it
+_FAILURE_ROW = 100  # audit_failures and the working out of its causes, per canteen_months row
+_FLOAT = 8  # one float64 of an array whose shape the scenario fixes
+_AUDIT_STAGE_ARRAYS = 10
+"""Float arrays of ``(canteens, categories, months or audit periods)`` that explain failures:
+the ledger's ``target_kg``, ``dropped_kg``, ``moved_kg`` and ``expected_period_kg``, and each
+audit's target, dropped, moved, filled and shipped kg and expected consumption
+(`model.ledger`)."""
+_CANTEEN_MONTH_ARRAYS = 2
+"""Float arrays of ``(canteens, months or audit periods)``: skipped orders, in the ledger and in
+the audits."""
 _DELIVERY_ROW = 200  # ledger and the deliveries table, per canteen-week
 _CANTEEN_DAY = 8  # open days and their running count, per canteen-day
 _LINE_SLOT = 40  # choose_lines' temporaries, per canteen × lines_per_category
@@ -135,17 +148,23 @@ class Term:
 def estimate_memory(sizes: Sizes) -> list[Term]:
     """The memory the biggest arrays and tables of one replication need, largest first.
 
-    Rough on purpose: shapes from `model.scheme`, `model.ledger`, `model.ordering` and
-    `model.tables`, bytes per element measured (see the constants above).
+    Rough on purpose: shapes from `model.scheme`, `model.ledger`, `model.ordering`,
+    `model.tables` and `model.failures`, bytes per element measured (see the constants above).
     """
     s = sizes
     canteens = f"{s.canteens} canteens"
     horizon = "scenario.end"
     lines = min(s.lines_per_category, s.products)
+    # an audit period is at least a month (quota.period), so months bound the audits; every
+    # audit may fail, so canteen_months bounds audit_failures
+    audit_rows = s.canteens * s.months * (s.categories + 1)  # canteen_months: categories + total
+    cells = s.canteens * s.months * s.categories
     terms = [
         Term(
-            "the canteen-month records (ledger, audits and canteen_months)",
-            _CANTEEN_MONTH_ROW * s.canteens * s.months * (s.categories + 1),
+            "the canteen-month records (ledger, audits, canteen_months and audit_failures)",
+            (_CANTEEN_MONTH_ROW + _FAILURE_ROW) * audit_rows
+            + _FLOAT * _AUDIT_STAGE_ARRAYS * cells
+            + _FLOAT * _CANTEEN_MONTH_ARRAYS * s.canteens * s.months,
             (s.canteens_key, "categories", horizon),
             (canteens, f"{s.categories} categories", f"{s.months} months"),
         ),

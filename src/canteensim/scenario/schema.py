@@ -773,7 +773,9 @@ def sizes_of(scenario: Scenario) -> limits.Sizes:
     canteens, products = scenario.canteens, scenario.products
     cooperatives = scenario.cooperatives
     return limits.Sizes(
-        canteens=canteens.generate.count if canteens.generate else len(canteens.rows),
+        canteens=(canteens.generate.count if canteens.generate else len(canteens.rows))
+        + (scenario.consumers.pickup_points if scenario.consumers.households else 0),
+        # pickup points are buyers' rows like canteens
         canteens_key=_population_key("canteens", canteens.file, canteens.generate),
         products=products.generate.count if products.generate else len(products.rows),
         products_key=_population_key("products", products.file, products.generate),
