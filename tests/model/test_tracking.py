@@ -25,6 +25,8 @@ import math
 
 import pytest
 
+from canteensim.errors import ScenarioError
+
 D = dt.date
 
 
@@ -432,3 +434,30 @@ def test_bound_canteens_track_by_default_and_voluntary_ones_order_evenly(tiny) -
     res = tiny.run(canteens=[bound, voluntary], disruptions=[WEEK_1_WITHOUT_SUPPLY])
     assert [kg for _, kg in delivered(res)] == [20.0, 30.0, 30.0]  # as the first test above
     assert [kg for _, kg in delivered(res, "VOL")] == [10.0, 10.0, 10.0]  # 10 % of 100 kg a week
+
+
+def test_under_a_total_quota_a_category_with_no_product_is_bought_in_the_others(tiny) -> None:
+    # fruit is eaten (200 kg) but no product is fruit: the total's 120 kg are all veg, 30 a week
+    res = tiny.run(
+        canteens=[tracking(tiny)],
+        quota__per="total",
+        categories={"veg": tiny.category(), "fruit": tiny.category(consumption=0.1)},
+    )
+    assert [kg for _, kg in delivered(res)] == pytest.approx([30.0] * 4)
+    total = audit(res, category="total")
+    assert (total["required_kg"], total["aid_kg"]) == pytest.approx((120.0, 120.0))
+    assert total["compliant"]
+
+
+def test_a_value_quota_on_the_total_needs_a_price_for_a_category_with_no_product(tiny) -> None:
+    categories = {"veg": tiny.category(), "fruit": tiny.category(consumption=0.1)}
+    with pytest.raises(ScenarioError, match=r"categories\.fruit\.reference_price_yuan_per_kg"):
+        tiny.scenario(quota__basis="value", quota__per="total", categories=categories)
+    # with one, fruit's 200 kg are worth 200 × 6 yuan: 20 % of 400 × 4 + 1,200 yuan = 560 yuan
+    categories["fruit"] = {**categories["fruit"], "reference_price_yuan_per_kg": 6.0}
+    res = tiny.run(
+        canteens=[tracking(tiny)], quota__basis="value", quota__per="total", categories=categories
+    )
+    total = audit(res, category="total")
+    assert total["required_yuan"] == pytest.approx(560.0)
+    assert total["aid_yuan"] == pytest.approx(560.0)  # 112 kg of veg at 5 yuan

@@ -46,6 +46,8 @@ class Need:
     total_weights: Floats | None
     """``(categories,)`` when the quota is audited on the total of all categories: what one kg
     of each counts in that total (1, or its mean platform price for a quota by value)."""
+    on_offer: Bools | None = None
+    """``(categories,)``: the platform has products of the category; None when all have."""
 
 
 Behave = Callable[[Need, Floats, Bools, Ordering], Floats]
@@ -107,18 +109,28 @@ def tracking(need: Need, target_share: Floats, perishable: Bools, ordering: Orde
     The canteen follows its aid against its consumption so far, so a skipped week, a loss in
     transit or more diners than expected are made up, and its last delivery of the period tops
     up to the target (the quota plus the margin). Under a quota on the total, the missing total
-    is bought in the categories still short, in proportion to their shortfall.
+    is bought in the categories on offer still short, in proportion to their shortfall.
     """
-    gap = target_share * need.period_to_date_kg - need.period_aid_kg
+    target = target_share * need.period_to_date_kg
+    gap = target - need.period_aid_kg
     missing = np.maximum(gap, 0.0)
     if need.total_weights is not None:
-        missing_total = np.maximum(gap @ need.total_weights, 0.0)
-        short_total = missing @ need.total_weights
-        scale = np.divide(
-            missing_total, short_total, out=np.zeros_like(short_total), where=short_total > 0
-        )
-        missing = missing * scale[:, None]
+        missing = _spread_total(gap, target, need)
     return missing / need.deliveries_left[:, None]
+
+
+def _spread_total(gap: Floats, target: Floats, need: Need) -> Floats:
+    """What is missing on the total, bought in the categories on offer that are short, in
+    proportion to their shortfall (or, when none is short, to their target)."""
+    weights = need.total_weights
+    assert weights is not None
+    missing_total = np.maximum(gap @ weights, 0.0)
+    on_offer = np.ones(len(weights), dtype=bool) if need.on_offer is None else need.on_offer
+    short = np.maximum(gap, 0.0) * on_offer
+    mix = np.where((short @ weights > 0)[:, None], short, target * on_offer)
+    mix_total = mix @ weights
+    scale = np.divide(missing_total, mix_total, out=np.zeros_like(mix_total), where=mix_total > 0)
+    return np.asarray(mix * scale[:, None], dtype=np.float64)
 
 
 @_behaviour("even")

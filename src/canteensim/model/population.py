@@ -43,7 +43,8 @@ class Categories:
     perishable: Bools
     transit_loss_at_shelf_life: Floats
     reference_price_yuan_per_kg: Floats
-    """Mean market price of the category's products: values consumption for a value quota."""
+    """Market price valuing consumption for a value quota: the category's own, or else the mean
+    market price of its products."""
     platform_price_yuan_per_kg: Floats
     """Mean platform price of the category's products: what a kg of aid costs a canteen."""
 
@@ -219,7 +220,12 @@ def _categories(scenario: Scenario, products: Products) -> Categories:
         consumption_kg_per_diner_day=np.array([c.consumption_kg_per_diner_day for c in specs]),
         perishable=np.array([c.perishable for c in specs]),
         transit_loss_at_shelf_life=np.array([c.transit_loss_at_shelf_life for c in specs]),
-        reference_price_yuan_per_kg=np.nan_to_num(reference, nan=1.0),
+        reference_price_yuan_per_kg=np.array(
+            [
+                mean if c.reference_price_yuan_per_kg is None else c.reference_price_yuan_per_kg
+                for c, mean in zip(specs, np.nan_to_num(reference, nan=1.0), strict=True)
+            ]
+        ),
         platform_price_yuan_per_kg=np.nan_to_num(platform, nan=1.0),
     )
 

@@ -89,6 +89,10 @@ class Scheme:
         self.is_open = self.open_days[self.opening, : calendar.horizon_days]
         self._weighted_open_days: dict[tuple[int, ...], Floats] = {}
         self.slot_days = _slot_days(calendar)
+        self.on_offer = np.bincount(
+            population.products.category, minlength=len(categories.name)
+        ).astype(bool)
+        """``(categories,)``: the platform has products of the category."""
         self.target_share = quota.target_share(
             scenario.quota, scenario.ordering, population.canteens.bound, population.categories
         )
@@ -248,6 +252,7 @@ class Scheme:
             month_kg=expected_kg(month_first, month_after),
             month_confirmed_kg=months.confirmed_kg[rows, :, month],
             total_weights=self._total_weights(),
+            on_offer=self.on_offer,
         )
 
     def _open_days_before(self, now: float) -> Floats:

@@ -303,6 +303,11 @@ class Category(Frozen):
     perishable: bool
     transit_loss_at_shelf_life: Share = 0.0
     """Share lost in transit when goods arrive as old as their shelf life; grows linearly."""
+    reference_price_yuan_per_kg: (
+        Annotated[Positive, Field(le=limits.MAX_PRICE_YUAN_PER_KG)] | None
+    ) = None
+    """Market price that values the category's consumption for a quota by value; by default the
+    mean market price of its products."""
 
 
 class Ordering(Frozen):
@@ -680,6 +685,7 @@ class Scenario(Frozen):
                     name,
                     f"is not a category; use one of {known}",
                 )
+        _require_valued(self)
         _require_unique(self.products.rows, "product_id", ("products",))
         _require_unique(self.canteens.rows, "canteen_id", ("canteens",))
         _require_unique(self.cooperatives.rows, "cooperative_id", ("cooperatives",))
@@ -711,6 +717,23 @@ class Scenario(Frozen):
         _require_overlaps_bounded(self.disruptions)
         _require_memory(self)
         return self
+
+
+def _require_valued(scenario: Scenario) -> None:
+    """A quota by value on the total counts the consumption of every category in yuan: one no
+    product belongs to needs a price to be valued at."""
+    if (scenario.quota.basis, scenario.quota.per) != ("value", "total"):
+        return
+    generated = scenario.products.generate.categories if scenario.products.generate else {}
+    with_products = {row.category for row in scenario.products.rows} | set(generated)
+    for name, category in scenario.categories.items():
+        if name not in with_products and category.reference_price_yuan_per_kg is None:
+            fail(
+                ("categories", name, "reference_price_yuan_per_kg"),
+                None,
+                "is needed: no product is of this category, and a quota by value on the total "
+                "values its consumption at this market price (yuan/kg)",
+            )
 
 
 def _require_unique(rows: tuple[BaseModel, ...], column: str, loc: tuple[str, ...]) -> None:
