@@ -27,9 +27,18 @@ from canteensim.experiment import RunOptions, compare, parse_vary
 from canteensim.experiment.replicate import replicate
 from canteensim.model.simulate import Results
 from canteensim.output import check_destination, scenario_inputs, summary, write_results
+from canteensim.report.causes import CauseCounts
 from canteensim.scenario import Scenario, load_scenario
 from canteensim.scenario.load import with_values
-from canteensim.text import LANGUAGES, NOT_APPLICABLE, missing, number, percent
+from canteensim.text import (
+    LANGUAGES,
+    NOT_APPLICABLE,
+    failure_cause,
+    missing,
+    number,
+    percent,
+    undefined,
+)
 
 EXIT_REPORT_FAILED = 1
 EXIT_BAD_INPUT = 2
@@ -318,6 +327,7 @@ def _free_folder(base: Path) -> Path:
 
 
 def _kpi_table(results: Results, scenario: Scenario) -> str:
+    """The KPIs, each n/a with the reason the contract gives, then a line on failed audits."""
     kpis = results.kpis.drop(columns="replication")
     lines = [
         f"{scenario.scenario.name} — quota {percent(scenario.quota.share, 0)} "
@@ -332,11 +342,30 @@ def _kpi_table(results: Results, scenario: Scenario) -> str:
         text = _value(shape, mean)
         if len(kpis) > 1 and not missing(mean):
             text += f"  ± {_value(shape, kpis[name].std())}"
+        elif missing(mean) and undefined("en", name):
+            text += f" ({undefined('en', name)})"
         lines.append(f"  {name:<{width}}  {text}")
     observed = scenario.scenario.observed_monthly_sales_yuan
     if observed is not None:
         lines.append(f"  {'observed monthly sales':<{width}}  {number(observed)} yuan (scenario)")
-    return "\n".join(lines)
+    failures = _failures_line(results)
+    return "\n".join([*lines, failures] if failures else lines)
+
+
+def _failures_line(results: Results) -> str:
+    """How many audits of whole periods failed and their most common cause, over every
+    replication; "" when none failed (or none was made)."""
+    counts = CauseCounts.of(results.canteen_months, results.tables["audit_failures"])
+    top = counts.top
+    if top is None:
+        return ""
+    runs = len(results.kpis)
+    over = f" in {runs} replications" if runs > 1 else ""
+    cause = failure_cause("en", top, detail=False)  # the terminal speaks English
+    return (
+        f"failed audits{over}: {counts.failed:,} of {counts.audits:,} whole-period audits; "
+        f"top cause: {cause} ({counts.by_cause[top]:,}, {percent(counts.share(top))})"
+    )
 
 
 def _compare(args: argparse.Namespace) -> int:

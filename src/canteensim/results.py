@@ -17,8 +17,11 @@ from typing import Literal
 
 Kind = Literal["run", "comparison"]
 """What a results folder holds: one scenario's replications, or a comparison of settings."""
-FORMAT_VERSION = 1
-"""The layout of results folders; raised when a reader of an older folder could misread it."""
+FORMAT_VERSION = 2
+"""The layout of results folders; raised when a reader of an older folder could misread it.
+
+2: a run's ``audit_failures`` table; ``canteen_months`` rows per audit period (``quota.period``);
+``compliance_rate`` and ``quota_fulfilment`` over whole audit periods only."""
 
 Unit = Literal["yuan", "kg", "share", "count"]
 Better = Literal["higher", "lower"]
@@ -63,7 +66,11 @@ class Kpi:
         return f"{value:,.0f}{suffix}"
 
 
-_NO_AUDIT: dict[Lang, str] = {"en": "no bound canteen was audited", "zh": "没有受审核的受约束食堂"}
+_NO_AUDIT: dict[Lang, str] = {
+    "en": "no whole audit period of a bound canteen",
+    "zh": "没有受约束食堂的完整审核期",
+}
+"""Partial first and last periods are audited but not counted (`canteensim.model.kpis`)."""
 
 KPIS: tuple[Kpi, ...] = (
     Kpi(

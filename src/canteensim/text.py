@@ -2,11 +2,11 @@
 
 The report's figures (titles, axes, legends, captions) and its document (headings, facts, table
 columns, notes, the workbook's README) ask `say` for a phrase by key; the names of categories,
-KPIs and scenario keys come from `category`, `kpi` and `setting_key`; numbers are written by
-`number` and `percent`, and a value with nothing to measure reads `NOT_APPLICABLE` everywhere,
-the terminal included. The names of the scheme's rules (``allocation.fcfs``) come from
-`canteensim.policies`' registries. Both languages have every key. A name this module does not
-know (a category of a user's own scenario) is shown as it is.
+KPIs, causes of failed audits and scenario keys come from `category`, `kpi`, `failure_cause` and
+`setting_key`; numbers are written by `number` and `percent`, and a value with nothing to
+measure reads `NOT_APPLICABLE` everywhere, the terminal included. The names of the scheme's
+rules (``allocation.fcfs``) come from `canteensim.policies`' registries. Both languages have every
+key. A name this module does not know (a category of a user's own scenario) is shown as it is.
 
 This module imports neither matplotlib nor pandas, so that the command line can use it cheaply.
 """
@@ -43,7 +43,9 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         "monthly_sales.title": "Monthly sales by category",
         "monthly_sales.y": "Sales (yuan per month)",
         "partial": "partial",
+        "partial_audit": "partial",
         "partial_month": "Partial month",
+        "partial_period": "Partial audit period",
         "observed": "Observed: {value} yuan/month",
         # quota compliance heat map
         "compliance.title": "Quota compliance of bound canteens",
@@ -63,6 +65,8 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         "why.no_listing": "nothing was listed in this run",
         "why.no_shipments": "nothing was shipped in this run",
         "why.no_audits": "no bound canteen was audited",
+        "why.no_whole_audits": "no whole audit period of a bound canteen",
+        "why.no_failures": "every audit met the quota",
         "why.no_value": "no setting has a value",
         "why.no_difference": "the baseline has no value to compare with",
         "cause.no_cycle": (
@@ -75,11 +79,27 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         ),
         "cause.no_bound": "no canteen is bound by the quota",
         "cause.zero_quota": "the quota is 0 %, so there is nothing to audit",
+        "cause.partial_periods": (
+            "the horizon, {start} to {end}, holds no whole {period}: partial ones are audited "
+            "but not counted"
+        ),
         "cause.no_supply": "the cooperatives offered nothing (supply 0)",
         "cause.no_listing": "nothing was listed",
         "cause.no_orders": "canteens ordered nothing",
         "cause.none_shipped": "nothing ordered was shipped",
         "cause.lost": "everything shipped was lost in transit",
+        # failed audits by cause
+        "failures.title": "Failed audits by cause",
+        "failures.by_period": "By audit period",
+        "failures.by_category": "By category, all audit periods",
+        "failures.count": "Failed audits",
+        "col.period": "Audit period",
+        "period.month": "month",
+        "period.quarter": "quarter",
+        "period.year": "year",
+        "periods.month": "months",
+        "periods.quarter": "quarters",
+        "periods.year": "years",
         # weekly flows
         "weekly.title": "Weekly supply, orders and sales by category",
         "weekly.listed": "Listed",
@@ -111,10 +131,15 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
             " The dashed line is the observed {observed} yuan a month."
         ),
         "caption.compliance": (
-            "Each bound canteen's aid purchases as a share of its quota in each audited month "
+            "Each bound canteen's aid purchases as a share of its quota in each audit period "
             "(worst audited category when the quota is per category; {reps}): "
             "red cells fall short of the quota, blue cells meet it. "
-            "{rate} of the audits met the quota."
+            "{rate} of the audits of whole periods met the quota."
+        ),
+        "caption.failures": (
+            "Failed quota audits of bound canteens by primary cause ({reps}): in each audit "
+            "period (top), hatched where the period is partial and so not counted in the "
+            "compliance rate, and by category over all periods (bottom)."
         ),
         "caption.weekly": (
             "Kilograms listed by the platform, ordered by canteens and sold each week, one panel "
@@ -150,8 +175,16 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         "title.comparison": "{name}: comparison report",
         "lead.run": "{reps}. {sales} {audits}",
         "lead.sales": "Mean monthly sales were {sales} yuan{observed}.",
-        "lead.audits": "{compliance} of the bound canteens' monthly quota audits met the quota.",
+        "lead.audits": (
+            "{compliance} of the bound canteens' quota audits of whole {periods} met the quota."
+        ),
+        "lead.failures": (
+            "Of {failed} failed audits of whole {periods}, the most common primary cause was "
+            "{cause}: {top} ({share})."
+        ),
+        "lead.no_failures": "No audit of a whole {period} failed.",
         "sentence": "{text}.",
+        "sentences": "{first} {second}",
         "lead.observed": " (observed: {value} yuan)",
         "lead.comparison": (
             "{settings} settings of {varied}, {reps} each, compared with common random numbers "
@@ -193,8 +226,8 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         "fact.again": "Make this report again",
         "fact.folder_files": "Files",
         "period": "{start} to {end}",
-        "quota.category": "{share} of each category's monthly consumption, by {basis}",
-        "quota.total": "{share} of all monthly consumption, by {basis}",
+        "quota.category": "{share} of each category's consumption in each {period}, by {basis}",
+        "quota.total": "{share} of all consumption in each {period}, by {basis}",
         "basis.quantity": "quantity (kg)",
         "basis.value": "value (yuan)",
         "varied_here": " (varied in this comparison: see {section})",
@@ -232,6 +265,7 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         "col.diff_interval": "95 % interval of the difference",
         "col.month": "Month",
         "col.total": "Total",
+        "col.total_whole": "Total of whole {periods}",
         "col.category": "Category",
         "col.listed": "Listed (kg)",
         "col.ordered": "Ordered (kg)",
@@ -268,12 +302,16 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         "names.separator": ", ",
         "figure": "Figure {n}.",
         "table.monthly_sales": "Sales by month and category (yuan{per})",
-        "table.audits": "Quota audits of bound canteens by month{per}",
+        "table.audits": "Quota audits of bound canteens by {period}{per}",
         "table.supply": "Supply and sales by category over the whole period (kg{per})",
         "table.top_products": "The {n} products sold most (over the whole period{per})",
         "table.by_setting": "Mean monthly sales by setting (yuan, mean of {n} replications)",
         "per.mean": ", mean of {n} replications",
         "partial_note": "* partial month: only part of it is simulated.",
+        "partial_audit_note": (
+            "* partial {period}: only part of it is simulated; its audits are not counted in the "
+            "total or the compliance rate."
+        ),
         "more_rows": "… {n:,} more rows: see {xlsx}.",
         "full_tables": (
             "Every table in full is a sheet of {xlsx}, and a file of this folder: {files}."
@@ -295,7 +333,9 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         "monthly_sales.title": "各品类月度销售额",
         "monthly_sales.y": "销售额（元/月）",
         "partial": "不足月",
+        "partial_audit": "不足整期",
         "partial_month": "不足整月",
+        "partial_period": "不足整期的审核期",
         "observed": "实际报道：每月 {value} 元",
         "compliance.title": "受约束食堂配额完成情况",
         "compliance.colorbar": "扶贫采购 ÷ 配额（最低的审核品类）",
@@ -313,6 +353,8 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         "why.no_listing": "本次模拟没有产品上架",
         "why.no_shipments": "本次模拟没有发运",
         "why.no_audits": "没有受审核的受约束食堂",
+        "why.no_whole_audits": "没有受约束食堂的完整审核期",
+        "why.no_failures": "所有审核均达到配额",
         "why.no_value": "各方案均无此指标值",
         "why.no_difference": "基准方案没有此指标值可供比较",
         "cause.no_cycle": "模拟时段（{start} 至 {end}）不含完整的每周上架、订购和配送周期",
@@ -320,11 +362,25 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         "cause.no_bound_meals": "受约束食堂没有供餐（无就餐人数、就餐率为 0 或每天都不开放）",
         "cause.no_bound": "没有食堂受配额约束",
         "cause.zero_quota": "配额为 0%，无需审核",
+        "cause.partial_periods": (
+            "模拟时段（{start} 至 {end}）不含完整的{period}：不足整期的审核不计入"
+        ),
         "cause.no_supply": "合作社没有供货（供应为 0）",
         "cause.no_listing": "没有产品上架",
         "cause.no_orders": "食堂没有下单",
         "cause.none_shipped": "订单均未发运",
         "cause.lost": "发运的货物全部在运输中损耗",
+        "failures.title": "未达标审核的原因",
+        "failures.by_period": "按审核期",
+        "failures.by_category": "按品类（全部审核期）",
+        "failures.count": "未达标审核次数",
+        "col.period": "审核期",
+        "period.month": "月",
+        "period.quarter": "季度",
+        "period.year": "年",
+        "periods.month": "月",
+        "periods.quarter": "季度",
+        "periods.year": "年",
         "weekly.title": "各品类每周上架、订购与售出量",
         "weekly.listed": "上架",
         "weekly.ordered": "订购",
@@ -349,8 +405,12 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         ),
         "caption.monthly_sales.observed": "虚线为实际报道的每月 {observed} 元。",
         "caption.compliance": (
-            "各受约束食堂每个审核月份的扶贫采购量占配额的比例（按品类设配额时取最低的审核品类；"
-            "{reps}）：红色为未达配额，蓝色为达到配额。{rate} 的审核达到配额。"
+            "各受约束食堂每个审核期的扶贫采购量占配额的比例（按品类设配额时取最低的审核品类；"
+            "{reps}）：红色为未达配额，蓝色为达到配额。整期审核中有 {rate} 达到配额。"
+        ),
+        "caption.failures": (
+            "受约束食堂未达标的配额审核按主要原因分布（{reps}）：上图为各审核期，斜线填充的审核期"
+            "不足整期，不计入达标率；下图为全部审核期按品类的分布。"
         ),
         "caption.weekly": (
             "平台每周上架、食堂订购和实际售出的千克数，每个品类一图（{reps}）。"
@@ -379,8 +439,14 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         "title.comparison": "{name}：方案比较报告",
         "lead.run": "{reps}。{sales}{audits}",
         "lead.sales": "月均销售额 {sales} 元{observed}。",
-        "lead.audits": "受约束食堂的月度配额审核中有 {compliance} 达到配额。",
+        "lead.audits": "受约束食堂的整{period}配额审核中有 {compliance} 达到配额。",
+        "lead.failures": (
+            "在 {failed} 次未达标的整{period}审核中，最常见的主要原因是{cause}："
+            "{top} 次（{share}）。"
+        ),
+        "lead.no_failures": "整{period}审核全部达到配额。",
         "sentence": "{text}。",
+        "sentences": "{first}{second}",
         "lead.observed": "（实际报道：{value} 元）",
         "lead.comparison": (
             "比较 {varied} 的 {settings} 个方案，每个方案{reps}，使用相同随机数流，"
@@ -422,8 +488,8 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         "fact.again": "重新生成本报告",
         "fact.folder_files": "文件",
         "period": "{start} 至 {end}",
-        "quota.category": "每个品类月消费的 {share}（按{basis}计）",
-        "quota.total": "月消费总量的 {share}（按{basis}计）",
+        "quota.category": "每个品类每{period}消费的 {share}（按{basis}计）",
+        "quota.total": "每{period}消费总量的 {share}（按{basis}计）",
         "basis.quantity": "数量（千克）",
         "basis.value": "金额（元）",
         "varied_here": "（本次比较中变化，见“{section}”）",
@@ -456,6 +522,7 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         "col.diff_interval": "差值的 95% 置信区间",
         "col.month": "月份",
         "col.total": "合计",
+        "col.total_whole": "整{period}合计",
         "col.category": "品类",
         "col.listed": "上架（千克）",
         "col.ordered": "订购（千克）",
@@ -488,12 +555,13 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         "names.separator": "、",
         "figure": "图 {n}：",
         "table.monthly_sales": "各月各品类销售额（元{per}）",
-        "table.audits": "受约束食堂各月配额审核{per}",
+        "table.audits": "受约束食堂各{period}配额审核{per}",
         "table.supply": "全时段各品类供应与销售（千克{per}）",
         "table.top_products": "销售额最高的 {n} 种产品（全时段{per}）",
         "table.by_setting": "各方案月均销售额（元，{n} 次重复模拟的均值）",
         "per.mean": "，{n} 次重复模拟的均值",
         "partial_note": "* 不足整月：只模拟了该月的一部分。",
+        "partial_audit_note": "* 不足整期：只模拟了该{period}的一部分，其审核不计入合计和达标率。",
         "more_rows": "……另有 {n:,} 行，见 {xlsx}。",
         "full_tables": "各表全文见 {xlsx} 的各工作表，以及本文件夹中的文件：{files}。",
         "pp": "{value} 个百分点",
@@ -508,6 +576,33 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         "readme.whole": "全表",
     },
 }
+
+_FAILURE_CAUSES: Mapping[str, Mapping[str, tuple[str, str]]] = {
+    "en": {
+        "did_not_order": (
+            "did not order",
+            "a skipped week not made up, or a behaviour that buys too little",
+        ),
+        "rounding": ("rounding", "needs below the smallest order line left unordered"),
+        "supply_short": ("supply short", "the listing ran out before the order was filled"),
+        "moved_out": (
+            "moved out of the period",
+            "a holiday or a wait for a truck put the delivery after the period's end",
+        ),
+        "transit_loss": ("lost in transit", "food perished on the way"),
+        "attendance": ("more diners than expected", "attendance rose after the last order"),
+    },
+    "zh": {
+        "did_not_order": ("未订购", "漏订未补或订量不足"),
+        "rounding": ("取整", "低于最小订单行的需求未下单"),
+        "supply_short": ("供应不足", "上架产品售罄，订单未能满足"),
+        "moved_out": ("移出审核期", "节假日或等车使配送晚于审核期结束"),
+        "transit_loss": ("运输损耗", "食品在途中损坏"),
+        "attendance": ("就餐人数超出预期", "最后一次订购后就餐人数增加"),
+    },
+}
+"""Each primary cause of a failed audit (`canteensim.results.FAILURE_CAUSES`): a few words
+naming it, and what it means (`canteensim.model.failures`)."""
 
 _CATEGORIES: Mapping[str, Mapping[str, str]] = {
     "en": {
@@ -614,6 +709,19 @@ def undefined(lang: str, name: str) -> str:
 
 def _lang(lang: str) -> contract.Lang:
     return "zh" if check_lang(lang) == "zh" else "en"
+
+
+def failure_cause(lang: str, name: str, *, detail: bool = True) -> str:
+    """A failed audit's primary cause in `lang`: ``"did not order (a skipped week not made up,
+    …)"``, or without its `detail` ``"did not order"`` (where space is short, the terminal);
+    an unknown cause keeps its own name."""
+    words = _FAILURE_CAUSES[check_lang(lang)].get(name)
+    if words is None:
+        return name
+    label, meaning = words
+    if not detail:
+        return label
+    return f"{label}（{meaning}）" if lang == "zh" else f"{label} ({meaning})"
 
 
 def setting_key(lang: str, key: str) -> str:

@@ -40,7 +40,12 @@ def test_validate_json_parses(cli, scenario):
     document = json.loads(cli("validate", scenario.toml, "--json").ok().out)
     assert document["scenario"]["name"] == "小食堂 tiny"
     assert document["scenario"]["start"] == "2020-03-02"
-    assert document["quota"] == {"share": 0.2, "basis": "quantity", "per": "category"}
+    assert document["quota"] == {
+        "share": 0.2,
+        "basis": "quantity",
+        "per": "category",
+        "period": "month",
+    }
     assert [r["product_id"] for r in document["products"]["rows"]] == ["V1", "R1"]
     assert document["canteens"]["rows"][0]["name"] == "省某厅机关食堂"
     # defaults are resolved, not left out

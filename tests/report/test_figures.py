@@ -40,7 +40,14 @@ from canteensim.results import HEADLINE_KPIS
 
 REPO = Path(__file__).resolve().parents[2]
 HAIKOU = REPO / "scenarios" / "hainan_2020.toml"
-RUN_FIGURES = ["monthly_sales", "quota_compliance", "weekly_supply", "losses", "farmer_income"]
+RUN_FIGURES = [
+    "monthly_sales",
+    "quota_compliance",
+    "failed_audits",
+    "weekly_supply",
+    "losses",
+    "farmer_income",
+]
 COMPARISON_FIGURES = ["kpis", "monthly_sales_by_setting", "paired_differences"]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -343,7 +350,9 @@ def test_an_unknown_language_is_refused_naming_the_valid_ones(
 
 def test_missing_tables_are_named(run_folder: ResultsFolder) -> None:
     tables = {"monthly_sales": pd.DataFrame(), "weekly_products": pd.DataFrame()}
-    with pytest.raises(ValueError, match=r"tables is missing canteen_months, deliveries"):
+    with pytest.raises(
+        ValueError, match=r"tables is missing canteen_months, audit_failures, deliveries"
+    ):
         run_figures(replace(run_folder, tables=tables))
 
 

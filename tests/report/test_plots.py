@@ -611,7 +611,7 @@ def test_paired_differences_of_rates_are_signed_percentages() -> None:
 def test_paired_differences_say_when_the_baseline_has_no_value() -> None:
     ax = plots.paired_differences(comparison_table(), "quota_fulfilment", lang="zh")
     (message,) = (t.get_text().replace("\n", "") for t in ax.texts)  # one message, wrapped
-    assert message == "无可显示内容：基准方案没有此指标值可供比较，因为没有受审核的受约束食堂"
+    assert message == "无可显示内容：基准方案没有此指标值可供比较，因为没有受约束食堂的完整审核期"
 
 
 @pytest.mark.parametrize(

@@ -30,9 +30,16 @@ from canteensim.report.document import png_size
 REPO = Path(__file__).resolve().parents[2]
 HAIKOU = REPO / "scenarios" / "hainan_2020.toml"
 SHORT = ["--set", "scenario.end=2020-03-31"]
-RUN_FIGURES = ["monthly_sales", "quota_compliance", "weekly_supply", "losses", "farmer_income"]
+RUN_FIGURES = [
+    "monthly_sales",
+    "quota_compliance",
+    "failed_audits",
+    "weekly_supply",
+    "losses",
+    "farmer_income",
+]
 COMPARISON_FIGURES = ["kpis", "monthly_sales_by_setting", "paired_differences"]
-RUN_TABLES = ["monthly_sales", "canteen_months", "weekly_products", "deliveries"]
+RUN_TABLES = ["monthly_sales", "canteen_months", "audit_failures", "weekly_products", "deliveries"]
 COMPARISON_TABLES = ["comparison", "monthly_comparison", "runs", "monthly"]
 REPORT_FILES = ["figures", "report.html", "report.md", "report.xlsx"]
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -225,7 +232,7 @@ def test_html_comparison_report_has_settings_intervals_and_differences(
     # a 0 % quota audits nothing: the baseline's compliance has nothing to measure
     assert table[table["kpi"] == "compliance_rate"]["mean"].isna().tolist() == [True, False]
     assert "n/a: nothing to measure. Mean monthly sales" not in html
-    assert "Compliance rate, Quota fulfilment: no bound canteen was audited" in html
+    assert "Compliance rate, Quota fulfilment: no whole audit period of a bound canteen" in html
 
 
 def test_html_writes_chinese_product_names_in_utf8(run_folder: Path) -> None:

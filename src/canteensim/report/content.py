@@ -21,7 +21,8 @@ from typing import Any
 import pandas as pd
 
 from canteensim import text
-from canteensim.model.quota import BASIS_COLUMNS
+from canteensim.model.quota import BASIS_COLUMNS, BasisColumns
+from canteensim.report.causes import CauseCounts
 from canteensim.report.document import (
     Block,
     Cell,
@@ -149,7 +150,7 @@ def _share_text(value: Any, *, lang: str) -> str:
 def _run_lead(results: ResultsFolder, flows: RunFlows, lang: str) -> str:
     kpis = results.kpis
     observed = results.scenario.scenario.observed_monthly_sales_yuan
-    no_sales, no_audits = flows.no_sales(lang), flows.no_audits(lang)
+    no_sales, no_whole = flows.no_sales(lang), flows.no_whole_audits(lang)
     sales = (
         _as_sentence(no_sales, lang)
         if no_sales
@@ -163,20 +164,52 @@ def _run_lead(results: ResultsFolder, flows: RunFlows, lang: str) -> str:
         )
     )
     audits = (
-        _as_sentence(no_audits, lang)
-        if no_audits
+        _as_sentence(no_whole, lang)
+        if no_whole
         else say(
             lang,
             "lead.audits",
             compliance=kpi_text("compliance_rate", kpis["compliance_rate"], lang),
+            **_period_words(results, lang),
         )
     )
-    return say(
+    lead = say(
         lang,
         "lead.run",
         reps=replications(lang, results.replications, sentence_start=True),
         sales=sales,
         audits=audits,
+    )
+    failures = "" if no_whole else _failures_sentence(results, lang)
+    return say(lang, "sentences", first=lead, second=failures) if failures else lead
+
+
+def _period_words(results: ResultsFolder, lang: str) -> dict[str, str]:
+    """The quota's audit period as sentences name it: ``period="month", periods="months"``."""
+    period = results.scenario.quota.period
+    return {
+        "period": say(lang, f"period.{period}"),
+        "periods": say(lang, f"periods.{period}"),
+    }
+
+
+def _failures_sentence(results: ResultsFolder, lang: str) -> str:
+    """How many audits of whole periods failed (a mean of replications), and their most
+    common primary cause with its share; or that none failed."""
+    tables = results.tables
+    counts = CauseCounts.of(tables["canteen_months"], tables["audit_failures"])
+    top = counts.top
+    if top is None:
+        return say(lang, "lead.no_failures", **_period_words(results, lang))
+    n = results.replications
+    return say(
+        lang,
+        "lead.failures",
+        failed=_mean_count(counts.failed, n, lang),
+        cause=text.failure_cause(lang, top),
+        top=_mean_count(counts.by_cause[top], n, lang),
+        share=_percent(counts.share(top), lang=lang),
+        **_period_words(results, lang),
     )
 
 
@@ -197,14 +230,13 @@ def _undefined_note(names: Sequence[str], flows: RunFlows | None, lang: str) -> 
     """The note under a KPI table saying why each KPI shown as n/a has nothing to measure.
 
     Each reason is the contract's (`canteensim.results.Kpi.undefined`); where a run's tables
-    tell that very reason (no bound canteen was audited), with its cause, they say it instead.
+    tell that very reason (no whole audit period), with its cause, they say it instead.
     """
-    no_audits = flows.no_audits(lang) if flows is not None else None
+    own = _own_reasons(flows, lang)
     by_reason: dict[str, list[str]] = {}
     for name in names:
         reason = text.undefined(lang, name)
-        if no_audits is not None and reason == no_audits.reason:
-            reason = no_audits.sentence(lang)  # this run's own reason, as its tables tell it
+        reason = own.get(reason, reason)
         by_reason.setdefault(reason, []).append(text.kpi(lang, name))
     if not by_reason:
         return []
@@ -213,6 +245,20 @@ def _undefined_note(names: Sequence[str], flows: RunFlows | None, lang: str) -> 
         for why, kpis in by_reason.items()
     ]
     return [say(lang, "kpi.note.undefined", reasons=say(lang, "list.separator").join(items))]
+
+
+def _mean_count(total: int, n: int, lang: str) -> str:
+    """A count's mean over `n` replications: whole, or with the one decimal a mean may need."""
+    mean = total / n
+    return _number(mean, 0 if mean.is_integer() else 1, lang=lang)
+
+
+def _own_reasons(flows: RunFlows | None, lang: str) -> dict[str, str]:
+    """The contract's reasons a run's tables tell in their own words, with their cause."""
+    nothing = flows.no_whole_audits(lang) if flows is not None else None
+    if nothing is None:
+        return {}
+    return {text.undefined(lang, "compliance_rate"): nothing.sentence(lang)}
 
 
 def _comparison_lead(results: ResultsFolder, lang: str) -> str:
@@ -254,6 +300,7 @@ def _scenario_facts(results: ResultsFolder, lang: str) -> Facts:
         f"quota.{quota.per}",
         share=_share_text(quota.share, lang=lang),
         basis=say(lang, f"basis.{quota.basis}"),
+        **_period_words(results, lang),
     )
     rows.append((say(lang, "fact.quota"), quota_text + varied_note("quota.")))
     rows.append(
@@ -517,12 +564,10 @@ def _interval(kpi: str, low: Any, high: Any, lang: str, *, difference: bool = Fa
 def _run_tables(results: ResultsFolder, flows: RunFlows, lang: str) -> list[Block]:
     n = results.replications
     per = say(lang, "per.mean", n=n) if n > 1 else ""
-    no_audits, no_weeks = flows.no_audits(lang), flows.no_listing(lang) if not flows.weeks else None
+    no_weeks = flows.no_listing(lang) if not flows.weeks else None
     tables: list[Table | Paragraph | None] = [
         _monthly_sales_table(results.tables["monthly_sales"], n, per, lang),
-        _nothing_note(say(lang, "table.audits", per=""), no_audits, lang)
-        if no_audits
-        else _audits_table(results, n, per, lang),
+        _audits_block(results, flows, per, lang),
         _nothing_note(say(lang, "table.supply", per=""), no_weeks, lang)
         if no_weeks
         else _supply_table(results.tables["weekly_products"], n, per, lang),
@@ -536,6 +581,17 @@ def _run_tables(results: ResultsFolder, flows: RunFlows, lang: str) -> list[Bloc
         if table is not None
     ]
     return [*blocks, _full_tables_note(results, lang)]
+
+
+def _audits_block(
+    results: ResultsFolder, flows: RunFlows, per: str, lang: str
+) -> Table | Paragraph:
+    """The audits table, or why there is none."""
+    no_audits = flows.no_audits(lang)
+    if no_audits is None:
+        return _audits_table(results, results.replications, per, lang)
+    title = say(lang, "table.audits", per="", **_period_words(results, lang))
+    return _nothing_note(title, no_audits, lang)
 
 
 def _comparison_tables(results: ResultsFolder, lang: str) -> list[Block]:
@@ -595,60 +651,64 @@ def _monthly_sales_table(frame: pd.DataFrame, n: int, per: str, lang: str) -> Ta
 
 
 def _audits_table(results: ResultsFolder, n: int, per: str, lang: str) -> Table:
-    """A month's audits and how many met the quota (the model's ``audited`` and ``compliant``),
-    and its aid bought ÷ required pooled over them, as the KPI ``quota_fulfilment`` pools them:
-    on the columns of the quota's basis, since no one row's ``fulfilment`` gives the pool."""
+    """Each audit period's audits and how many met the quota (the model's ``audited`` and
+    ``compliant``), and its aid bought ÷ required pooled over them, as the KPI
+    ``quota_fulfilment`` pools them: on the columns of the quota's basis, since no one row's
+    ``fulfilment`` gives the pool. The total, like the KPIs, counts whole periods only."""
     frame = results.tables["canteen_months"]
-    basis = BASIS_COLUMNS[results.scenario.quota.basis]
     audited = frame[as_bool(frame["audited"])] if "audited" in frame else frame.iloc[0:0]
-    compliant = as_bool(audited["compliant"]).astype(float)
-    months = audited["month"].astype(str)
-    grouped = pd.DataFrame(
-        {
-            "audits": compliant.groupby(months).size() / n,
-            "met": compliant.groupby(months).sum() / n,
-            "aid": audited[basis.aid].astype(float).groupby(months).sum(),
-            "required": audited[basis.required].astype(float).groupby(months).sum(),
-        }
-    ).sort_index()
+    sums = _audit_sums(audited, BASIS_COLUMNS[results.scenario.quota.basis], n)
     partial = _partial_months(frame)
+    words = _period_words(results, lang)
     rows: list[list[Cell]] = [
-        [
-            _month_label(month, str(month) in partial),
-            _number(r.audits, lang=lang),
-            _number(r.met, lang=lang),
-            _percent(r.met / r.audits if r.audits else math.nan, lang=lang),
-            _percent(r.aid / r.required if r.required else math.nan, lang=lang),
-        ]
-        for month, r in grouped.iterrows()
+        [_month_label(period, str(period) in partial), *_audit_cells(row, lang)]
+        for period, row in sums.iterrows()
     ]
-    totals = grouped.sum()
-    rows.append(
-        [
-            say(lang, "col.total"),
-            _number(totals["audits"], lang=lang),
-            _number(totals["met"], lang=lang),
-            _percent(totals["met"] / totals["audits"] if totals["audits"] else math.nan, lang=lang),
-            _percent(
-                totals["aid"] / totals["required"] if totals["required"] else math.nan, lang=lang
-            ),
-        ]
-    )
+    whole = sums[~sums.index.isin(list(partial))].sum()
+    rows.append([say(lang, "col.total_whole", **words), *_audit_cells(whole, lang)])
     columns = [
-        say(lang, "col.month"),
+        say(lang, "col.month" if results.scenario.quota.period == "month" else "col.period"),
         say(lang, "col.audits"),
         say(lang, "col.met"),
         say(lang, "col.share_met"),
         say(lang, "col.fulfilment"),
     ]
-    notes = [say(lang, "partial_note")] if partial else []
+    notes = [say(lang, "partial_audit_note", **words)] if partial else []
     return Table(
-        say(lang, "table.audits", per=per),
+        say(lang, "table.audits", per=per, **words),
         columns,
         rows,
         [False, True, True, True, True],
         notes=notes,
     )
+
+
+def _audit_sums(audited: pd.DataFrame, basis: BasisColumns, n: int) -> pd.DataFrame:
+    """Per audit period: audits and those met (mean of `n` replications), aid and required."""
+    compliant = as_bool(audited["compliant"]).astype(float)
+    periods = audited["month"].astype(str)
+    return pd.DataFrame(
+        {
+            "audits": compliant.groupby(periods).size() / n,
+            "met": compliant.groupby(periods).sum() / n,
+            "aid": audited[basis.aid].astype(float).groupby(periods).sum(),
+            "required": audited[basis.required].astype(float).groupby(periods).sum(),
+        }
+    ).sort_index()
+
+
+def _audit_cells(sums: pd.Series, lang: str) -> list[Cell]:
+    """Audits, met, share met, aid ÷ required: one row of the audits table."""
+    return [
+        _number(sums["audits"], lang=lang),
+        _number(sums["met"], lang=lang),
+        _percent(_ratio(sums["met"], sums["audits"]), lang=lang),
+        _percent(_ratio(sums["aid"], sums["required"]), lang=lang),
+    ]
+
+
+def _ratio(part: float, whole: float) -> float:
+    return part / whole if whole else math.nan
 
 
 _SUPPLY_COLUMNS = (

@@ -30,12 +30,12 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from canteensim import text
 from canteensim.report import plots
 from canteensim.report.fonts import cjk_font, font_rc
-from canteensim.report.read import ResultsFolder
+from canteensim.report.read import ResultsFolder, as_bool
 from canteensim.report.why import Nothing, RunFlows
 from canteensim.results import HEADLINE_KPIS
 from canteensim.scenario.schema import Platform, Quota
 
-RUN_TABLES = ("monthly_sales", "canteen_months", "weekly_products", "deliveries")
+RUN_TABLES = ("monthly_sales", "canteen_months", "audit_failures", "weekly_products", "deliveries")
 """The tables `run_figures` needs."""
 
 COMPARISON_TABLES = ("runs", "monthly", "comparison", "monthly_comparison")
@@ -63,13 +63,15 @@ class Figure:
 
 
 def run_figures(results: ResultsFolder, lang: str = "en") -> list[Figure]:
-    """The figures of a run: monthly sales, quota compliance, weekly supply, losses, income.
+    """The figures of a run: monthly sales, quota compliance, failed audits by cause, weekly
+    supply, losses, income.
 
     Parameters
     ----------
     results:
         The run's folder as read back: its tables ``monthly_sales``, ``canteen_months``,
-        ``weekly_products``, ``deliveries``, its scenario, KPIs and replications.
+        ``audit_failures``, ``weekly_products``, ``deliveries``, its scenario, KPIs and
+        replications.
     lang:
         ``"en"`` or ``"zh"``.
 
@@ -92,6 +94,10 @@ def run_figures(results: ResultsFolder, lang: str = "en") -> list[Figure]:
         lambda: (
             _empty_figure("quota_compliance", "compliance.title", flows.no_audits(lang), lang)
             or _quota_compliance(tables["canteen_months"], results.scenario.quota, kpis, n, lang)
+        ),
+        lambda: (
+            _empty_figure("failed_audits", "failures.title", flows.no_failures(lang), lang)
+            or _failed_audits(tables["audit_failures"], tables["canteen_months"], n, lang)
         ),
         lambda: (
             _empty_figure("weekly_supply", "weekly.title", flows.no_listing(lang), lang)
@@ -243,6 +249,33 @@ def _quota_compliance(
         rate=text.percent(kpis["compliance_rate"], lang=lang),
     )
     return Figure("quota_compliance", caption, figure)
+
+
+def _failed_audits(
+    audit_failures: pd.DataFrame, canteen_months: pd.DataFrame, n: int, lang: str
+) -> Figure:
+    """Failed audits by cause: in each audit period (top), by category (bottom), one legend."""
+    categories = int(audit_failures["category"].nunique())
+    figure = _new_figure(11.0, 4.5 + max(2.0, 0.45 * categories))
+    top, bottom = figure.subplots(2, 1, height_ratios=[3.0, max(1.5, 0.3 * categories)])
+    plots.failed_audits_by_period(
+        audit_failures,
+        canteen_months=canteen_months,
+        replications=n,
+        ax=top,
+        lang=lang,
+        legend=False,
+    )
+    plots.failed_audits_by_category(
+        audit_failures, replications=n, ax=bottom, lang=lang, legend=False
+    )
+    causes = plots.failure_counts(audit_failures, by="category").columns.tolist()
+    partial = bool(as_bool(audit_failures["partial"]).any())
+    handles, names = plots.cause_legend(causes, lang, partial=partial)
+    figure.legend(handles, names, loc="outside right upper")
+    figure.suptitle(text.say(lang, "failures.title"))
+    caption = text.say(lang, "caption.failures", reps=text.replications(lang, n))
+    return Figure("failed_audits", caption, figure)
 
 
 def _weekly_supply(table: pd.DataFrame, kpis: Mapping[str, float], n: int, lang: str) -> Figure:

@@ -33,7 +33,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 from canteensim import text
 from canteensim.report.read import as_bool
 from canteensim.report.why import Nothing
-from canteensim.results import PERCENT_KPIS
+from canteensim.results import FAILURE_CAUSES, PERCENT_KPIS
 
 QUOTA_BINS = (0.0, 0.5, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 2.0)
 """Bins of aid bought ÷ quota in the compliance heat map: red below 1, blue from 1. Which side of
@@ -70,6 +70,16 @@ _KNOWN_CATEGORIES = (
     "oil",
 )
 _OTHER_COLOURS = ("#7f7f7f", "#9467bd", "#17becf", "#bcbd22", "#e377c2", "#1f77b4", "#ff7f0e")
+
+CAUSE_COLOURS = {
+    "did_not_order": "#c0392b",  # red: the canteen's own doing
+    "rounding": "#e67e22",  # orange
+    "supply_short": "#f1c40f",  # yellow: the platform's
+    "moved_out": "#8e44ad",  # purple: the calendar's and the fleet's
+    "transit_loss": "#7f8c8d",  # grey
+    "attendance": "#2e86c1",  # blue: the diners'
+}
+"""A colour for each cause of a failed audit (`canteensim.results.FAILURE_CAUSES`)."""
 
 _FLOW_STYLES: dict[str, dict[str, Any]] = {
     "listed_kg": {"color": "#7f7f7f", "linestyle": "-", "linewidth": 2.0},
@@ -234,10 +244,13 @@ def category_colours(categories: Sequence[str]) -> dict[str, str]:
     return colours
 
 
-def _month_ticks(ax: Axes, months: Sequence[str], partial: Sequence[bool], lang: str) -> None:
-    """Month labels under positions 0, 1, …; partial months say so."""
+def _month_ticks(
+    ax: Axes, months: Sequence[str], partial: Sequence[bool], lang: str, *, key: str = "partial"
+) -> None:
+    """Month (or audit period) labels under positions 0, 1, …; partial ones say so, in the
+    words of `key` (``"partial_audit"`` for audit periods, which may be quarters or years)."""
     tick_labels = [
-        f"{month}\n({text.say(lang, 'partial')})" if is_partial else str(month)
+        f"{month}\n({text.say(lang, key)})" if is_partial else str(month)
         for month, is_partial in zip(months, partial, strict=True)
     ]
     ax.set_xticks(np.arange(len(months)), tick_labels)
@@ -413,8 +426,10 @@ def quota_compliance(
         interpolation="nearest",
     )
     months = matrix.columns.tolist()
-    _month_ticks(ax, months, _partial_months(_tidy(canteen_months), months), lang)
-    ax.set_xlabel(text.say(lang, "col.month"))
+    _month_ticks(
+        ax, months, _partial_months(_tidy(canteen_months), months), lang, key="partial_audit"
+    )
+    ax.set_xlabel(text.say(lang, "col.period"))
     if many:
         ax.set_yticks([])
         ax.set_ylabel(text.say(lang, "canteens_many", n=len(matrix)))
@@ -430,6 +445,161 @@ def quota_compliance(
     colorbar.ax.axhline(1.0, color="black", linewidth=2.0)
     colorbar.set_label(text.say(lang, key))
     ax.set_title(text.say(lang, "compliance.title"))
+    return ax
+
+
+# --- failed audits -------------------------------------------------------------------------
+
+
+def failure_counts(
+    audit_failures: pd.DataFrame, *, by: str, replications: int | None = None
+) -> pd.DataFrame:
+    """Failed audits by `by` (``month``: the audit period, or ``category``) and cause, mean of
+    replications: one column per cause that occurs, in the order of `FAILURE_CAUSES`."""
+    table = _tidy(audit_failures)
+    causes = table["cause"].astype(str)
+    counts = pd.crosstab(table[by].astype(str), causes).astype(float)
+    order = [c for c in FAILURE_CAUSES if c in counts.columns]
+    order += sorted(set(counts.columns) - set(order))  # a cause this version does not know
+    return counts[order] / _replications(table, replications)
+
+
+def _cause_colours(causes: Sequence[str]) -> dict[str, str]:
+    others = iter(_OTHER_COLOURS * (len(causes) // len(_OTHER_COLOURS) + 1))
+    return {cause: CAUSE_COLOURS.get(cause) or next(others) for cause in causes}
+
+
+def cause_legend(
+    causes: Sequence[str], lang: str, *, partial: bool = False
+) -> tuple[list[Artist], list[str]]:
+    """Swatches and wrapped names of `causes`, and of partial periods when `partial`: one
+    legend for the panels of the failed-audits figure."""
+    colours = _cause_colours(causes)
+    handles: list[Artist] = [Patch(facecolor=colours[cause]) for cause in causes]
+    names = ["\n".join(_wrap(text.failure_cause(lang, cause), 38)) for cause in causes]
+    if partial:
+        handles.append(Patch(facecolor="white", edgecolor="#555555", hatch="///"))
+        names.append(text.say(lang, "partial_period"))
+    return handles, names
+
+
+def _stacked_causes(ax: Axes, counts: pd.DataFrame, *, horizontal: bool) -> list[BarContainer]:
+    """One bar per row of `counts`, stacked by cause in column order; bars across or up."""
+    colours = _cause_colours(list(counts.columns))
+    positions = np.arange(len(counts))
+    base = np.zeros(len(counts))
+    containers = []
+    for cause in counts.columns:
+        values = counts[cause].to_numpy(dtype=float)
+        style: dict[str, Any] = {"color": colours[cause], "edgecolor": "white", "linewidth": 0.5}
+        if horizontal:
+            bars = ax.barh(positions, values, left=base, height=0.7, **style)
+        else:
+            bars = ax.bar(positions, values, bottom=base, width=0.75, **style)
+        containers.append(bars)
+        base = base + values
+    # the zero-height bars of a cause absent from the tallest stack stick the axis to its top
+    tallest = float(base.max()) if len(base) else 0.0
+    (ax.set_xlim if horizontal else ax.set_ylim)(0.0, tallest * 1.05 or 1.0)
+    return containers
+
+
+def failed_audits_by_period(
+    audit_failures: pd.DataFrame,
+    *,
+    canteen_months: pd.DataFrame | None = None,
+    replications: int | None = None,
+    ax: Axes | None = None,
+    lang: str = "en",
+    legend: bool = True,
+) -> Axes:
+    """Stacked bars of failed audits in each audit period by primary cause; partial periods
+    hatched (mean of replications).
+
+    Parameters
+    ----------
+    audit_failures:
+        The run's ``audit_failures`` table: ``month`` (the period's label), ``cause``,
+        ``partial`` and ``replication``.
+    canteen_months:
+        The run's ``canteen_months``: its audited periods get a bar (empty where every audit
+        was met) and say which periods are partial; by default those of `audit_failures`.
+    legend:
+        Whether to give this Axes a legend (the figure of two panels shares one instead).
+
+    Returns
+    -------
+    The Axes, one bar container per cause that occurs (in the order of `FAILURE_CAUSES`),
+    one bar per audit period.
+    """
+    text.check_lang(lang)
+    ax = _new_axes(ax)
+    ax.set_title(text.say(lang, "failures.by_period"))
+    table = _tidy(audit_failures)
+    if table.empty:
+        return nothing_to_show(ax, Nothing(text.say(lang, "why.no_failures")), lang)
+    counts = failure_counts(table, by="month", replications=replications)
+    periods = _audited_periods(canteen_months if canteen_months is not None else table)
+    counts = counts.reindex(sorted(set(counts.index) | set(periods)), fill_value=0.0)
+    months = counts.index.tolist()
+    partial = _partial_months(canteen_months if canteen_months is not None else table, months)
+    for bars in _stacked_causes(ax, counts, horizontal=False):
+        for patch, is_partial in zip(bars.patches, partial, strict=True):
+            if is_partial:
+                patch.set_hatch("///")
+                patch.set_alpha(0.6)
+    if legend:
+        handles, names = cause_legend(list(counts.columns), lang, partial=any(partial))
+        _legend_outside(ax, handles=handles, labels=names)
+    _month_ticks(ax, months, partial, lang, key="partial_audit")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel(text.say(lang, "col.period"))
+    ax.set_ylabel(text.say(lang, "failures.count"))
+    ax.grid(axis="y", alpha=0.3)
+    ax.set_axisbelow(True)
+    return ax
+
+
+def _audited_periods(table: pd.DataFrame) -> list[str]:
+    """The audit periods of a table's audited rows (every row of ``audit_failures`` is one)."""
+    audited = as_bool(table["audited"]) if "audited" in table.columns else None
+    periods = table["month"] if audited is None else table.loc[audited, "month"]
+    return sorted(periods.astype(str).unique())
+
+
+def failed_audits_by_category(
+    audit_failures: pd.DataFrame,
+    *,
+    replications: int | None = None,
+    ax: Axes | None = None,
+    lang: str = "en",
+    legend: bool = True,
+) -> Axes:
+    """Horizontal stacked bars of failed audits in each category (or the total, when the quota
+    is on it) by primary cause, over all audit periods (mean of replications).
+
+    Returns
+    -------
+    The Axes, one bar container per cause that occurs (in the order of `FAILURE_CAUSES`),
+    one bar per category, the most failed at the top.
+    """
+    text.check_lang(lang)
+    ax = _new_axes(ax)
+    ax.set_title(text.say(lang, "failures.by_category"))
+    table = _tidy(audit_failures)
+    if table.empty:
+        return nothing_to_show(ax, Nothing(text.say(lang, "why.no_failures")), lang)
+    counts = failure_counts(table, by="category", replications=replications)
+    counts = counts.loc[counts.sum(axis=1).sort_values(kind="stable").index]  # most at the top
+    _stacked_causes(ax, counts, horizontal=True)
+    ax.set_yticks(np.arange(len(counts)), [text.category(lang, c) for c in counts.index])
+    if legend:
+        handles, names = cause_legend(list(counts.columns), lang)
+        _legend_outside(ax, handles=handles, labels=names)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel(text.say(lang, "failures.count"))
+    ax.grid(axis="x", alpha=0.3)
+    ax.set_axisbelow(True)
     return ax
 
 
@@ -902,10 +1072,15 @@ def paired_differences(
 
 
 __all__ = [
+    "CAUSE_COLOURS",
     "MAX_LABELLED_CANTEENS",
     "QUOTA_BINS",
     "category_colours",
+    "cause_legend",
     "compliance_matrix",
+    "failed_audits_by_category",
+    "failed_audits_by_period",
+    "failure_counts",
     "farmer_income",
     "farmer_income_by",
     "kpi_by_setting",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass
 from numbers import Real
@@ -124,11 +125,7 @@ def read_results(folder: Path) -> ResultsFolder:
             f"{' or '.join(map(repr, get_args(Kind)))}); a folder written before canteensim "
             "recorded it is made again by the command in its summary"
         )
-    if summary.get("format_version", 0) > FORMAT_VERSION:
-        raise ReportError(
-            f"{document}: written by a newer canteensim (results format "
-            f"{summary['format_version']}; this one reads {FORMAT_VERSION}); upgrade canteensim"
-        )
+    _check_format(document, summary)
     named = summary.get("tables") if kind == "run" else COMPARISON_FILES
     if not isinstance(named, Mapping) or not all(name in named for name in _tables_of(kind)):
         raise ReportError(f"{document}: does not name all the tables of a {kind}")
@@ -150,6 +147,28 @@ def read_results(folder: Path) -> ResultsFolder:
         settings=[] if run else [str(label) for label in _list(summary.get("settings"))],
         precision=_finite_or_none(summary.get("precision")),
         provenance=_provenance(summary, kind),
+    )
+
+
+def _check_format(document: Path, summary: Mapping[str, Any]) -> None:
+    """Refuse a folder of another results format (`FORMAT_VERSION`): its tables and KPIs could be
+    misread, not merely lack something (an older run's compliance counts partial periods)."""
+    version = summary.get("format_version", 0)  # first recorded in format 1
+    if isinstance(version, bool) or not isinstance(version, int):
+        version = 0
+    if version == FORMAT_VERSION:
+        return
+    if version > FORMAT_VERSION:
+        raise ReportError(
+            f"{document}: written by a newer canteensim (results format {version}; this one "
+            f"reads {FORMAT_VERSION}); upgrade canteensim"
+        )
+    command = [str(part) for part in _list(summary.get("command"))]
+    again = f"`{shlex.join(command)}`" if command else "the command that made it"
+    raise ReportError(
+        f"{document}: written by an older canteensim (results format {version}; this one reads "
+        f"{FORMAT_VERSION}), whose tables and KPIs it would misread; run {again} again, with "
+        "--force to replace this folder"
     )
 
 

@@ -58,8 +58,14 @@ class RunFlows:
     bound_meals_kg: float
     audits: int
     """Rows of ``canteen_months`` the model marks ``audited``."""
+    whole_audits: int
+    """Of those, the audits of whole periods: the ones the quota's KPIs count."""
+    failures: int
+    """Rows of ``audit_failures``: failed audits, of partial periods too."""
     quota_share: float
     """The scenario's ``quota.share``: words for why nothing was audited, not a rule of it."""
+    period: str
+    """The scenario's ``quota.period`` (``month``, ``quarter``, ``year``), for words only."""
     offered_kg: float
     listed_kg: float
     ordered_kg: float
@@ -68,7 +74,8 @@ class RunFlows:
 
     @classmethod
     def of(cls, results: ResultsFolder) -> RunFlows:
-        """Add up a run's tables (``monthly_sales``, ``canteen_months``, ``weekly_products``)."""
+        """Add up a run's tables (``monthly_sales``, ``canteen_months``, ``audit_failures``,
+        ``weekly_products``)."""
         tables, scenario = results.tables, results.scenario
         months, weekly = tables["canteen_months"], tables["weekly_products"]
         is_total = months["category"].astype(str) == RESERVED_CATEGORY if len(months) else None
@@ -76,6 +83,9 @@ class RunFlows:
         bound = as_bool(totals["bound"]) if len(totals) else pd.Series(dtype=bool)
         canteens = totals.loc[bound, "canteen_id"].nunique() if len(totals) else 0
         audited = as_bool(months["audited"]) if "audited" in months else pd.Series(dtype=bool)
+        whole = (
+            ~as_bool(months["partial"]) if "partial" in months else pd.Series(True, months.index)
+        )
         return cls(
             start=str(scenario.scenario.start),
             end=str(scenario.scenario.end),
@@ -84,7 +94,10 @@ class RunFlows:
             bound_canteens=int(canteens),
             bound_meals_kg=_sum(totals[bound] if len(totals) else totals, "consumption_kg"),
             audits=int(audited.sum()),
+            whole_audits=int((audited & whole).sum()),
+            failures=len(tables["audit_failures"]),
             quota_share=scenario.quota.share,
+            period=scenario.quota.period,
             offered_kg=_sum(weekly, "offered_kg"),
             listed_kg=_sum(weekly, "listed_kg"),
             ordered_kg=_sum(weekly, "ordered_kg"),
@@ -130,6 +143,30 @@ class RunFlows:
         else:
             cause = ""
         return Nothing(text.say(lang, "why.no_audits"), cause)
+
+    def no_whole_audits(self, lang: str) -> Nothing | None:
+        """Why no audit counts towards the quota's KPIs; None when one does.
+
+        They count only whole periods: a run may audit its partial periods and no other.
+        """
+        if self.whole_audits:
+            return None
+        if not self.audits:
+            return self.no_audits(lang)
+        cause = text.say(
+            lang,
+            "cause.partial_periods",
+            start=self.start,
+            end=self.end,
+            period=text.say(lang, f"period.{self.period}"),
+        )
+        return Nothing(text.say(lang, "why.no_whole_audits"), cause)
+
+    def no_failures(self, lang: str) -> Nothing | None:
+        """Why no audit failed (none was made, or every one met the quota); None when one did."""
+        if self.failures:
+            return None
+        return self.no_audits(lang) or Nothing(text.say(lang, "why.no_failures"))
 
     def _story(self, lang: str, *, shipped: bool) -> str:
         """The steps of the weekly story that never happened, up to shipping (and delivery)."""

@@ -1,0 +1,62 @@
+"""Failed audits of whole periods counted by primary cause: what the report's lead and the
+terminal say of them.
+
+Only audits of whole periods count, as they do in the compliance rate (`canteensim.model.kpis`):
+a partial first or last period is audited, and its failures are rows of ``audit_failures``, but
+the quota's KPIs do not judge it, so a sentence beside them must not either. The causes and what
+each means are `canteensim.results.FAILURE_CAUSES` and `canteensim.model.failures`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from canteensim.report.read import as_bool
+from canteensim.results import FAILURE_CAUSES
+
+
+@dataclass(frozen=True)
+class CauseCounts:
+    """The audits of whole periods of a run, and its failed ones by cause (all replications)."""
+
+    audits: int
+    """Rows of ``canteen_months`` audited, of whole periods."""
+    by_cause: dict[str, int]
+    """Failed audits of whole periods by primary cause: every cause of `FAILURE_CAUSES` in its
+    order (0 where none failed so), then any other the table names."""
+
+    @classmethod
+    def of(cls, canteen_months: pd.DataFrame, audit_failures: pd.DataFrame) -> CauseCounts:
+        """Count a run's tables as written (or read back from CSV, truth values as text)."""
+        audited = _whole(canteen_months) & as_bool(canteen_months["audited"])
+        failed = audit_failures[_whole(audit_failures)]
+        counts = failed["cause"].astype(str).value_counts()
+        others = sorted(set(counts.index) - set(FAILURE_CAUSES))
+        by_cause = {cause: int(counts.get(cause, 0)) for cause in [*FAILURE_CAUSES, *others]}
+        return cls(int(audited.sum()), by_cause)
+
+    @property
+    def failed(self) -> int:
+        return sum(self.by_cause.values())
+
+    @property
+    def top(self) -> str | None:
+        """The most common cause, the earliest in the chain of `FAILURE_CAUSES` of equally
+        common ones; None when no audit of a whole period failed."""
+        if not self.failed:
+            return None
+        return max(self.by_cause, key=self.by_cause.__getitem__)  # max keeps the first of ties
+
+    def share(self, cause: str) -> float:
+        """The share of the failed audits that failed for `cause` (NaN when none failed)."""
+        return self.by_cause[cause] / self.failed if self.failed else float("nan")
+
+
+def _whole(table: pd.DataFrame) -> pd.Series:
+    """Rows of whole audit periods."""
+    return ~as_bool(table["partial"])
+
+
+__all__ = ["CauseCounts"]
