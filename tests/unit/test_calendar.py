@@ -53,6 +53,7 @@ def test_weeks_of_a_month_starting_on_monday() -> None:
             listing_day=7 * i + 8 / 24,
             cutoff_day=7 * i + 3.0,
             delivery_day_by_slot=(7 * i + 3, 7 * i + 4),
+            weekday_by_slot=(7 * i + 3, 7 * i + 4),
         )
         for i in range(4)
     )
@@ -204,3 +205,10 @@ def test_open_mask_extends_past_the_horizon() -> None:
 )
 def test_horizon_months(start: dt.date, end: dt.date, months: int) -> None:
     assert calendar(start=start, end=end).horizon_months == months
+
+
+def test_a_holiday_moves_the_delivery_day_but_not_the_slot_weekday() -> None:
+    # Thursday 2021-02-11 is a holiday: the Thursday slot delivers on Friday 12th (day 11)
+    week = calendar(holidays=(D(2021, 2, 11),)).weeks[1]
+    assert week.delivery_day_by_slot == (11, 11)
+    assert week.weekday_by_slot == (10, 11)

@@ -13,7 +13,8 @@ def draws(seed: int, replication: int) -> dict[str, np.ndarray]:
 
 
 def test_stream_names() -> None:
-    assert STREAM_NAMES == ("supply", "attendance", "order_times", "choice")
+    # consumers come last, so that the canteens' streams keep the spawn keys they had before
+    assert STREAM_NAMES == ("supply", "attendance", "order_times", "choice", "consumers")
 
 
 def test_same_seed_and_replication_same_draws() -> None:
