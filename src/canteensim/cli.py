@@ -493,6 +493,16 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _consumers(scenario: Scenario) -> str:
+    consumers = scenario.consumers
+    if not consumers.households:
+        return "none"
+    return (
+        f"{consumers.households:,} households at {consumers.pickup_points:,} pickup point(s), "
+        f"{consumers.participation:.0%} ordering a week"
+    )
+
+
 def describe(scenario: Scenario) -> str:
     """A short human summary of a resolved scenario."""
     info, quota, cycle, platform = (
@@ -516,7 +526,8 @@ def describe(scenario: Scenario) -> str:
     lines = [
         f"scenario     {info.name}",
         f"horizon      {info.start} to {info.end}, seed {info.seed}",
-        f"quota        {quota.share:.0%} by {quota.basis}, per {quota.per}",
+        f"quota        {quota.share:.0%} by {quota.basis}, per {quota.per}, "
+        f"audited each {quota.period}",
         f"cycle        listing {cycle.listing}, cutoff {cycle.order_cutoff}, "
         f"delivery {'/'.join(cycle.delivery_days)}, lead {cycle.lead_days} day(s), "
         f"{cycle.allocation}{' with substitution' if cycle.substitution else ''}",
@@ -526,6 +537,7 @@ def describe(scenario: Scenario) -> str:
         f"categories   {', '.join(scenario.categories)}",
         f"products     {offer}",
         f"canteens     {who}",
+        f"consumers    {_consumers(scenario)}",
         f"disruptions  {len(scenario.disruptions)}",
     ]
     return "\n".join(lines)

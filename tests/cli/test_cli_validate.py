@@ -26,7 +26,29 @@ def test_validate_prints_summary_and_valid(cli, scenario):
     assert "vegetables, grain" in text
     assert "2 listed" in text
     assert "3 listed (2 bound by the quota)" in text
+    assert "consumers    none" in text
     assert outcome.err == ""
+
+
+def test_validate_names_the_audit_period_and_the_consumers(cli, scenario):
+    text = (
+        cli(
+            "validate",
+            scenario.toml,
+            "--set",
+            "quota.period=quarter",
+            "--set",
+            "consumers.households=1200",
+            "--set",
+            "consumers.pickup_points=4",
+            "--set",
+            "consumers.participation=0.25",
+        )
+        .ok()
+        .out
+    )
+    assert "20% by quantity, per category, audited each quarter" in text
+    assert "consumers    1,200 households at 4 pickup point(s), 25% ordering a week" in text
 
 
 def test_validate_writes_nothing(cli, scenario, tmp_path, monkeypatch):
