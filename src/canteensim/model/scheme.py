@@ -5,6 +5,7 @@ Each method acts on all canteens and products at once; `processes` says when eac
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 
 import numpy as np
@@ -81,10 +82,10 @@ class Scheme:
         self.periods = quota.audit_periods(calendar, scenario.quota.period)
         self.period_of_month = quota.period_of_month(self.periods)
         planned_days = calendar.month_bounds(calendar.horizon_months - 1)[1] + LOOKAHEAD_DAYS
-        weekdays, self.opening = np.unique(canteens.open_weekdays, axis=0, return_inverse=True)
-        self.opening = self.opening.ravel()
+        patterns, opening = np.unique(canteens.open_weekdays, axis=0, return_inverse=True)
+        self.opening = opening.ravel()
         """``(canteens,)``: index of each canteen's opening pattern (few: Mon–Fri, every day…)."""
-        self.open_days = calendar.open_mask(weekdays, planned_days)
+        self.open_days = calendar.open_mask(patterns, planned_days)
         """``(opening patterns, planned days)``: whether each pattern opens on each day."""
         self.is_open = self.open_days[self.opening, : calendar.horizon_days]
         self._weighted_open_days: dict[tuple[int, ...], Floats] = {}
@@ -212,48 +213,51 @@ class Scheme:
 
     def _need(self, week: Week, scheduled: Ints, month: Ints) -> Need:
         """What each canteen knows at the cutoff about the delivery it orders for."""
-        canteens, categories = self.population.canteens, self.population.categories
-        months = self.ledger.months
+        canteens, months = self.population.canteens, self.ledger.months
         months.reach(int(month.max(initial=0)))
-        today = self.days_served  # the first day whose meals are expected, not yet eaten
-        open_before = self._open_days_before(week.cutoff_day)
-        rows = np.arange(len(canteens))
-        last = open_before.shape[1] - 1
-
-        def expected_kg(first: Ints, after: Ints) -> Floats:
-            open_days = (
-                open_before[self.opening, np.clip(after, 0, last)]
-                - open_before[self.opening, np.clip(first, 0, last)]
-            )
-            diner_days = canteens.diners * np.maximum(open_days, 0.0)
-            return np.asarray(
-                diner_days[:, None] * categories.consumption_kg_per_diner_day[None, :],
-                dtype=np.float64,
-            )
-
+        expected = self._expectation(week.cutoff_day)
         period = self.period_of_month[month]
         first = np.array([p.start_day for p in self.periods], dtype=np.intp)[period]
         after = np.array([p.end_day for p in self.periods], dtype=np.intp)[period]
-        month_first, month_after = self._month_bounds(month)
         in_period = self.period_of_month[None, :] == period[:, None]  # (canteens, months)
         in_period = np.pad(in_period, [(0, 0), (0, months.months - in_period.shape[1])])
-        consumed_kg = (months.diner_days * in_period).sum(axis=1)[
-            :, None
-        ] * categories.consumption_kg_per_diner_day[None, :]
-        to_date_kg = consumed_kg + expected_kg(np.maximum(first, today), after)
-        self.ledger.expected_period_kg[rows, :, period] = to_date_kg
+        eaten_kg = self._per_diner_day((months.diner_days * in_period).sum(axis=1))
+        # meals served so far, then those expected from the first day not yet eaten
+        to_date_kg = eaten_kg + expected(np.maximum(first, self.days_served), after)
+        self.ledger.expected_period_kg[np.arange(len(canteens)), :, period] = to_date_kg
+        month_first, month_after = self._month_bounds(month)
         return Need(
-            until_next_delivery_kg=expected_kg(scheduled, scheduled + 7),
-            period_kg=expected_kg(first, after),
+            until_next_delivery_kg=expected(scheduled, scheduled + 7),
+            period_kg=expected(first, after),
             period_confirmed_kg=_within(months.confirmed_kg, in_period),
             period_to_date_kg=to_date_kg,
             period_aid_kg=self._aid_to_date(in_period),
             deliveries_left=self._deliveries_left(scheduled, after),
-            month_kg=expected_kg(month_first, month_after),
-            month_confirmed_kg=months.confirmed_kg[rows, :, month],
+            month_kg=expected(month_first, month_after),
+            month_confirmed_kg=months.confirmed_kg[np.arange(len(canteens)), :, month],
             total_weights=self._total_weights(),
             on_offer=self.on_offer,
         )
+
+    def _expectation(self, now: float) -> Callable[[Ints, Ints], Floats]:
+        """``expected(first, after)``: the ``(canteens, categories)`` kg each canteen expects to
+        eat from day `first` to the day before `after` (each its own), as known at `now`."""
+        open_before = self._open_days_before(now)
+        last = open_before.shape[1] - 1
+
+        def expected(first: Ints, after: Ints) -> Floats:
+            open_days = (
+                open_before[self.opening, np.clip(after, 0, last)]
+                - open_before[self.opening, np.clip(first, 0, last)]
+            )
+            return self._per_diner_day(self.population.canteens.diners * np.maximum(open_days, 0))
+
+        return expected
+
+    def _per_diner_day(self, diner_days: Floats) -> Floats:
+        """``(canteens, categories)`` kg eaten over `diner_days` ``(canteens,)``."""
+        per_diner_day = self.population.categories.consumption_kg_per_diner_day
+        return np.asarray(diner_days[:, None] * per_diner_day[None, :], dtype=np.float64)
 
     def _open_days_before(self, now: float) -> Floats:
         """``(opening patterns, days + 1)``: open days before each day, each weighed by the
