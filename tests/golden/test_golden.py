@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from canteensim import load_scenario, simulate
+from canteensim.policies import BEHAVIOURS
 
 HERE = Path(__file__).parent
 SCENARIO = HERE / "small.toml"
@@ -57,7 +58,11 @@ def test_kpis_match_the_golden_file() -> None:
 
 def test_golden_scenario_exercises_the_model() -> None:
     """Guard the golden scenario's purpose: it must stay busy enough to catch regressions."""
-    res = simulate(load_scenario(SCENARIO))
+    scenario = load_scenario(SCENARIO)
+    generate = scenario.canteens.generate
+    assert generate is not None and generate.behaviours is not None
+    assert sorted(generate.behaviours) == sorted(BEHAVIOURS.names)  # every ordering behaviour
+    res = simulate(scenario)
     kpis = res.kpis.iloc[0]
     assert 0 < kpis["fill_rate"] < 1  # scarce supply
     assert 0 < kpis["on_time_rate"] < 1  # tight fleet
@@ -65,3 +70,7 @@ def test_golden_scenario_exercises_the_model() -> None:
     assert kpis["lost_kg"] > 0  # perishables lose in transit
     assert res.monthly_sales["partial"].any()
     assert res.canteen_months["bound"].any() and not res.canteen_months["bound"].all()
+    # failed audits of whole and partial months, for more than one cause
+    failures = res.tables["audit_failures"]
+    assert failures["partial"].any() and not failures["partial"].all()
+    assert failures["cause"].nunique() > 1

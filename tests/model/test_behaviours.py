@@ -24,6 +24,7 @@ def population(tiny, category: dict | None = None, disruptions: list | None = No
         disruptions=disruptions,
         canteens=[
             tiny.canteen("EVEN"),
+            tiny.canteen("TRACK", behaviour="tracking"),
             tiny.canteen("CATCH", behaviour="catch_up"),
             tiny.canteen("FRONT", behaviour="front_load"),
             tiny.canteen("LOW", behaviour="non_compliant"),
@@ -37,6 +38,7 @@ def test_behaviours_with_ample_supply(tiny) -> None:
     got = kg_by_canteen_and_week(population(tiny))
     assert got == {
         "EVEN": [20.0] * 4,  # 20 % of five days' 100 kg
+        "TRACK": [20.0] * 4,  # 80 kg for the month over four deliveries, received as planned
         "CATCH": [20.0] * 4,  # 80 kg for the month over four deliveries
         "FRONT": [80.0, 0.0, 0.0, 0.0],  # shelf-stable: the month at its first delivery
         "LOW": [6.0] * 4,  # non_compliant_factor 0.3 × even
@@ -50,10 +52,12 @@ def test_catch_up_compensates_a_shortfall(tiny) -> None:
     got = kg_by_canteen_and_week(res)
     assert got["EVEN"] == [0.0, 20.0, 20.0, 20.0]
     assert got["CATCH"] == pytest.approx([0.0, 80 / 3, 80 / 3, 80 / 3])
+    assert got["TRACK"] == pytest.approx([0.0, 80 / 3, 80 / 3, 80 / 3])
     assert got["FRONT"] == [0.0, 80.0, 0.0, 0.0]
     compliant = res.canteen_months.query("category == 'veg'").set_index("canteen_id")["compliant"]
     assert not compliant["EVEN"]
     assert compliant["CATCH"]
+    assert compliant["TRACK"]
     assert compliant["FRONT"]
 
 
@@ -103,9 +107,10 @@ def test_margin_raises_bound_orders_only(tiny) -> None:
     assert kg_by_canteen_and_week(res) == {"K1": [25.0] * 4, "VOL": [10.0] * 4}
 
 
-def test_catch_up_and_front_load_start_afresh_each_month(tiny) -> None:
+def catch_and_front_to(tiny, end: dt.date) -> dict[str, list[float]]:
+    """Delivered kg by day of a catch-up and a front-load canteen from February to `end`."""
     res = tiny.run(
-        scenario__end=dt.date(2021, 3, 28),
+        scenario__end=end,
         disruptions=[WEEK0],
         canteens=[
             tiny.canteen("CATCH", behaviour="catch_up"),
@@ -115,6 +120,22 @@ def test_catch_up_and_front_load_start_afresh_each_month(tiny) -> None:
     kg = res.deliveries.pivot_table(
         index="delivered_day", columns="canteen_id", values="kg", observed=True
     ).fillna(0.0)
+    return {str(c): kg[c].tolist() for c in kg.columns}
+
+
+def test_catch_up_and_front_load_start_afresh_each_month(tiny) -> None:
+    kg = catch_and_front_to(tiny, dt.date(2021, 3, 31))
     march_need = 0.2 * 23 * 20.0  # March 2021 has 23 weekdays, 4 Thursday deliveries
-    assert kg["CATCH"].tolist() == pytest.approx([80 / 3] * 3 + [march_need / 4] * 4)
-    assert kg["FRONT"].tolist() == pytest.approx([80.0, 0, 0, march_need, 0, 0, 0])
+    assert kg["CATCH"] == pytest.approx([80 / 3] * 3 + [march_need / 4] * 4)
+    assert kg["FRONT"] == pytest.approx([80.0, 0, 0, march_need, 0, 0, 0])
+
+
+def test_catch_up_plans_for_the_month_as_the_horizon_cuts_it_front_load_for_the_whole(
+    tiny,
+) -> None:
+    # The horizon ends on Sunday 28 March: its March (1 to 28) has 20 weekdays, 80 kg due,
+    # over the same four deliveries. Catch-up plans for the audit period, which the horizon
+    # cuts; front-load buys the calendar month's staples (23 weekdays) at once.
+    kg = catch_and_front_to(tiny, dt.date(2021, 3, 28))
+    assert kg["CATCH"] == pytest.approx([80 / 3] * 3 + [0.2 * 20 * 20.0 / 4] * 4)
+    assert kg["FRONT"] == pytest.approx([80.0, 0, 0, 0.2 * 23 * 20.0, 0, 0, 0])

@@ -7,6 +7,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from canteensim import ScenarioError
+
 D = dt.date
 SECOND_WEEK = {"start": D(2021, 2, 8), "end": D(2021, 2, 14)}
 THIRD_WEEK = {"start": D(2021, 2, 15), "end": D(2021, 2, 21)}
@@ -18,8 +20,28 @@ def test_attendance_scales_meals_and_orders_within_the_range(tiny) -> None:
     veg = audits[audits["category"] == "veg"].iloc[0]
     # 15 normal weekdays and 5 at half attendance
     assert veg["consumption_kg"] == pytest.approx(20.0 * (15 + 5 * 0.5))
-    # the order placed by Wed 10th plans for half the diners; the others for all of them
-    assert res.deliveries["kg"].tolist() == pytest.approx([20.0, 10.0, 20.0, 20.0])
+    # Orders plan for the days the food is eaten, at the attendance announced by the cutoff
+    # (by default on the disruption's first day, Monday 8th). The order closed on Wed 3rd, for
+    # Thu 4th to Wed 10th, knows nothing of it: 20 kg. The one closed on Wed 10th is eaten on
+    # Thu 11th and Fri 12th at half attendance and on Mon 15th to Wed 17th in full:
+    # 0.2 × 20 kg × (2 × 0.5 + 3) = 16 kg. The others are eaten after the disruption.
+    assert res.deliveries["kg"].tolist() == pytest.approx([20.0, 16.0, 20.0, 20.0])
+
+
+def test_a_disruption_announced_early_is_planned_for_by_earlier_orders(tiny) -> None:
+    announced = {**SECOND_WEEK, "attendance": 0.5, "announced": D(2021, 2, 1)}
+    res = tiny.run(disruptions=[announced])
+    # Known at the first cutoff, the order for Thu 4th to Wed 10th plans for Mon 8th to Wed
+    # 10th at half attendance: 0.2 × 20 kg × (2 + 3 × 0.5) = 14 kg
+    assert res.deliveries["kg"].tolist() == pytest.approx([14.0, 16.0, 20.0, 20.0])
+    # what diners eat does not depend on when they were told
+    veg = res.canteen_months.query("category == 'veg'").iloc[0]
+    assert veg["consumption_kg"] == pytest.approx(20.0 * (15 + 5 * 0.5))
+
+
+def test_a_disruption_announced_after_its_start_is_refused(tiny) -> None:
+    with pytest.raises(ScenarioError, match="announced"):
+        tiny.scenario(disruptions=[{**SECOND_WEEK, "attendance": 0.5, "announced": D(2021, 2, 9)}])
 
 
 def test_attendance_on_single_days(tiny) -> None:

@@ -146,3 +146,55 @@ def test_a_tiny_fleet_ends_within_the_drain_period(tiny, capacity_kg: float) -> 
     assert (weekly["shipped_kg"] + weekly["undelivered_kg"]).tolist() == pytest.approx(
         weekly["sold_kg"].tolist()
     )
+
+
+TWO_SLOTS = {
+    "scenario__end": D(2021, 2, 7),
+    "cycle__delivery_days": ["Thu", "Fri"],
+    "cycle__substitution": False,
+}
+"""One week, canteen A delivered on Thursday 4th and B on Friday 5th, 20 kg each."""
+
+
+def two_slots(tiny, seed: int, **overrides):
+    return tiny.run(
+        scenario__seed=seed,
+        canteens=[tiny.canteen("A", delivery_day="Thu"), tiny.canteen("B", delivery_day="Fri")],
+        **TWO_SLOTS,
+        **overrides,
+    )
+
+
+def first_to_order(tiny, seed: int) -> str:
+    """Who orders first in `seed`'s week: a listing of 20 kg fills the first order alone, first
+    come first served (order times come from their own stream, whatever the listing)."""
+    res = two_slots(tiny, seed, products=[tiny.product(weekly_capacity_kg=20.0)])
+    [(canteen, kg)] = res.deliveries.groupby("canteen_id", observed=True)["kg"].sum().items()
+    assert kg == pytest.approx(20.0)
+    return str(canteen)
+
+
+@pytest.mark.parametrize(("seed", "first"), [(1, "B"), (2, "A")])
+def test_late_loads_ship_before_the_day_s_own_loads_whoever_ordered_first(
+    tiny, seed: int, first: str
+) -> None:
+    assert first_to_order(tiny, seed) == first
+    res = two_slots(tiny, seed, platform__vehicle_capacity_kg=15.0)
+    rows = list(
+        zip(
+            res.deliveries["canteen_id"],
+            res.deliveries["delivered_day"].dt.date,
+            res.deliveries["kg"],
+            res.deliveries["late"],
+            strict=True,
+        )
+    )
+    # Thursday: A's 20 kg compete with nothing, 15 ship. Friday: A's 5 kg left, scheduled a
+    # day earlier, ship before B's own load, even when B ordered first (seed 1); B gets the
+    # 10 kg left and the rest of its load waits for the next Thursday.
+    assert rows == [
+        ("A", D(2021, 2, 4), pytest.approx(15.0), False),
+        ("A", D(2021, 2, 5), pytest.approx(5.0), True),
+        ("B", D(2021, 2, 5), pytest.approx(10.0), False),
+        ("B", D(2021, 2, 11), pytest.approx(10.0), True),
+    ]

@@ -129,3 +129,81 @@ def test_a_delivery_inside_the_horizon_does_not_depend_on_other_delivery_slots(t
     assert only_thursday.deliveries["delivered_day"].dt.date.tolist() == thursdays
     both = tiny.run(cycle__delivery_days=["Thu", "Fri"], **september)
     assert both.deliveries["delivered_day"].dt.date.tolist() == thursdays
+
+
+# --- delivery dates left in the month, counted on the calendar --------------------------------
+
+WEDNESDAYS = {
+    "cycle__listing": "Mon 08:00",
+    "cycle__order_cutoff": "Mon 20:00",
+    "cycle__delivery_days": ["Wed"],
+}
+"""A weekly cycle delivering on Wednesdays. December 2025 runs from Monday 1st to Wednesday
+31st: 23 weekdays and five Wednesdays (3, 10, 17, 24, 31)."""
+NEW_YEAR = [D(2025, 12, 31), D(2026, 1, 1)]
+"""Closed on New Year's Eve and Day: the delivery of Wednesday 31st moves to Friday 2 January."""
+
+
+def catch_up_on_wednesdays(tiny, **overrides):
+    return tiny.run(
+        canteens=[tiny.canteen(behaviour="catch_up", delivery_day="Wed")],
+        **WEDNESDAYS,
+        **overrides,
+    )
+
+
+def delivered(res) -> list[tuple[dt.date, float]]:
+    return list(
+        zip(res.deliveries["delivered_day"].dt.date, res.deliveries["kg"].round(9), strict=True)
+    )
+
+
+def test_catch_up_spreads_the_month_over_the_deliveries_a_holiday_leaves_in_it(tiny) -> None:
+    res = catch_up_on_wednesdays(
+        tiny,
+        scenario__start=D(2025, 12, 1),
+        scenario__end=D(2026, 1, 31),
+        calendar__holidays=NEW_YEAR,
+    )
+    # December: 22 open days (the 31st closed), 440 kg, 88 kg due over the four Wednesdays
+    # left in it: 22 kg each (counting the 31st as a December delivery would spread 88 kg over
+    # five, 17.6 kg each, and December would get 70.4 kg). January: 21 open days, 420 kg, 84 kg
+    # due over the moved delivery of the 2nd and the Wednesdays 7 to 28: 16.8 kg each.
+    assert delivered(res) == [(D(2025, 12, d), 22.0) for d in (3, 10, 17, 24)] + [
+        (D(2026, 1, d), 16.8) for d in (2, 7, 14, 21, 28)
+    ]
+    audits = res.canteen_months.query("category == 'veg'").set_index("month")
+    assert audits.loc["2025-12", "consumption_kg"] == pytest.approx(440.0)
+    assert audits.loc["2025-12", "aid_kg"] == pytest.approx(88.0)
+    assert audits["compliant"].all()
+    assert len(res.tables["audit_failures"]) == 0
+
+
+def test_an_even_canteen_loses_the_delivery_a_holiday_moves_out_of_the_month(tiny) -> None:
+    res = tiny.run(
+        canteens=[tiny.canteen(delivery_day="Wed")],
+        scenario__start=D(2025, 12, 1),
+        scenario__end=D(2026, 1, 31),
+        calendar__holidays=NEW_YEAR,
+        **WEDNESDAYS,
+    )
+    # the same calendar and a canteen ordering 20 kg a week whatever the month holds: December
+    # gets 4 × 20 kg of the 88 kg due, and its fifth order arrives in January
+    audits = res.canteen_months.query("category == 'veg'").set_index("month")
+    assert audits.loc["2025-12", "aid_kg"] == pytest.approx(80.0)
+    assert not audits.loc["2025-12", "compliant"]
+    [failure] = res.tables["audit_failures"].to_dict("records")
+    assert (failure["month"], failure["cause"]) == ("2025-12", "moved_out")
+
+
+def test_catch_up_counts_the_deliveries_before_the_horizon_ends(tiny) -> None:
+    res = catch_up_on_wednesdays(
+        tiny, scenario__start=D(2025, 12, 1), scenario__end=D(2025, 12, 16)
+    )
+    # The horizon ends on Tuesday 16th: 12 open days, 240 kg, 48 kg due, and two Wednesdays
+    # (3 and 10) before the end; the 17th is past it. 24 kg each.
+    assert delivered(res) == [(D(2025, 12, 3), 24.0), (D(2025, 12, 10), 24.0)]
+    [december] = res.canteen_months.query("category == 'veg'").to_dict("records")
+    assert december["partial"]
+    assert december["aid_kg"] == pytest.approx(48.0)
+    assert december["compliant"]

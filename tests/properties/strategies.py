@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from canteensim import Scenario, simulate
 from canteensim.errors import CanteensimWarning
 from canteensim.model.simulate import Results
+from canteensim.policies import BEHAVIOURS
 from canteensim.scenario.load import validate
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -72,6 +73,9 @@ def scenarios(draw: st.DrawFn, generated_canteens: bool = True) -> dict[str, Any
                 "capacity_cv": draw(st.sampled_from([0.0, 0.2, 0.8])),
             }
         )
+    for name in sorted(set(categories) - {p["category"] for p in products}):
+        # valued at a market price of its own, for a quota by value on the total
+        categories[name]["reference_price_yuan_per_kg"] = draw(price)
     if not generated_canteens or draw(st.booleans()):
         canteens: dict[str, Any] = {
             "rows": [
@@ -82,9 +86,8 @@ def scenarios(draw: st.DrawFn, generated_canteens: bool = True) -> dict[str, Any
                     "bound": draw(st.booleans()),
                     "diners": draw(st.integers(0, 300)),
                     "delivery_day": draw(st.sampled_from(delivery_days)),
-                    "behaviour": draw(
-                        st.sampled_from(["even", "catch_up", "front_load", "non_compliant"])
-                    ),
+                    # None: the default, tracking when bound and even when not
+                    "behaviour": draw(st.none() | st.sampled_from(BEHAVIOURS.names)),
                     "compliance": draw(st.sampled_from([0.0, 0.5, 1.0])),
                     "open_weekdays": draw(
                         st.none() | st.lists(st.sampled_from(WEEKDAYS), unique=True, max_size=7)
@@ -99,7 +102,10 @@ def scenarios(draw: st.DrawFn, generated_canteens: bool = True) -> dict[str, Any
                 "count": draw(st.integers(1, 5)),
                 "kinds": {"government": 1.0, "enterprise": draw(st.floats(0.1, 2.0))},
                 "diners": {"dist": "lognormal", "mean": draw(st.floats(10, 300)), "cv": 0.5},
-                "behaviours": {"even": 1.0, "catch_up": 1.0, "front_load": 1.0},
+                "behaviours": draw(
+                    st.none()
+                    | st.just({"tracking": 1.0, "even": 1.0, "catch_up": 1.0, "front_load": 1.0})
+                ),
                 "compliance": {"dist": "uniform", "low": 0.3, "high": 1.0},
             }
         }
@@ -111,6 +117,8 @@ def scenarios(draw: st.DrawFn, generated_canteens: bool = True) -> dict[str, Any
             "attendance": draw(factor),
             "transport": draw(factor),
             "supply": draw(factor),
+            # canteens may learn of it up to three weeks ahead
+            "announced": first - dt.timedelta(days=draw(st.integers(0, 21))),
         }
         for _ in range(draw(st.integers(0, 2)))
     ]
@@ -129,6 +137,7 @@ def scenarios(draw: st.DrawFn, generated_canteens: bool = True) -> dict[str, Any
             "share": draw(share),
             "basis": draw(st.sampled_from(["quantity", "value"])),
             "per": draw(st.sampled_from(["category", "total"])),
+            "period": draw(st.sampled_from(["month", "quarter", "year"])),
         },
         "cycle": {
             "listing": listing,
@@ -149,6 +158,7 @@ def scenarios(draw: st.DrawFn, generated_canteens: bool = True) -> dict[str, Any
         "ordering": {
             "lines_per_category": draw(st.integers(1, 3)),
             "min_line_kg": draw(st.sampled_from([0.0, 0.5, 2.0])),
+            "round_up_small_lines": draw(st.booleans()),
             "margin": draw(st.sampled_from([0.0, 0.1, 0.5])),
             "voluntary_share": draw(share),
             "non_compliant_factor": draw(share),

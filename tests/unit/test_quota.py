@@ -34,6 +34,40 @@ def test_exactly_the_quota_bought_in_pieces_complies_despite_rounding() -> None:
     assert complies(aid, pd.Series([1.0])).tolist() == [True]
 
 
+def test_an_audit_whose_aid_is_the_quota_but_for_float_rounding_passes() -> None:
+    # 20 % of 21 kg is 4.2 kg; aid summed from pieces may come to 4.199999999999999 kg
+    assert 0.2 * 21.0 == 4.2
+    frame = audited(
+        Quota(share=0.2),
+        canteen_months(
+            consumption_kg=[21.0, 100.0, 121.0] * 2, aid_kg=[4.199999999999999, 20.0, 24.2] * 2
+        ),
+    )
+    veg = frame.iloc[0]
+    assert veg["required_kg"] == 4.2
+    assert veg["aid_kg"] < veg["required_kg"]
+    assert veg["fulfilment"] < 1.0
+    assert veg["audited"] and veg["compliant"]
+    # a real shortfall, a gram, fails
+    assert complies(pd.Series([4.199]), pd.Series([4.2])).tolist() == [False]
+
+
+def test_a_run_that_buys_the_quota_in_pieces_passes_despite_rounding(tiny) -> None:
+    # 21 diners eat 0.21 kg a day: 88.2 kg in February, 17.64 kg due; a tracking canteen buys
+    # 4.41 kg at each of four deliveries, which the ledger adds up to a hair below 17.64 kg
+    res = tiny.run(
+        canteens=[tiny.canteen(diners=21, behaviour="tracking")],
+        categories={"veg": tiny.category(0.21)},
+    )
+    assert res.deliveries["kg"].tolist() == pytest.approx([4.41] * 4, rel=1e-12)
+    veg = res.canteen_months.query("category == 'veg'").iloc[0]
+    assert veg["required_kg"] == pytest.approx(17.64, rel=1e-12)
+    assert veg["aid_kg"] < veg["required_kg"], "no rounding left to test: pick other numbers"
+    assert veg["compliant"]
+    assert len(res.tables["audit_failures"]) == 0
+    assert res.kpis["compliance_rate"].item() == 1.0
+
+
 def test_the_compliance_map_draws_met_or_short_as_the_model_says() -> None:
     """`report.plots` keeps no tolerance of its own: a canteen short of its quota by exactly the
     tolerance is drawn as met, one short by twice the tolerance as short, as `compliant` says."""
@@ -158,16 +192,69 @@ def test_target_share_by_value_buys_the_kg_worth_the_share_at_platform_price() -
 # --- audit periods --------------------------------------------------------------------------------
 
 
-def test_audit_periods_are_the_calendar_months_cut_to_the_horizon(tiny) -> None:
-    scenario = tiny.scenario(
-        scenario__start=dt.date(2020, 11, 16), scenario__end=dt.date(2021, 1, 10)
-    )
-    periods = audit_periods(Calendar.from_scenario(scenario))
-    assert [(p.month, p.start_day, p.end_day) for p in periods] == [
-        (0, 0, 15),  # 16 to 30 November
-        (1, 15, 46),  # December
-        (2, 46, 56),  # 1 to 10 January
+def periods(tiny, start: dt.date, end: dt.date, period: str) -> list[tuple]:
+    """``(index, label, months, start_day, end_day, partial)`` of each audit period."""
+    calendar = Calendar.from_scenario(tiny.scenario(scenario__start=start, scenario__end=end))
+    return [
+        (p.index, p.label, p.months, p.start_day, p.end_day, p.partial)
+        for p in audit_periods(calendar, period)
     ]
+
+
+def test_audit_periods_are_the_calendar_months_cut_to_the_horizon(tiny) -> None:
+    assert periods(tiny, dt.date(2020, 11, 16), dt.date(2021, 1, 10), "month") == [
+        (0, "2020-11", range(0, 1), 0, 15, True),  # 16 to 30 November
+        (1, "2020-12", range(1, 2), 15, 46, False),  # December
+        (2, "2021-01", range(2, 3), 46, 56, True),  # 1 to 10 January
+    ]
+
+
+def test_quarterly_audit_periods_are_calendar_quarters_cut_to_the_horizon(tiny) -> None:
+    # 11 May 2020 to 10 January 2021: months 0 (May) to 8 (January)
+    assert periods(tiny, dt.date(2020, 5, 11), dt.date(2021, 1, 10), "quarter") == [
+        (0, "2020-Q2", range(0, 2), 0, 51, True),  # 11 May to 30 June
+        (1, "2020-Q3", range(2, 5), 51, 143, False),  # July to September
+        (2, "2020-Q4", range(5, 8), 143, 235, False),  # October to December
+        (3, "2021-Q1", range(8, 9), 235, 245, True),  # 1 to 10 January
+    ]
+
+
+def test_a_quarter_the_horizon_starts_in_on_a_month_s_first_day_is_still_partial(tiny) -> None:
+    # from 1 May: May and June whole, but April of the second quarter is not in the horizon
+    assert periods(tiny, dt.date(2020, 5, 1), dt.date(2020, 12, 31), "quarter") == [
+        (0, "2020-Q2", range(0, 2), 0, 61, True),
+        (1, "2020-Q3", range(2, 5), 61, 153, False),
+        (2, "2020-Q4", range(5, 8), 153, 245, False),
+    ]
+    assert periods(tiny, dt.date(2021, 1, 1), dt.date(2021, 6, 30), "quarter") == [
+        (0, "2021-Q1", range(0, 3), 0, 90, False),
+        (1, "2021-Q2", range(3, 6), 90, 181, False),
+    ]
+
+
+def test_yearly_audit_periods_are_calendar_years_cut_to_the_horizon(tiny) -> None:
+    assert periods(tiny, dt.date(2020, 5, 11), dt.date(2021, 1, 10), "year") == [
+        (0, "2020", range(0, 8), 0, 235, True),  # 11 May to 31 December
+        (1, "2021", range(8, 9), 235, 245, True),  # 1 to 10 January
+    ]
+    # a leap year, whole; a horizon within one year, partial even from its first day
+    assert periods(tiny, dt.date(2020, 1, 1), dt.date(2020, 12, 31), "year") == [
+        (0, "2020", range(0, 12), 0, 366, False)
+    ]
+    assert periods(tiny, dt.date(2021, 1, 1), dt.date(2021, 11, 30), "year") == [
+        (0, "2021", range(0, 11), 0, 334, True)
+    ]
+
+
+def test_each_month_belongs_to_its_audit_period(tiny) -> None:
+    scenario = tiny.scenario(
+        scenario__start=dt.date(2020, 5, 11), scenario__end=dt.date(2021, 1, 10)
+    )
+    calendar = Calendar.from_scenario(scenario)
+    by_quarter = quota.period_of_month(audit_periods(calendar, "quarter"))
+    assert by_quarter.tolist() == [0, 0, 1, 1, 1, 2, 2, 2, 3]
+    assert quota.period_of_month(audit_periods(calendar, "year")).tolist() == [0] * 8 + [1]
+    assert quota.period_of_month(audit_periods(calendar, "month")).tolist() == list(range(9))
 
 
 def test_one_audit_per_period_in_a_run(tiny) -> None:

@@ -60,10 +60,13 @@ def _first_cell(line: str) -> str | None:
 
 def test_the_schema_allows_exactly_the_registered_names_in_order() -> None:
     assert typing.get_args(schema.Behaviour) == BEHAVIOURS.names
+    # a canteen's behaviour may be left out (None: by whether it is bound), never misnamed
     row_field = schema.CanteenRow.model_fields["behaviour"].annotation
     weights_field = schema.CanteenGenerate.model_fields["behaviours"].annotation
-    assert row_field is schema.Behaviour
-    assert typing.get_args(weights_field)[0] is schema.Behaviour
+    assert typing.get_args(row_field) == (schema.Behaviour, type(None))
+    weights, no_weights = typing.get_args(weights_field)
+    assert no_weights is type(None)
+    assert typing.get_args(weights)[0] is schema.Behaviour
     allocation_field = schema.Cycle.model_fields["allocation"].annotation
     assert typing.get_args(allocation_field) == ALLOCATION_RULES.names
 
@@ -117,8 +120,8 @@ def test_a_folder_whose_scenario_names_an_unknown_rule_is_refused(tmp_path: Path
 
 
 def test_a_function_cannot_register_under_a_name_without_a_row() -> None:
-    with pytest.raises(ValueError, match=r"'tracking' has no row in .*\.BEHAVIOURS"):
-        ordering._behaviour("tracking")
+    with pytest.raises(ValueError, match=r"'hoarding' has no row in .*\.BEHAVIOURS"):
+        ordering._behaviour("hoarding")
     with pytest.raises(ValueError, match=r"'lottery' has no row in .*ALLOCATION_RULES"):
         allocation._rule("lottery")
 
@@ -138,9 +141,14 @@ def test_the_behaviours_are_stacked_in_the_order_of_the_table(monkeypatch) -> No
     monkeypatch.setattr(policies, "BEHAVIOURS", reordered)
     need = ordering.Need(
         until_next_delivery_kg=np.array([[100.0]]),
+        period_kg=np.array([[400.0]]),
+        period_confirmed_kg=np.array([[0.0]]),
+        period_to_date_kg=np.array([[400.0]]),
+        period_aid_kg=np.array([[0.0]]),
+        deliveries_left=np.array([4.0]),
         month_kg=np.array([[400.0]]),
         month_confirmed_kg=np.array([[0.0]]),
-        deliveries_left=np.array([4.0]),
+        total_weights=None,
     )
     kg = ordering.target_kg(
         need,
