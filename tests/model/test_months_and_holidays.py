@@ -104,6 +104,14 @@ def test_delivery_on_a_holiday_moves_to_the_next_non_holiday_day(tiny) -> None:
     assert not shipments["late"].any()  # moved by the calendar, not by the fleet
 
 
+def test_an_even_order_covers_the_days_to_the_next_delivery_as_holidays_moved_it(tiny) -> None:
+    # Thursday 11th is a holiday, so that week delivers on Friday 12th: the delivery of the 4th
+    # covers Thu 4 – Wed 10 (five open days, the holiday closed), the one of the 12th only
+    # Fri 12 – Wed 17 (four), up to the next delivery on the 18th, not a week on
+    res = tiny.run(calendar__holidays=[HOLIDAY])
+    assert res.weekly_products["ordered_kg"].tolist() == pytest.approx([20.0, 16.0, 20.0, 20.0])
+
+
 def test_holiday_week_of_several_days(tiny) -> None:
     festival = [D(2021, 2, d) for d in range(11, 18)]  # spring festival 2021: Thu 11 to Wed 17
     res = tiny.run(calendar__holidays=festival, calendar__workdays=[D(2021, 2, 7), MAKE_UP])

@@ -461,3 +461,21 @@ def test_a_value_quota_on_the_total_needs_a_price_for_a_category_with_no_product
     total = audit(res, category="total")
     assert total["required_yuan"] == pytest.approx(560.0)
     assert total["aid_yuan"] == pytest.approx(560.0)  # 112 kg of veg at 5 yuan
+
+
+def test_under_a_value_quota_lines_are_worth_their_share_whatever_the_product(tiny) -> None:
+    # 9,000 kg listed at 2 yuan and 1,000 kg at 8 (mean platform price 5): a line of product A
+    # carries 2.5 kg for each kg at the mean price, a line of B 0.625 kg, so the 320 yuan due
+    # (20 % of 400 kg × 4 yuan) are bought whichever product each line picks
+    res = tiny.run(
+        canteens=[tracking(tiny)],
+        quota__basis="value",
+        products=[
+            tiny.product("A", platform_price_yuan_per_kg=2.0, weekly_capacity_kg=9000.0),
+            tiny.product("B", platform_price_yuan_per_kg=8.0, weekly_capacity_kg=1000.0),
+        ],
+    )
+    veg = audit(res)
+    assert veg["aid_yuan"] == pytest.approx(320.0)
+    assert veg["compliant"]
+    assert res.tables["audit_failures"].empty

@@ -25,14 +25,11 @@ import numpy as np
 import pandas as pd
 
 from canteensim.model import quota
-from canteensim.model.ledger import Ledger
+from canteensim.model.ledger import Audit, Ledger
 from canteensim.model.population import Population
 from canteensim.model.tables import stacked
 from canteensim.results import FAILURE_CAUSES
 from canteensim.scenario.schema import Scenario
-
-STAGES = ("target_kg", "placed_kg", "filled_kg", "shipped_kg")
-"""The kg stages of the chain before receipt, each compared in turn with the requirement."""
 
 
 def audit_failures(
@@ -77,12 +74,16 @@ def _causes(ledger: Ledger, population: Population, scenario: Scenario) -> np.nd
         return np.empty(0, np.intp)
     categories = population.categories
     value = scenario.quota.basis == "value"
-    # one yardstick: kg (quantity quota) or yuan (value quota: kg at the category's mean price)
-    price = categories.platform_price_yuan_per_kg if value else np.ones(len(categories.name))
-    worth = categories.reference_price_yuan_per_kg if value else np.ones(len(categories.name))
     audits = ledger.audits
-    stage = {name: stacked(audits, name, price) for name in STAGES}
-    received = stacked(audits, "aid_yuan") if value else stacked(audits, "aid_kg")
+    # one yardstick: kg (quantity quota) or yuan (value quota: what canteens meant and placed
+    # is kg at the category's mean price; what they got, kg at the price they paid on average,
+    # so that only lost kg separate what was shipped from what was received)
+    mean = categories.platform_price_yuan_per_kg if value else None
+    paid = _price_paid(audits, categories.platform_price_yuan_per_kg) if value else None
+    worth = categories.reference_price_yuan_per_kg if value else None
+    stage = {name: stacked(audits, name, mean) for name in ("target_kg", "placed_kg")}
+    stage |= {name: stacked(audits, name, paid) for name in ("filled_kg", "shipped_kg")}
+    received = stacked(audits, "aid_kg", paid)
     share = scenario.quota.share
     required = share * stacked(audits, "consumption_kg", worth)
     expected = share * stacked(audits, "expected_consumption_kg", worth)
@@ -99,11 +100,20 @@ def _causes(ledger: Ledger, population: Population, scenario: Scenario) -> np.nd
     for amount, name in chain:  # last to first, so the earliest stage below the bar wins
         cause[amount < bar] = FAILURE_CAUSES.index(name)
     # a canteen that meant to order enough, counting what a holiday moved out, lost it to the move
-    moved_back = stage["target_kg"] + stacked(audits, "moved_kg", price) >= bar
+    moved_back = stage["target_kg"] + stacked(audits, "moved_kg", mean) >= bar
     cause[(cause == FAILURE_CAUSES.index("did_not_order")) & moved_back] = FAILURE_CAUSES.index(
         "moved_out"
     )
     return cause
 
 
-__all__ = ["STAGES", "audit_failures"]
+def _price_paid(audits: list[Audit], mean_price: np.ndarray) -> np.ndarray:
+    """``(audits, canteens, categories)`` yuan per kg each canteen paid for a category in a
+    period; the category's mean platform price where it received nothing."""
+    kg = np.stack([a.aid_kg for a in audits])
+    yuan = np.stack([a.aid_yuan for a in audits])
+    fallback = np.broadcast_to(mean_price, kg.shape)
+    return np.asarray(np.divide(yuan, kg, out=fallback.copy(), where=kg > 0))
+
+
+__all__ = ["audit_failures"]

@@ -187,6 +187,7 @@ def choose_lines(
     listed_kg: Floats,
     ordering: Ordering,
     pick: Floats,
+    by_value: tuple[Bools, Floats] | None = None,
 ) -> tuple[Lines, Floats]:
     """Spread each canteen's target over listed products of the category.
 
@@ -208,6 +209,11 @@ def choose_lines(
     pick:
         ``(canteens, categories)`` uniform draws in [0, 1), one per canteen and category, drawn
         whether or not the canteen orders (so that streams stay aligned across settings).
+    by_value:
+        Under a quota by value, ``(buyers who order by value, kg per kg at the mean price)``:
+        which buyers' targets are kg at the category's mean platform price, and for each listed
+        product the kg of it worth one such kg. Their lines carry the kg that make each line
+        worth its share of the target, whatever the price of the product picked.
 
     Returns
     -------
@@ -239,6 +245,9 @@ def choose_lines(
         positions = (pick[buyers, category, None] + slot) / lines[:, None]
         chosen = np.minimum(np.searchsorted(share_end, positions, side="right"), len(kg) - 1)
         line_kg = np.where(slot < lines[:, None], (kg_wanted / lines)[:, None], 0.0)
+        if by_value is not None:
+            valued, kg_per_kg = by_value
+            line_kg *= np.where(valued[buyers, None], kg_per_kg[in_category][chosen], 1.0)
         for j in range(most - 1, 0, -1):  # merge repeated picks into one line
             repeat = chosen[:, j] == chosen[:, j - 1]
             line_kg[repeat, j - 1] += line_kg[repeat, j]

@@ -194,6 +194,7 @@ class Scheme:
             listed_kg[self.listed],
             self.scenario.ordering,
             pick,
+            self._by_value(),
         )
         months = self.ledger.months
         rows = np.arange(len(canteens))
@@ -227,7 +228,7 @@ class Scheme:
         self.ledger.expected_period_kg[np.arange(len(canteens)), :, period] = to_date_kg
         month_first, month_after = self._month_bounds(month)
         return Need(
-            until_next_delivery_kg=expected(scheduled, scheduled + 7),
+            until_next_delivery_kg=expected(scheduled, self._next_delivery(scheduled)),
             period_kg=expected(first, after),
             period_confirmed_kg=_within(months.confirmed_kg, in_period),
             period_to_date_kg=to_date_kg,
@@ -324,6 +325,28 @@ class Scheme:
             count = np.searchsorted(days, end[mine]) - np.searchsorted(days, scheduled[mine])
             left[mine] = np.maximum(count, 1)
         return left
+
+    def _next_delivery(self, scheduled: Ints) -> Ints:
+        """``(canteens,)`` the canteen's delivery day after `scheduled` (a week on, past the
+        horizon's last one)."""
+        slot = self.population.canteens.delivery_slot
+        following = scheduled + 7
+        for s, days in enumerate(self.slot_days):
+            mine = np.flatnonzero(slot == s)
+            at = np.searchsorted(days, scheduled[mine], side="right")
+            known = at < len(days)
+            following[mine[known]] = days[at[known]]
+        return following
+
+    def _by_value(self) -> tuple[Bools, Floats] | None:
+        """Under a quota by value, canteens order by value (`choose_lines`): every canteen, and
+        for each listed product the kg of it worth one kg at its category's mean price."""
+        if self.scenario.quota.basis != "value":
+            return None
+        products, categories = self.population.products, self.population.categories
+        mean_price = categories.platform_price_yuan_per_kg[products.category[self.listed]]
+        kg_per_kg = mean_price / products.platform_price_yuan_per_kg[self.listed]
+        return self.population.buyer_kind == 0, np.asarray(kg_per_kg)
 
     def _total_weights(self) -> Floats | None:
         if self.scenario.quota.per == "category":

@@ -143,8 +143,8 @@ _AUDITED_AMOUNTS = ("consumption_kg", "aid_kg", "consumption_yuan", "aid_yuan")
 
 def stacked(audits: list[Audit], name: str, weights: np.ndarray | None = None) -> np.ndarray:
     """An `Audit` field as ``(audits, canteens, categories + total)``, flattened in the row order
-    of `canteen_months`, each category's values times its weight in `weights` (yuan per kg, say)
-    when given."""
+    of `canteen_months`, each value times its weight in `weights` (yuan per kg, say: one per
+    category, or one per audit, canteen and category) when given."""
     if not audits:
         return np.empty(0)
     values = np.stack([getattr(a, name) for a in audits])
