@@ -220,43 +220,33 @@ def choose_lines(
     The lines, and the ``(canteens, categories)`` kg of targets not ordered because they were
     below one line.
     """
-    most, min_kg = ordering.lines_per_category, ordering.min_line_kg
+    min_kg = ordering.min_line_kg
     dropped = np.zeros_like(target)
     parts: list[tuple[Ints, Ints, Floats]] = []
     for category in range(target.shape[1]):
         in_category = listed_category == category
         wanted = target[canteens_by_time, category]
-        small = wanted < min_kg
         if not ordering.round_up_small_lines:
+            small = wanted < min_kg
             dropped[canteens_by_time[small], category] = wanted[small]
             wanted = np.where(small, 0.0, wanted)
         buyers = canteens_by_time[wanted > TOLERANCE_KG]
         if not in_category.any() or not len(buyers):
             continue
-        kg_wanted = np.maximum(target[buyers, category], min_kg)
-        lines = (
-            np.clip(np.floor(kg_wanted / min_kg), 1, most)
-            if min_kg > 0
-            else np.full(len(buyers), float(most))
-        )  # as many lines as reach the minimum each, at least one
-        products, kg = listed[in_category], listed_kg[in_category]
-        share_end = np.cumsum(kg) / kg.sum()
-        slot = np.arange(most)
-        positions = (pick[buyers, category, None] + slot) / lines[:, None]
-        chosen = np.minimum(np.searchsorted(share_end, positions, side="right"), len(kg) - 1)
-        line_kg = np.where(slot < lines[:, None], (kg_wanted / lines)[:, None], 0.0)
-        if by_value is not None:
+        chosen, line_kg = _category_lines(
+            np.maximum(target[buyers, category], min_kg),
+            pick[buyers, category],
+            listed_kg[in_category],
+            ordering,
+        )
+        if by_value is not None:  # kg of the product picked worth the line's share of the target
             valued, kg_per_kg = by_value
             line_kg *= np.where(valued[buyers, None], kg_per_kg[in_category][chosen], 1.0)
-        for j in range(most - 1, 0, -1):  # merge repeated picks into one line
-            repeat = chosen[:, j] == chosen[:, j - 1]
-            line_kg[repeat, j - 1] += line_kg[repeat, j]
-            line_kg[repeat, j] = 0.0
         keep = line_kg > 0
         parts.append(
             (
                 np.broadcast_to(buyers[:, None], chosen.shape)[keep],
-                products[chosen[keep]],
+                listed[in_category][chosen[keep]],
                 line_kg[keep],
             )
         )
@@ -264,3 +254,27 @@ def choose_lines(
         return Lines(np.empty(0, np.intp), np.empty(0, np.intp), np.empty(0)), dropped
     canteen, product, kg = (np.concatenate(column) for column in zip(*parts, strict=True))
     return Lines(canteen, product, kg), dropped
+
+
+def _category_lines(
+    kg_wanted: Floats, pick: Floats, listed_kg: Floats, ordering: Ordering
+) -> tuple[Ints, Floats]:
+    """One category's lines: ``(buyers, lines_per_category)`` indices into its listed products
+    and kg (0 where a buyer places fewer lines or a repeated pick merged into the one before)."""
+    most, min_kg = ordering.lines_per_category, ordering.min_line_kg
+    # as many lines as reach the minimum each, at least one
+    lines = (
+        np.clip(np.floor(kg_wanted / min_kg), 1, most)
+        if min_kg > 0
+        else np.full(len(kg_wanted), float(most))
+    )
+    share_end = np.cumsum(listed_kg) / listed_kg.sum()
+    slot = np.arange(most)
+    positions = (pick[:, None] + slot) / lines[:, None]
+    chosen = np.minimum(np.searchsorted(share_end, positions, side="right"), len(listed_kg) - 1)
+    line_kg = np.where(slot < lines[:, None], (kg_wanted / lines)[:, None], 0.0)
+    for j in range(most - 1, 0, -1):  # merge repeated picks into one line
+        repeat = chosen[:, j] == chosen[:, j - 1]
+        line_kg[repeat, j - 1] += line_kg[repeat, j]
+        line_kg[repeat, j] = 0.0
+    return chosen, line_kg
