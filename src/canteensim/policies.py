@@ -7,7 +7,7 @@ report its wording (``say(lang, "allocation.fcfs")``), and the model binds one f
 each name:
 
 - `BEHAVIOURS` → `canteensim.model.ordering.BEHAVIOUR_FUNCTIONS`; a canteen's behaviour is its
-  index in this table, and the model evaluates the behaviours stacked in this order;
+  index in this table;
 - `ALLOCATION_RULES` → `canteensim.model.allocation.ALLOCATION_FUNCTIONS`.
 
 Adding a rule is one row here and one function registered under its name in the model (and its

@@ -136,7 +136,7 @@ def with_rule(monkeypatch: pytest.MonkeyPatch, name: str, family: str) -> None:
     monkeypatch.setattr(policies, family, extended)
 
 
-def test_the_behaviours_are_stacked_in_the_order_of_the_table(monkeypatch) -> None:
+def test_a_canteens_behaviour_is_its_index_in_the_table(monkeypatch) -> None:
     reordered = Rules(BEHAVIOURS.key, BEHAVIOURS.rules[::-1])
     monkeypatch.setattr(policies, "BEHAVIOURS", reordered)
     need = ordering.Need(

@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from canteensim.model import quota
 from canteensim.model.ledger import Audit, Ledger
 from canteensim.model.population import Population
-from canteensim.model.tables import stacked
 from canteensim.results import FAILURE_CAUSES
 from canteensim.scenario.schema import Scenario
 
@@ -48,9 +48,9 @@ def audit_failures(
         if weeks is not None
         else np.empty(0, np.int64)
     )
-    rows["cause"] = pd.Categorical(
-        np.asarray(FAILURE_CAUSES)[_causes(ledger, population, scenario)[failed]],
-        categories=list(FAILURE_CAUSES),
+    rows["cause"] = pd.Categorical.from_codes(
+        _causes(ledger, population, scenario, np.flatnonzero(failed)),
+        categories=pd.Index(FAILURE_CAUSES),
     )
     return rows
 
@@ -68,52 +68,77 @@ _KEPT = [
 ]
 
 
-def _causes(ledger: Ledger, population: Population, scenario: Scenario) -> np.ndarray:
-    """Index into `FAILURE_CAUSES` for every row of ``canteen_months`` (a failure or not)."""
-    if not ledger.audits:
+def _causes(
+    ledger: Ledger, population: Population, scenario: Scenario, rows: np.ndarray
+) -> NDArray[np.intp]:
+    """Index into `FAILURE_CAUSES` for the `rows` of ``canteen_months`` (flat row numbers)."""
+    if not len(rows):
         return np.empty(0, np.intp)
     categories = population.categories
     value = scenario.quota.basis == "value"
     audits = ledger.audits
+    at = _Rows(audits, rows)
     # one yardstick: kg (quantity quota) or yuan (value quota: what canteens meant and placed
     # is kg at the category's mean price; what they got, kg at the price they paid on average,
     # so that only lost kg separate what was shipped from what was received)
     mean = categories.platform_price_yuan_per_kg if value else None
-    paid = _price_paid(audits, categories.platform_price_yuan_per_kg) if value else None
+    paid = at.price_paid(categories.platform_price_yuan_per_kg) if value else None
     worth = categories.reference_price_yuan_per_kg if value else None
-    stage = {name: stacked(audits, name, mean) for name in ("target_kg", "placed_kg")}
-    stage |= {name: stacked(audits, name, paid) for name in ("filled_kg", "shipped_kg")}
-    received = stacked(audits, "aid_kg", paid)
     share = scenario.quota.share
-    required = share * stacked(audits, "consumption_kg", worth)
-    expected = share * stacked(audits, "expected_consumption_kg", worth)
+    required = share * at.value("consumption_kg", worth)
+    expected = share * at.value("expected_consumption_kg", worth)
     # fmin: a period the canteen never ordered for has no expectation (NaN) but its requirement
     bar = np.fmin(required, expected) * (1 - quota.COMPLIANCE_TOLERANCE)
-    cause = np.full(len(bar), FAILURE_CAUSES.index("attendance"), dtype=np.intp)
+    target = at.value("target_kg", mean)
+    cause = np.full(len(rows), FAILURE_CAUSES.index("attendance"), dtype=np.intp)
     chain = [
-        (received, "transit_loss"),
-        (stage["shipped_kg"], "moved_out"),
-        (stage["filled_kg"], "supply_short"),
-        (stage["placed_kg"], "rounding"),
-        (stage["target_kg"], "did_not_order"),
+        (at.value("aid_kg", paid), "transit_loss"),
+        (at.value("shipped_kg", paid), "moved_out"),
+        (at.value("filled_kg", paid), "supply_short"),
+        (at.value("placed_kg", mean), "rounding"),
+        (target, "did_not_order"),
     ]
     for amount, name in chain:  # last to first, so the earliest stage below the bar wins
         cause[amount < bar] = FAILURE_CAUSES.index(name)
     # a canteen that meant to order enough, counting what a holiday moved out, lost it to the move
-    moved_back = stage["target_kg"] + stacked(audits, "moved_kg", mean) >= bar
+    moved_back = target + at.value("moved_kg", mean) >= bar
     cause[(cause == FAILURE_CAUSES.index("did_not_order")) & moved_back] = FAILURE_CAUSES.index(
         "moved_out"
     )
     return cause
 
 
-def _price_paid(audits: list[Audit], mean_price: np.ndarray) -> np.ndarray:
-    """``(audits, canteens, categories)`` yuan per kg each canteen paid for a category in a
-    period; the category's mean platform price where it received nothing."""
-    kg = np.stack([a.aid_kg for a in audits])
-    yuan = np.stack([a.aid_yuan for a in audits])
-    fallback = np.broadcast_to(mean_price, kg.shape)
-    return np.asarray(np.divide(yuan, kg, out=fallback.copy(), where=kg > 0))
+class _Rows:
+    """`Audit` figures at some rows of ``canteen_months`` (audit × canteen × category or total)."""
+
+    def __init__(self, audits: list[Audit], rows: np.ndarray) -> None:
+        self.audits = audits
+        categories = audits[0].aid_kg.shape[1]
+        shape = (len(audits), audits[0].aid_kg.shape[0], categories + 1)
+        self.audit, self.canteen, self.category = np.unravel_index(rows, shape)
+        self.total = self.category == categories
+
+    def figures(self, name: str) -> np.ndarray:
+        """``(rows, categories)``: the field for every category of each row's canteen and audit."""
+        values = np.stack([getattr(a, name) for a in self.audits])
+        return np.asarray(values[self.audit, self.canteen], dtype=np.float64)
+
+    def value(self, name: str, weights: np.ndarray | None) -> np.ndarray:
+        """The field at each row, each category's figure times its weight (one per category or
+        ``(rows, categories)``) when given; the sum over categories on a total row."""
+        figures = self.figures(name)
+        if weights is not None:
+            figures = figures * weights
+        own = np.minimum(self.category, figures.shape[1] - 1)
+        one = np.take_along_axis(figures, own[:, None], axis=1)[:, 0]
+        return np.where(self.total, figures.sum(axis=1), one)
+
+    def price_paid(self, mean_price: np.ndarray) -> np.ndarray:
+        """``(rows, categories)`` yuan per kg the canteen paid for each category in the period;
+        the category's mean platform price where it received nothing."""
+        kg, yuan = self.figures("aid_kg"), self.figures("aid_yuan")
+        fallback = np.broadcast_to(mean_price, kg.shape).copy()
+        return np.asarray(np.divide(yuan, kg, out=fallback, where=kg > 0))
 
 
 __all__ = ["audit_failures"]

@@ -71,8 +71,8 @@ def target_kg(
 ) -> Floats:
     """Kg of aid products each canteen orders this week, per category.
 
-    Every behaviour is evaluated for all canteens at once, stacked in the order of
-    `canteensim.policies.BEHAVIOURS`, and each canteen keeps the one its `behaviour` indexes.
+    Every behaviour some canteen follows is evaluated for all canteens at once, and each canteen
+    keeps the one its `behaviour` indexes in `canteensim.policies.BEHAVIOURS`.
 
     Parameters
     ----------
@@ -91,13 +91,12 @@ def target_kg(
     ``(canteens, categories)`` kg. Perishables are never ordered beyond what the canteen eats
     before its next delivery, whatever its behaviour.
     """
-    by_behaviour = np.stack(
-        [
-            BEHAVIOUR_FUNCTIONS[name](need, target_share, perishable, ordering)
-            for name in policies.BEHAVIOURS.names
-        ]
-    )
-    target = np.take_along_axis(by_behaviour, behaviour[None, :, None], axis=0)[0]
+    target = np.zeros_like(need.until_next_delivery_kg)
+    for index, name in enumerate(policies.BEHAVIOURS.names):
+        follows = behaviour == index
+        if follows.any():  # a behaviour no canteen follows costs nothing
+            ordered = BEHAVIOUR_FUNCTIONS[name](need, target_share, perishable, ordering)
+            target[follows] = ordered[follows]
     capped = np.where(perishable, np.minimum(target, need.until_next_delivery_kg), target)
     return np.asarray(capped, dtype=np.float64)
 

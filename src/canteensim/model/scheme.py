@@ -220,9 +220,8 @@ class Scheme:
         period = self.period_of_month[month]
         first = np.array([p.start_day for p in self.periods], dtype=np.intp)[period]
         after = np.array([p.end_day for p in self.periods], dtype=np.intp)[period]
-        in_period = self.period_of_month[None, :] == period[:, None]  # (canteens, months)
-        in_period = np.pad(in_period, [(0, 0), (0, months.months - in_period.shape[1])])
-        eaten_kg = self._per_diner_day((months.diner_days * in_period).sum(axis=1))
+        within = self._within(period)
+        eaten_kg = self._per_diner_day(within(months.diner_days))
         # meals served so far, then those expected from the first day not yet eaten
         to_date_kg = eaten_kg + expected(np.maximum(first, self.days_served), after)
         self.ledger.expected_period_kg[np.arange(len(canteens)), :, period] = to_date_kg
@@ -230,9 +229,9 @@ class Scheme:
         return Need(
             until_next_delivery_kg=expected(scheduled, self._next_delivery(scheduled)),
             period_kg=expected(first, after),
-            period_confirmed_kg=_within(months.confirmed_kg, in_period),
+            period_confirmed_kg=within(months.confirmed_kg),
             period_to_date_kg=to_date_kg,
-            period_aid_kg=self._aid_to_date(in_period),
+            period_aid_kg=self._aid_to_date(within),
             deliveries_left=self._deliveries_left(scheduled, after),
             month_kg=expected(month_first, month_after),
             month_confirmed_kg=months.confirmed_kg[np.arange(len(canteens)), :, month],
@@ -286,13 +285,26 @@ class Scheme:
         bounds = np.array([self.calendar.month_bounds(m) for m in unique], dtype=np.intp)[inverse]
         return np.maximum(bounds[:, 0], 0), bounds[:, 1]
 
-    def _aid_to_date(self, in_period: Bools) -> Floats:
+    def _within(self, period: Ints) -> Callable[[Floats], Floats]:
+        """``within(by_month)``: the sums of a ``(canteens, …, months)`` array over the months
+        of each canteen's audit `period` (canteens share a few: one per delivery day)."""
+
+        def within(by_month: Floats) -> Floats:
+            summed = np.zeros(by_month.shape[:-1])
+            for p in np.unique(period):
+                rows, span = period == p, self.periods[p].months
+                summed[rows] = by_month[rows, ..., span.start : span.stop].sum(axis=-1)
+            return summed
+
+        return within
+
+    def _aid_to_date(self, within: Callable[[Floats], Floats]) -> Floats:
         """Aid received in each canteen's period so far and still on its way, on the basis."""
         months, categories = self.ledger.months, self.population.categories
         pending_kg, pending_yuan = self._pending()
         if self.scenario.quota.basis == "quantity":
-            return _within(months.aid_kg, in_period) + pending_kg
-        received_yuan = _within(months.aid_yuan, in_period) + pending_yuan
+            return within(months.aid_kg) + pending_kg
+        received_yuan = within(months.aid_yuan) + pending_yuan
         return np.asarray(received_yuan / categories.platform_price_yuan_per_kg[None, :])
 
     def _pending(self) -> tuple[Floats, Floats]:
@@ -551,12 +563,6 @@ def _slot_days(calendar: Calendar) -> list[Ints]:
         )
         for s in range(slots)
     ]
-
-
-def _within(by_month: Floats, in_period: Bools) -> Floats:
-    """``(canteens, categories)`` sums of ``(canteens, categories, months)`` over each canteen's
-    months `in_period` ``(canteens, months)``."""
-    return np.asarray(np.einsum("ckm,cm->ck", by_month, in_period.astype(np.float64)))
 
 
 def _sum_by(index: tuple[Ints, ...], values: Floats, shape: tuple[int, ...]) -> Floats:

@@ -141,15 +141,12 @@ def canteen_months(
 _AUDITED_AMOUNTS = ("consumption_kg", "aid_kg", "consumption_yuan", "aid_yuan")
 
 
-def stacked(audits: list[Audit], name: str, weights: np.ndarray | None = None) -> np.ndarray:
+def stacked(audits: list[Audit], name: str) -> np.ndarray:
     """An `Audit` field as ``(audits, canteens, categories + total)``, flattened in the row order
-    of `canteen_months`, each value times its weight in `weights` (yuan per kg, say: one per
-    category, or one per audit, canteen and category) when given."""
+    of `canteen_months`."""
     if not audits:
         return np.empty(0)
     values = np.stack([getattr(a, name) for a in audits])
-    if weights is not None:
-        values = values * weights
     return np.concatenate([values, values.sum(axis=2, keepdims=True)], axis=2).ravel()
 
 
