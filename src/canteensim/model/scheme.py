@@ -293,7 +293,7 @@ class Scheme:
             summed = np.zeros(by_month.shape[:-1])
             for p in np.unique(period):
                 rows, span = period == p, self.periods[p].months
-                summed[rows] = by_month[rows, ..., span.start : span.stop].sum(axis=-1)
+                summed[rows] = by_month[..., span.start : span.stop][rows].sum(axis=-1)
             return summed
 
         return within
