@@ -22,6 +22,8 @@ import pytest
 from canteensim.report import plots
 from cli import conftest as tiny_cli  # the command-line tests' tiny scenario and CLI runner
 
+from .expected import RUN_FIGURES
+
 # The tiny scenario on disk and the in-process command line, shared with tests/cli.
 scenario = tiny_cli.scenario
 cli = tiny_cli.cli
@@ -30,14 +32,6 @@ out_dir = tiny_cli.out_dir
 NO_CJK_FONT = "ignore:Chinese names in figures:canteensim.errors.CanteensimWarning"
 """Where no CJK font is installed the figures warn (and draw boxes); that is not under test."""
 
-RUN_FIGURES = (
-    "monthly_sales",
-    "quota_compliance",
-    "failed_audits",
-    "weekly_supply",
-    "losses",
-    "farmer_income",
-)
 UNDEFINED_WHEN_NOTHING_SOLD = {"monthly_sales_yuan_mean", "fill_rate", "on_time_rate"}
 NOT_AUDITED = {"compliance_rate", "quota_fulfilment"}
 """Also undefined when only partial periods are audited, as the tiny scenario's one month is."""

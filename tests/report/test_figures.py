@@ -38,17 +38,10 @@ from canteensim.report.figures import (
 from canteensim.report.read import ResultsFolder, read_results
 from canteensim.results import HEADLINE_KPIS
 
+from .expected import COMPARISON_FIGURES, RUN_FIGURES
+
 REPO = Path(__file__).resolve().parents[2]
 HAIKOU = REPO / "scenarios" / "hainan_2020.toml"
-RUN_FIGURES = [
-    "monthly_sales",
-    "quota_compliance",
-    "failed_audits",
-    "weekly_supply",
-    "losses",
-    "farmer_income",
-]
-COMPARISON_FIGURES = ["kpis", "monthly_sales_by_setting", "paired_differences"]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 

@@ -27,18 +27,11 @@ from canteensim.errors import ReportError
 from canteensim.report import fonts, render, render_report, workbook
 from canteensim.report.document import png_size
 
+from .expected import COMPARISON_FIGURES, RUN_FIGURES
+
 REPO = Path(__file__).resolve().parents[2]
 HAIKOU = REPO / "scenarios" / "hainan_2020.toml"
 SHORT = ["--set", "scenario.end=2020-03-31"]
-RUN_FIGURES = [
-    "monthly_sales",
-    "quota_compliance",
-    "failed_audits",
-    "weekly_supply",
-    "losses",
-    "farmer_income",
-]
-COMPARISON_FIGURES = ["kpis", "monthly_sales_by_setting", "paired_differences"]
 RUN_TABLES = ["monthly_sales", "canteen_months", "audit_failures", "weekly_products", "deliveries"]
 COMPARISON_TABLES = ["comparison", "monthly_comparison", "runs", "monthly"]
 REPORT_FILES = ["figures", "report.html", "report.md", "report.xlsx"]
