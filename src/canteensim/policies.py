@@ -100,6 +100,7 @@ def default_behaviour(bound: bool) -> str:
     others order their voluntary share evenly."""
     return "tracking" if bound else "even"
 
+
 ALLOCATION_RULES = Rules(
     "allocation",
     (
