@@ -112,3 +112,15 @@ def test_changing_allocation_or_fleet_does_not_change_supply_or_attendance(noisy
             check_exact=True,
             obj=str(overrides),
         )
+
+
+def test_a_sweeps_replication_gives_the_same_kpis_without_the_tables_nothing_reads(tiny) -> None:
+    scenario = tiny.scenario(
+        canteens=[tiny.canteen("K1", compliance=0.7), tiny.canteen("K2", behaviour="tracking")],
+        canteens__attendance_cv=0.2,
+    )
+    full = simulate(scenario, replication=3)
+    lean = simulate(scenario, replication=3, detail="kpis")
+    assert lean.kpis.equals(full.kpis)  # bit for bit
+    assert lean.monthly_sales.equals(full.monthly_sales)
+    assert "audit_failures" not in lean.tables

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import pandas as pd
 
 from canteensim.errors import CanteensimWarning
-from canteensim.model.simulate import Results, simulate
+from canteensim.model.simulate import Detail, Results, simulate
 from canteensim.scenario.schema import Scenario
 
 MONTHLY_COLUMNS = ("month", "category", "sales_yuan", "quantity_kg", "partial")
@@ -35,12 +35,12 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [{str(k): v for k, v in row.items()} for row in frame.to_dict(orient="records")]
 
 
-def quiet_simulate(scenario: Scenario, replication: int) -> Results:
+def quiet_simulate(scenario: Scenario, replication: int, detail: Detail = "tables") -> Results:
     """`simulate` without its warnings: a worker process cannot show them, so the caller
     warns once from the KPIs of all runs (`warn_undelivered`)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CanteensimWarning)
-        return simulate(scenario, replication=replication)
+        return simulate(scenario, replication=replication, detail=detail)
 
 
 def run_chunk(
@@ -52,9 +52,12 @@ def run_chunk(
     """Run replications of one setting; sent whole to a worker so that it is worth the trip.
 
     `keep` says what of each run travels back (`outcome` or `whole`); it is a module-level
-    function, so that it pickles by name.
+    function, so that it pickles by name. A run builds only what `keep` needs (`DETAIL`).
     """
-    return [keep(setting, quiet_simulate(scenario, replication)) for replication in replications]
+    detail = DETAIL.get(keep, "tables")
+    return [
+        keep(setting, quiet_simulate(scenario, replication, detail)) for replication in replications
+    ]
 
 
 def outcome(setting: int, results: Results) -> RunOutcome:
@@ -72,3 +75,8 @@ def outcome(setting: int, results: Results) -> RunOutcome:
 def whole(setting: int, results: Results) -> Results:
     """Every table of one run: what `canteensim run -r` keeps of it."""
     return results
+
+
+DETAIL: dict[Callable[[int, Results], Any], Detail] = {outcome: "kpis", whole: "tables"}
+"""What `simulate` builds for each way of keeping a run: a comparison's outcome needs only the
+KPIs and monthly sales, so its replications skip the tables nothing reads."""

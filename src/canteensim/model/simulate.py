@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from typing import Literal
 
 import pandas as pd
 
@@ -74,7 +75,12 @@ class Results:
         )
 
 
-def simulate(scenario: Scenario, *, replication: int = 0) -> Results:
+Detail = Literal["tables", "kpis"]
+"""What `simulate` builds: every table of `TABLES`, or (``kpis``, for sweeps that keep only the
+KPIs and monthly sales) the tables the KPIs read, without ``audit_failures``."""
+
+
+def simulate(scenario: Scenario, *, replication: int = 0, detail: Detail = "tables") -> Results:
     """Run one replication of `scenario`.
 
     Parameters
@@ -83,6 +89,9 @@ def simulate(scenario: Scenario, *, replication: int = 0) -> Results:
         Which replication: its random streams are derived from ``scenario.seed`` and this
         number, so the same (scenario, replication) gives the same numbers anywhere. Another
         seed is another scenario: ``load_scenario(path, overrides=["scenario.seed=N"])``.
+    detail:
+        ``"tables"``: every table; ``"kpis"``: only those the KPIs read (a sweep's replication,
+        which keeps the KPIs and monthly sales). The KPIs are the same, bit for bit.
     """
     seed = scenario.scenario.seed
     calendar = Calendar.from_scenario(scenario)
@@ -96,10 +105,11 @@ def simulate(scenario: Scenario, *, replication: int = 0) -> Results:
         "weekly_products": tables.weekly_products(ledger, population, scenario, calendar),
         "deliveries": tables.deliveries(ledger, population, calendar),
     }
-    frames["audit_failures"] = audit_failures(
-        ledger, population, scenario, frames["canteen_months"]
-    )
-    frames = {name: frames[name] for name in TABLES}
+    if detail == "tables":
+        frames["audit_failures"] = audit_failures(
+            ledger, population, scenario, frames["canteen_months"]
+        )
+    frames = {name: frames[name] for name in TABLES if name in frames}
     kpis = run_kpis(ledger, frames, scenario)
     for frame in frames.values():
         frame.insert(0, "replication", replication)
