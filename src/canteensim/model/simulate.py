@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 from dataclasses import dataclass
 from typing import Literal
@@ -17,7 +18,7 @@ from canteensim.model.population import build_population
 from canteensim.model.processes import DRAIN_DAYS, run
 from canteensim.model.scheme import Scheme
 from canteensim.model.streams import population_rng, replication_streams
-from canteensim.results import RUN_TABLES
+from canteensim.results import KPIS, RUN_TABLES, Kpi
 from canteensim.scenario.schema import Scenario
 
 TABLES = RUN_TABLES
@@ -60,6 +61,21 @@ class Results:
     def deliveries(self) -> pd.DataFrame:
         return self.tables["deliveries"]
 
+    def __repr__(self) -> str:
+        """A few lines: the scenario, the replications, each table's size and the headline KPIs
+        (their mean over replications), rather than every row of every table."""
+        kpis = self.kpis.drop(columns="replication").mean()
+        shown = ", ".join(
+            f"{kpi.name}={_shown(kpi, float(kpis[kpi.name]))}"
+            for kpi in KPIS
+            if kpi.headline and kpi.name in kpis
+        )
+        sizes = ", ".join(f"{name} ({len(frame):,} rows)" for name, frame in self.tables.items())
+        return (
+            f"<Results of {self.scenario.scenario.name!r}, {len(self.kpis)} replication(s), "
+            f"seed {self.seed}\n  tables: {sizes}\n  KPIs (mean): {shown}>"
+        )
+
     @classmethod
     def concat(cls, parts: list[Results]) -> Results:
         """Stack the results of several replications of one scenario."""
@@ -78,6 +94,10 @@ class Results:
 Detail = Literal["tables", "kpis"]
 """What `simulate` builds: every table of `TABLES`, or (``kpis``, for sweeps that keep only the
 KPIs and monthly sales) the tables the KPIs read, without ``audit_failures``."""
+
+
+def _shown(kpi: Kpi, value: float) -> str:
+    return "n/a" if math.isnan(value) else kpi.format(value)
 
 
 def simulate(scenario: Scenario, *, replication: int = 0, detail: Detail = "tables") -> Results:
