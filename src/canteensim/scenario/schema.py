@@ -348,6 +348,9 @@ class Consumers(Frozen):
     """How the basket follows price: kg × (platform price ÷ market price) ^ elasticity."""
 
 
+UncertainRange = tuple[Annotated[float, Real], Annotated[float, Real]]
+"""``[low, high]`` of an uncertain number (``[uncertainty]``)."""
+
 Factor = Annotated[NonNegative, Field(le=limits.MAX_DISRUPTION_FACTOR)]
 FACTORS = ("attendance", "transport", "supply")
 """What a disruption scales."""
@@ -647,6 +650,9 @@ class Scenario(Frozen):
     canteens: Canteens
     consumers: Consumers = Consumers()
     disruptions: tuple[Disruption, ...] = ()
+    uncertainty: dict[str, UncertainRange] = Field(default_factory=dict)
+    """Assumptions whose value is uncertain: dotted key → [low, high], what ``sensitivity``
+    varies by default (`_require_uncertain_ranges`)."""
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -715,8 +721,57 @@ class Scenario(Frozen):
             count = Shown(f"{len(self.disruptions)} disruptions")
             fail(("disruptions",), count, f"are too many; at most {limits.MAX_DISRUPTIONS:,}")
         _require_overlaps_bounded(self.disruptions)
+        _require_uncertain_ranges(self)
         _require_memory(self)
         return self
+
+
+def _require_uncertain_ranges(scenario: Scenario) -> None:
+    """Each ``[uncertainty]`` key is a number of a section (settable by a dotted key, as
+    ``--set`` does), and its range lies within that number's bounds.
+
+    Only the section holding the key is validated at the two ends, not the whole scenario: that
+    stays cheap for a scenario copied for every point of a sensitivity analysis. An integer key
+    (``platform.vehicles``) is checked at its ends rounded, as the analysis sets it.
+    """
+    for key, (low, high) in scenario.uncertainty.items():
+        loc = ("uncertainty", key)
+        if not low < high:
+            fail(loc, [low, high], "is not a range; give [low, high] with low below high")
+        section, leaf = uncertain_key(scenario, key)
+        value = getattr(section, leaf)
+        for end, name in ((low, "low"), (high, "high")):
+            shown = round(end) if isinstance(value, int) else end
+            try:
+                type(section).model_validate({**section.model_dump(), leaf: shown})
+            except ValidationError as exc:
+                problem = exc.errors()[0]["msg"]
+                fail(loc, [low, high], f"{name} = {shown:g} is out of {key}'s bounds: {problem}")
+
+
+def uncertain_key(scenario: Scenario, key: str) -> tuple[BaseModel, str]:
+    """The section holding the number at dotted `key` and the key's last part; a `fail` naming
+    the key when it is not a number a dotted key can set."""
+    loc = ("uncertainty", key)
+    parts = key.split(".")
+    node: Any = scenario
+    parent: Any = None
+    for depth, part in enumerate(parts):
+        where = ".".join(parts[: depth + 1])
+        if isinstance(node, BaseModel) and part in type(node).model_fields:
+            parent, node = node, getattr(node, part)
+        elif isinstance(node, dict) and part in node:
+            parent, node = node, node[part]
+        elif isinstance(node, tuple):
+            items = ".".join(parts[:depth])
+            fail(loc, key, f"goes into the list {items}; a dotted key cannot set one of its items")
+        else:
+            fail(loc, key, f"is not a scenario key ({where} does not exist)")
+    if not isinstance(parent, BaseModel) or isinstance(node, bool):
+        fail(loc, key, "is not a number of a section; give a key like ordering.margin")
+    if not isinstance(node, int | float):
+        fail(loc, key, f"is {type(node).__name__}, not a number; give a key holding a number")
+    return parent, parts[-1]
 
 
 def _require_valued(scenario: Scenario) -> None:
