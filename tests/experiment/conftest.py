@@ -125,9 +125,9 @@ def counting_runs(monkeypatch: pytest.MonkeyPatch) -> RunCounter:
     counter = RunCounter([])
     original = runner_module.run_chunk
 
-    def counting(scenario: Any, setting: int, replications: list[int], keep: Any) -> Any:
-        counter.keys.extend((setting, r) for r in replications)
-        return original(scenario, setting, replications, keep)
+    def counting(scenarios: Any, runs: list[tuple[int, int]], keep: Any) -> Any:
+        counter.keys.extend(runs)
+        return original(scenarios, runs, keep)
 
     monkeypatch.setattr(runner_module, "run_chunk", counting)
     return counter

@@ -175,6 +175,7 @@ def test_comparison_interrupted_in_process_resumes(short, tmp_path, monkeypatch)
             raise KeyboardInterrupt
 
     monkeypatch.setattr(RunStore, "add", add_then_stop)
+    monkeypatch.setattr(engines_module, "CHUNK_SECONDS", 1e-9)  # one run a chunk: many chunks
     with pytest.raises(KeyboardInterrupt):
         compare_module.compare(short, vary, 6, engine="processes", workers=2, folder=folder)
     assert len(valid_journal_records(folder)) == sum(stored) < 12

@@ -89,14 +89,15 @@ def test_run_and_compare_hand_the_runner_the_same_options(
 
 
 @pytest.fixture
-def chunks_run(monkeypatch) -> list[tuple[str, int, list[int]]]:
-    """Every chunk run from now on: (what is kept of it, setting, replications)."""
-    calls: list[tuple[str, int, list[int]]] = []
+def chunks_run(monkeypatch) -> list[tuple[str, list[tuple[int, int]]]]:
+    """Every chunk run from now on: (what is kept of it, its (setting, replication) runs)."""
+    calls: list[tuple[str, list[tuple[int, int]]]] = []
     original = runner_module.run_chunk
 
-    def recording(scenario, setting, replications, keep):
-        calls.append((keep.__name__, setting, list(replications)))
-        return original(scenario, setting, replications, keep)
+    def recording(scenarios, runs, keep):
+        assert set(scenarios) == {setting for setting, _ in runs}  # each scenario sent once
+        calls.append((keep.__name__, list(runs)))
+        return original(scenarios, runs, keep)
 
     monkeypatch.setattr(runner_module, "run_chunk", recording)
     return calls
@@ -106,11 +107,11 @@ def test_run_r_and_compare_go_through_the_one_runner(short, chunks_run):
     options = RunOptions("serial", chunk_seconds=ONE_CHUNK)
     replicate(short, 3, options=options)
     # the first run here, timed; the rest in one chunk
-    assert chunks_run == [("whole", 0, [0]), ("whole", 0, [1, 2])]
+    assert chunks_run == [("whole", [(0, 0)]), ("whole", [(0, 1), (0, 2)])]
     chunks_run.clear()
     compare(short, {"quota.share": [0.2, 0.3]}, 2, options=options)
-    # a chunk never mixes settings
-    assert chunks_run == [("outcome", 0, [0]), ("outcome", 0, [1]), ("outcome", 1, [0, 1])]
+    # a chunk may span settings, so that one replication of many settings travels together
+    assert chunks_run == [("outcome", [(0, 0)]), ("outcome", [(0, 1), (1, 0), (1, 1)])]
 
 
 def test_a_runner_times_one_run_and_sizes_every_chunk_from_it(short, chunks_run):
@@ -126,7 +127,7 @@ def test_a_runner_times_one_run_and_sizes_every_chunk_from_it(short, chunks_run)
         runner.run([], done)
         assert runner.seconds_per_run == first
     assert got == [[0], [1, 2], [3, 4]]
-    assert [replications for _, _, replications in chunks_run] == got
+    assert [[replication for _, replication in runs] for _, runs in chunks_run] == got
 
 
 def test_the_engine_opens_only_for_runs_beyond_the_first(short, monkeypatch, chunks_run):
@@ -155,10 +156,10 @@ def test_an_engine_that_cannot_open_fails_before_the_first_run(short, monkeypatc
     assert chunks_run == []
 
 
-def test_chunks_hold_consecutive_replications_of_one_setting():
+def test_chunks_hold_consecutive_runs_of_any_settings():
     runs = [(0, 3), (0, 4), (0, 5), (1, 0), (1, 1), (2, 7)]
-    assert chunks_of(runs, 2) == [(0, [3, 4]), (0, [5]), (1, [0, 1]), (2, [7])]
-    assert chunks_of(runs, 1) == [(s, [r]) for s, r in runs]
+    assert chunks_of(runs, 2) == [[(0, 3), (0, 4)], [(0, 5), (1, 0)], [(1, 1), (2, 7)]]
+    assert chunks_of(runs, 1) == [[run] for run in runs]
     assert chunks_of([], 5) == []
 
 

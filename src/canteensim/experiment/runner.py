@@ -1,8 +1,8 @@
 """The one way replications are run, for `canteensim run -r` and `compare` alike.
 
 The first run is done here and timed, to size the chunks; the rest go to the engine in chunks of
-consecutive replications of one setting, each about `RunOptions.chunk_seconds` of work, and come
-back chunk by chunk as they finish. Neither the timing nor the chunks change a number (see
+consecutive runs (of one setting or several), each about `RunOptions.chunk_seconds` of work, and
+come back chunk by chunk as they finish. Neither the timing nor the chunks change a number (see
 `canteensim.experiment.engines`).
 """
 
@@ -69,18 +69,21 @@ class Runner(Generic[_T]):
         if self.seconds_per_run is None:
             if len(waiting) > 1:
                 self._open()  # before the first run, so that a wrong --dask address fails at once
-            setting, replication = waiting.pop(0)
+            first = waiting.pop(0)
             clock = time.perf_counter()
-            kept = run_chunk(self.scenarios[setting], setting, [replication], self.keep)
+            kept = run_chunk(self._scenarios_of([first]), [first], self.keep)
             self.seconds_per_run = time.perf_counter() - clock
             done(kept)
         size = chunk_size(self.seconds_per_run, self.options.chunk_seconds)
         chunks = [
-            (self.scenarios[setting], setting, replications, self.keep)
-            for setting, replications in chunks_of(waiting, size)
+            (self._scenarios_of(chunk), chunk, self.keep) for chunk in chunks_of(waiting, size)
         ]
         if chunks:
             run_chunks(self._open(), run_chunk, chunks, done)
+
+    def _scenarios_of(self, runs: list[RunKey]) -> dict[int, Scenario]:
+        """The scenarios a chunk's runs need, each sent once."""
+        return {setting: self.scenarios[setting] for setting, _ in runs}
 
     def _open(self) -> Engine:
         if self._engine is None:
@@ -88,12 +91,12 @@ class Runner(Generic[_T]):
         return self._engine
 
 
-def chunks_of(runs: Iterable[RunKey], size: int) -> list[tuple[int, list[int]]]:
-    """Consecutive replications of one setting, at most `size` to a chunk."""
-    chunks: list[tuple[int, list[int]]] = []
-    for setting, replication in runs:
-        if chunks and chunks[-1][0] == setting and len(chunks[-1][1]) < size:
-            chunks[-1][1].append(replication)
+def chunks_of(runs: Iterable[RunKey], size: int) -> list[list[RunKey]]:
+    """Consecutive runs, at most `size` to a chunk."""
+    chunks: list[list[RunKey]] = []
+    for run in runs:
+        if chunks and len(chunks[-1]) < size:
+            chunks[-1].append(run)
         else:
-            chunks.append((setting, [replication]))
+            chunks.append([run])
     return chunks

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -44,19 +44,21 @@ def quiet_simulate(scenario: Scenario, replication: int, detail: Detail = "table
 
 
 def run_chunk(
-    scenario: Scenario,
-    setting: int,
-    replications: list[int],
+    scenarios: Mapping[int, Scenario],
+    runs: list[RunKey],
     keep: Callable[[int, Results], _T],
 ) -> list[_T]:
-    """Run replications of one setting; sent whole to a worker so that it is worth the trip.
+    """Run some (setting, replication) runs; sent whole to a worker so that it is worth the trip.
 
-    `keep` says what of each run travels back (`outcome` or `whole`); it is a module-level
-    function, so that it pickles by name. A run builds only what `keep` needs (`DETAIL`).
+    `scenarios` holds the scenario of each setting the runs name (a chunk may span settings: a
+    sensitivity analysis runs one replication of each of thousands). `keep` says what of each
+    run travels back (`outcome` or `whole`); it is a module-level function, so that it pickles
+    by name. A run builds only what `keep` needs (`DETAIL`).
     """
     detail = DETAIL.get(keep, "tables")
     return [
-        keep(setting, quiet_simulate(scenario, replication, detail)) for replication in replications
+        keep(setting, quiet_simulate(scenarios[setting], replication, detail))
+        for setting, replication in runs
     ]
 
 
