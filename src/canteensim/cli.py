@@ -25,6 +25,7 @@ from canteensim import results as contract
 from canteensim.errors import CanteensimError, CanteensimWarning
 from canteensim.experiment import RunOptions, compare, parse_vary
 from canteensim.experiment.replicate import replicate
+from canteensim.experiment.statistics import SATURATED_FILL_RATE, saturated
 from canteensim.model.simulate import Results
 from canteensim.output import check_destination, scenario_inputs, summary, write_results
 from canteensim.report.causes import CauseCounts
@@ -102,9 +103,16 @@ def _parser() -> argparse.ArgumentParser:
         "--vary",
         action="append",
         required=True,
-        metavar="KEY=V1,V2,...",
-        help="a scenario key and its values, e.g. --vary quota.share=0,0.1,0.2 (repeatable: "
-        "every combination runs; the first is the baseline of the differences)",
+        metavar="KEY=V1,V2,...|KEY=LO:HI:STEP",
+        help="a scenario key and its values, e.g. --vary quota.share=0,0.1,0.2 or "
+        "quota.share=0:0.4:0.05 (HI included; repeatable: every combination runs)",
+    )
+    compare.add_argument(
+        "--baseline",
+        default="first",
+        metavar="first|previous|VALUE",
+        help="what each setting's paired difference is against: the first setting (default), "
+        "the previous one, or the setting where the one varied key has VALUE",
     )
     compare.add_argument(
         "-o", "--out", type=Path, help="results folder (default: results/NAME-compare)"
@@ -379,6 +387,7 @@ def _compare(args: argparse.Namespace) -> int:
             scenario,
             vary,
             args.replications,
+            baseline=args.baseline,
             folder=out,
             resume=args.resume,
             force=args.force,
@@ -391,29 +400,72 @@ def _compare(args: argparse.Namespace) -> int:
         )
     finally:
         progress.close()
+    _warn_saturated(comparison.table)
     if not args.quiet:
-        print(comparison_text(comparison.table))
+        print(comparison_text(comparison.table, comparison.summary.get("replications")))
         print(f"\nresults written to {out}/")
     return _report_after(args, out)
 
 
-def comparison_text(table: pd.DataFrame) -> str:
-    """Each KPI by setting: mean [95 % interval], and the paired difference to the first."""
-    lines = []
-    first = table["setting"].iloc[0] if len(table) else ""
-    for kpi, rows in table.groupby("kpi", sort=False):
-        shape = _shape(str(kpi))
-        lines.append(f"{kpi}")
-        width = max(len(str(s)) for s in rows["setting"])
-        for row in rows.itertuples(index=False):
-            text = f"  {row.setting:<{width}}  {_value(shape, row.mean)}"
-            text += f"  [{_value(shape, row.ci_low)}, {_value(shape, row.ci_high)}]"
-            if row.setting != first:
-                text += f"   vs {first}: {_value(shape, row.diff_mean, signed=True)}"
-                text += f" [{_value(shape, row.diff_ci_low, signed=True)},"
-                text += f" {_value(shape, row.diff_ci_high, signed=True)}]"
-            lines.append(text)
-    return "\n".join(lines)
+def _warn_saturated(table: pd.DataFrame) -> None:
+    """Say, as a warning line, the settings where supply saturates (mean fill rate below 95 %):
+    there orders outrun what cooperatives list, and more of the setting buys little more."""
+    settings = saturated(table)
+    if not settings:
+        return
+    with warnings.catch_warnings():
+        # a finding about the settings, not a fault of the run: shown, never raised
+        warnings.simplefilter("always", CanteensimWarning)
+        warnings.warn(
+            CanteensimWarning(
+                f"supply saturates (mean fill rate below {SATURATED_FILL_RATE:.0%}) at "
+                f"{'; '.join(settings)}: orders there outrun what cooperatives list"
+            ),
+            stacklevel=2,
+        )
+
+
+def comparison_text(table: pd.DataFrame, replications: int | None = None) -> str:
+    """A settings × headline KPI table: each setting's mean, and below it the paired difference
+    to its baseline ± the half-width of its 95 % interval (rates in percentage points)."""
+    kpis = [k for k in contract.HEADLINE_KPIS if k in set(table["kpi"])]
+    settings = list(dict.fromkeys(table["setting"].astype(str)))
+    cells: list[list[str]] = [["setting", *kpis]]
+    for setting in settings:
+        rows = table[table["setting"].astype(str) == setting].set_index("kpi")
+        cells.append([setting, *(_value(_shape(k), rows.at[k, "mean"]) for k in kpis)])
+        against = str(rows["baseline"].iloc[0]) if "baseline" in rows else settings[0]
+        if against and against != setting:
+            differences = [
+                _difference(k, rows.at[k, "diff_mean"], rows.at[k, "diff_ci_high"]) for k in kpis
+            ]
+            cells.append([f"  vs {against}", *differences])
+    widths = [max(len(row[i]) for row in cells) for i in range(len(cells[0]))]
+    lines = [
+        "  ".join(
+            cell.ljust(width) if i == 0 else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+        for row in cells
+    ]
+    over = f"means over {replications} replications; " if replications else "means; "
+    note = over + "under each, the paired difference ± its 95% half-width (rates in pp)"
+    return "\n".join([note, *lines])
+
+
+def _difference(kpi: str, mean: Any, high: Any) -> str:
+    """``+8,088 ± 1,203 yuan`` or ``+10.0 ± 0.4 pp``: a difference and its half-width; a rate
+    differs in percentage points, as in the report."""
+    if missing(mean):
+        return NOT_APPLICABLE["en"]
+    half = None if missing(high) else float(high) - float(mean)
+    if kpi in contract.PERCENT_KPIS:
+        text = f"{float(mean) * 100:+.1f}"
+        return text + (f" ± {half * 100:.1f}" if half is not None else "") + " pp"
+    spec = contract.kpi(kpi)
+    unit = "" if spec is None or spec.unit == "count" else f" {spec.unit}"
+    text = f"{float(mean):+,.0f}"
+    return text + (f" ± {half:,.0f}" if half is not None else "") + unit
 
 
 def _shape(name: str) -> Callable[[float], str]:

@@ -14,7 +14,7 @@ This module imports neither matplotlib nor pandas, so that the command line can 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from canteensim import results as contract
@@ -122,6 +122,23 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         "by_setting.title": "Monthly sales by setting (mean and 95 % interval)",
         "differences.title": "Paired difference against {baseline} (mean and 95 % interval)",
         "difference.x": "Difference against {baseline}",
+        "trade_off.title": "What farmers gain for what canteens pay",
+        "caption.trade_off": (
+            "Farmer income against the canteens' cost premium, one point per setting of {varied} "
+            "with the "
+            "95 % interval of each mean both ways, joined in the order of the settings: the "
+            "steeper the line, the more farmer income each extra yuan of cost buys."
+        ),
+        "marginal.title": "Marginal cost of farmer income between neighbouring settings",
+        "col.from_to": "From → to",
+        "col.income_change": "Farmer income change (yuan)",
+        "col.cost_change": "Cost premium change (yuan)",
+        "col.cost_per_yuan": "Cost per extra yuan of farmer income",
+        "marginal.note": (
+            "Differences of the means of neighbouring settings; the last column is the change "
+            "in the canteens' cost premium divided by the change in farmer income (n/a where "
+            "farmer income does not change)."
+        ),
         # captions
         "caption.monthly_sales": (
             "Sales by category in each month ({reps}); hatched bars are partial "
@@ -164,7 +181,7 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
             "confidence bands; partial months are marked."
         ),
         "caption.differences": (
-            "Each headline KPI's paired difference against the baseline {baseline} with its 95 % "
+            "Each headline KPI's paired difference against {baseline} with its 95 % "
             "interval. Every setting uses the same random streams, so an interval that excludes "
             "zero shows an effect of the setting, not of chance."
         ),
@@ -188,7 +205,7 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         "lead.observed": " (observed: {value} yuan)",
         "lead.comparison": (
             "{settings} settings of {varied}, {reps} each, compared with common random numbers "
-            "against the baseline {baseline}."
+            "against {baseline}."
         ),
         "reps.one": "One replication",
         "reps.many": "Mean of {n} replications",
@@ -286,13 +303,14 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         "col.rows_written": "Rows in this workbook",
         "col.note": "Note",
         "baseline": "baseline",
+        "baseline.previous": "the previous setting",
         "observed_row": "Observed monthly sales (scenario)",
         "kpi.note.run_many": (
             "Mean over {n} replications, with the standard deviation between replications."
         ),
         "kpi.note.comparison": (
             "Each setting's mean over {reps} with its 95 % t-interval, and its paired difference "
-            "against the baseline {baseline} with the interval of that difference: an interval "
+            "against {baseline} with the interval of that difference: an interval "
             "that excludes zero shows an effect of the setting. Percentages differ in "
             "percentage points (pp)."
         ),
@@ -399,6 +417,21 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         "by_setting.title": "各方案月度销售额（均值及 95% 置信区间）",
         "differences.title": "与 {baseline} 的配对差异（均值及 95% 置信区间）",
         "difference.x": "与 {baseline} 之差",
+        "trade_off.title": "食堂多付多少，农户多得多少",
+        "caption.trade_off": (
+            "农户收入与食堂额外成本的关系：{varied} 的每个方案一个点，两个方向均标出均值的 "
+            "95% 置信区间，"
+            "按方案顺序连线；线越陡，每多付一元成本带来的农户收入越多。"
+        ),
+        "marginal.title": "相邻方案之间农户收入的边际成本",
+        "col.from_to": "从 → 到",
+        "col.income_change": "农户收入变化（元）",
+        "col.cost_change": "食堂额外成本变化（元）",
+        "col.cost_per_yuan": "农户每多得一元的成本（元）",
+        "marginal.note": (
+            "相邻方案均值之差；最后一列为食堂额外成本的变化除以农户收入的变化"
+            "（农户收入不变时为不适用）。"
+        ),
         "caption.monthly_sales": (
             "各月各品类销售额（{reps}）；斜线填充的柱为不足整月的月份。"
             "模拟的整月平均销售额为每月 {mean} 元。"
@@ -429,7 +462,7 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
             "{varied}各取值下的月度销售额：{reps}及 95% 置信带；不足整月的月份已标出。"
         ),
         "caption.differences": (
-            "各主要指标与基准方案 {baseline} 的配对差异及其 95% 置信区间。"
+            "各主要指标与 {baseline} 的配对差异及其 95% 置信区间。"
             "各方案使用相同的随机数流，区间不含零即说明差异来自方案本身而非偶然。"
         ),
         "by.county": "县",
@@ -543,10 +576,11 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         "col.rows_written": "本工作簿中的行数",
         "col.note": "说明",
         "baseline": "基准",
+        "baseline.previous": "前一方案",
         "observed_row": "实际月均销售额（情景给定）",
         "kpi.note.run_many": "{n} 次重复模拟的均值，及各次之间的标准差。",
         "kpi.note.comparison": (
-            "各方案{reps}的均值及其 95% t 置信区间，以及与基准方案 {baseline} 的配对差异及其"
+            "各方案{reps}的均值及其 95% t 置信区间，以及与 {baseline} 的配对差异及其"
             "置信区间：区间不含零即说明差异来自方案本身。百分比指标的差异以百分点计。"
         ),
         "kpi.note.undefined": "不适用：无可衡量的内容。{reasons}。",
@@ -734,6 +768,16 @@ def replications(lang: str, n: int, *, sentence_start: bool = False) -> str:
     caption's), ``"One replication"`` at the start of one (the report's lead)."""
     words = say(lang, "reps.one") if n == 1 else say(lang, "reps.many", n=n)
     return words if sentence_start else words[:1].lower() + words[1:]
+
+
+def baseline_name(lang: str, baselines: Sequence[str], first: str = "–") -> str:
+    """What a comparison's differences are against, from its table's ``baseline`` column: the
+    one setting they all share, or "the previous setting"; `first` for a table without the
+    column (a folder written before ``--baseline``)."""
+    named = list(dict.fromkeys(b for b in baselines if b))
+    if not named:
+        return first
+    return named[0] if len(named) == 1 else say(lang, "baseline.previous")
 
 
 def missing(value: Any) -> bool:

@@ -7,6 +7,7 @@ exit status 2, no traceback, and no results folder.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import shutil
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 
 from canteensim.errors import CanteensimWarning, ScenarioError
 from canteensim.experiment import compare, grid, parse_vary
+from canteensim.experiment.grid import baselines
 
 from .conftest import HAIKOU, SHORT
 
@@ -66,6 +68,88 @@ def test_not_key_equals_values(text):
 def test_a_key_varied_twice_is_refused():
     with pytest.raises(ScenarioError, match=r"quota\.share: is varied twice"):
         parse_vary(["quota.share=0.1", " quota.share =0.2,0.3"])
+
+
+# --- LO:HI:STEP ranges ---------------------------------------------------------------------------
+
+
+def test_a_range_gives_every_step_up_to_hi_as_written_decimals():
+    vary = parse_vary(["quota.share=0:0.4:0.05"])
+    # exactly the decimals: not 0.15000000000000002 or 0.30000000000000004
+    assert vary["quota.share"] == [0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4]
+    assert [repr(v) for v in vary["quota.share"]][3] == "0.15"
+
+
+def test_a_range_of_whole_numbers_gives_whole_numbers():
+    assert parse_vary(["platform.vehicles=1:7:3"]) == {"platform.vehicles": [1, 4, 7]}
+    assert [type(v) for v in parse_vary(["a=1:3:1"])["a"]] == [int, int, int]
+
+
+def test_a_range_stops_at_or_below_hi():
+    assert parse_vary(["a=0:1:0.3"])["a"] == [0.0, 0.3, 0.6, 0.9]
+    assert parse_vary(["a=0.1:0.1:0.1"])["a"] == [0.1]
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        (
+            "quota.share=0:0.4:0",
+            "--vary: quota.share: range 0:0.4:0 has step 0; give a step above 0",
+        ),
+        ("quota.share=0:0.4:-0.1", "has step -0.1; give a step above 0"),
+        ("quota.share=0.4:0:0.1", "range 0.4:0:0.1 starts at 0.4, above its end 0; give LO <= HI"),
+        ("quota.share=0:1:0.0001", "gives 10,001 values, more than 1,000"),
+    ],
+)
+def test_a_bad_range_is_one_line(text, problem):
+    with pytest.raises(ScenarioError) as caught:
+        parse_vary([text])
+    message = str(caught.value)
+    assert problem in message and message.startswith("--vary: quota.share: ")
+    assert "\n" not in message
+
+
+def test_a_range_of_exactly_1000_values_is_allowed():
+    assert len(parse_vary(["a=1:1000:1"])["a"]) == 1000
+
+
+def test_commas_and_arrays_are_not_ranges():
+    assert parse_vary(["a=0,1:2"]) == {"a": [0, "1:2"]}
+
+
+# --- baselines -----------------------------------------------------------------------------------
+
+
+SHARES = grid({"quota.share": [0.1, 0.2, 0.3]})
+
+
+def test_baseline_first_pairs_every_setting_with_the_first():
+    assert baselines(SHARES, "first") == {0: 0, 1: 0, 2: 0}
+
+
+def test_baseline_previous_pairs_neighbours_and_the_first_with_none():
+    assert baselines(SHARES, "previous") == {0: None, 1: 0, 2: 1}
+
+
+@pytest.mark.parametrize("value", ["0.2", 0.2, "0.20"])
+def test_baseline_value_pairs_every_setting_with_that_setting(value):
+    assert baselines(SHARES, value) == {0: 1, 1: 1, 2: 1}
+
+
+def test_baseline_value_must_be_a_compared_value():
+    with pytest.raises(ScenarioError) as caught:
+        baselines(SHARES, "0.25")
+    assert str(caught.value) == (
+        "--baseline: quota.share = 0.25: is not one of the compared values (0.1, 0.2, 0.3); "
+        "give one of them, first or previous"
+    )
+
+
+def test_baseline_value_needs_one_varied_key():
+    settings = grid({"quota.share": [0.1, 0.2], "platform.vehicles": [1, 2]})
+    with pytest.raises(ScenarioError, match="needs exactly one varied key, not 2"):
+        baselines(settings, "0.2")
 
 
 # --- grid ----------------------------------------------------------------------------------------
@@ -123,6 +207,25 @@ def test_compare_follows_the_grid_and_pairs_against_the_first_setting(short):
     # the settings differ, so some differences against the baseline are not zero
     others = table[(table["setting"] != labels[0]) & (table["kpi"] == "total_sales_yuan")]
     assert (others["diff_mean"] != 0).all()
+    assert set(table["baseline"]) == {labels[0]}
+
+
+def test_compare_against_the_previous_setting(short):
+    comparison = compare(
+        short, {"quota.share": [0.1, 0.2, 0.3]}, 2, engine="serial", baseline="previous"
+    )
+    table = comparison.table
+    sales = table[table["kpi"] == "total_sales_yuan"].set_index("setting_index")
+    assert list(sales["baseline"]) == ["", "quota.share=0.1", "quota.share=0.2"]
+    assert math.isnan(sales.at[0, "diff_mean"])  # the first has nothing before it
+    runs = comparison.runs.pivot(index="replication", columns="setting", values="total_sales_yuan")
+    assert sales.at[2, "diff_mean"] == pytest.approx((runs[2] - runs[1]).mean())
+    assert comparison.summary["baseline"] == "previous"
+
+
+def test_compare_refuses_a_bad_baseline_before_any_run(short, monkeypatch):
+    with pytest.raises(ScenarioError, match="not one of the compared values"):
+        compare(short, {"quota.share": [0.1, 0.2]}, 2, engine="serial", baseline="0.3")
 
 
 # --- bad --vary values on the command line --------------------------------------------------------

@@ -12,8 +12,10 @@ from scipy import stats
 from canteensim.experiment.statistics import (
     comparison_table,
     interval,
+    marginal_costs,
     monthly_table,
     relative_half_widths,
+    saturated,
 )
 
 VALUES = np.array([10.0, 12.0, 9.0, 14.0, 11.0])
@@ -161,6 +163,43 @@ def test_missing_replications_and_nan_are_left_out_of_the_pairs(runs):
     assert y["diff_ci_low"] == pytest.approx(0.5) and y["diff_ci_high"] == pytest.approx(0.5)
 
 
+def test_each_setting_against_its_own_baseline(runs):
+    # previous: plus against base, short against plus; base has no difference
+    table = comparison_table(runs, ["x", "y"], LABELS, {0: None, 1: 0, 2: 1})
+    base = row(table, "base", "x")
+    assert base["baseline"] == ""
+    assert math.isnan(base["diff_mean"]) and math.isnan(base["diff_ci_low"])
+    assert row(table, "plus", "x")["baseline"] == "base"
+    short = row(table, "short", "x")
+    assert short["baseline"] == "plus"
+    # replications 0–2: 10 - 11, 19 - 22, 28 - 33
+    assert short["diff_mean"] == pytest.approx(-3.0)
+
+
+def test_the_default_baseline_is_the_first_setting_named_in_the_table(runs):
+    table = comparison_table(runs, ["x"], LABELS)
+    assert list(table["baseline"]) == ["base"] * 3
+
+
+def test_no_difference_where_either_side_is_nan():
+    # a KPI that does not apply (compliance at quota 0) has no difference, not 0 with [0, 0]
+    runs = pd.DataFrame(
+        {
+            "setting": [0, 0, 1, 1, 2, 2],
+            "replication": [0, 1] * 3,
+            "rate": [math.nan, math.nan, 0.5, 0.7, 0.6, 0.6],
+        }
+    )
+    labels = {0: "q0", 1: "q1", 2: "q2"}
+    table = comparison_table(runs, ["rate"], labels, {0: 0, 1: 0, 2: 0})
+    for name in ("q0", "q1", "q2"):
+        r = row(table, name, "rate")
+        assert math.isnan(r["diff_mean"])
+        assert math.isnan(r["diff_ci_low"]) and math.isnan(r["diff_ci_high"])
+    neighbours = comparison_table(runs, ["rate"], labels, {0: None, 1: 0, 2: 1})
+    assert row(neighbours, "q2", "rate")["diff_mean"] == pytest.approx(0.0)
+
+
 def test_relative_half_widths_leave_out_zero_means():
     table = pd.DataFrame(
         {"mean": [10.0, -4.0, 0.0], "ci_low": [9.0, -5.0, -1.0], "ci_high": [11.0, -3.0, 1.0]}
@@ -189,3 +228,41 @@ def test_monthly_table_sums_categories_per_run():
     assert list(table["sales_yuan_mean"]) == pytest.approx([5.0, 50.0])
     assert list(table["quantity_kg_mean"]) == pytest.approx([2.0, 2.0])
     assert list(table["n"]) == [2, 2]
+
+
+def kpi_means(income: list[float], cost: list[float]) -> pd.DataFrame:
+    rows = []
+    for index, (y, x) in enumerate(zip(income, cost, strict=True)):
+        for kpi, mean in (("farmer_income_yuan", y), ("cost_premium_yuan", x)):
+            rows.append({"setting": f"s{index}", "setting_index": index, "kpi": kpi, "mean": mean})
+    return pd.DataFrame(rows).sample(frac=1, random_state=2)  # order comes from setting_index
+
+
+def test_marginal_cost_is_the_cost_change_over_the_income_change_between_neighbours():
+    steps = marginal_costs(kpi_means([100.0, 300.0, 300.0, 400.0], [10.0, 50.0, 70.0, math.nan]))
+    assert list(zip(steps["from"], steps["to"], strict=True)) == [
+        ("s0", "s1"),
+        ("s1", "s2"),
+        ("s2", "s3"),
+    ]
+    assert steps["benefit_change"].tolist()[:2] == [200.0, 0.0]
+    assert steps["cost_change"].tolist()[:2] == [40.0, 20.0]
+    assert steps["cost_per_benefit"].iloc[0] == pytest.approx(0.2)  # 40 yuan for 200 yuan
+    assert math.isnan(steps["cost_per_benefit"].iloc[1])  # income does not change
+    assert math.isnan(steps["cost_per_benefit"].iloc[2])  # cost undefined
+
+
+def test_one_setting_has_no_marginal_cost():
+    assert marginal_costs(kpi_means([100.0], [10.0])).empty
+
+
+def test_saturated_settings_have_a_mean_fill_rate_below_95_percent():
+    table = pd.DataFrame(
+        {
+            "setting": ["c", "a", "b", "d", "a"],
+            "setting_index": [2, 0, 1, 3, 0],
+            "kpi": ["fill_rate", "fill_rate", "fill_rate", "fill_rate", "lost_kg"],
+            "mean": [0.80, 0.95, 0.9499, math.nan, 0.0],
+        }
+    )
+    assert saturated(table) == ["b", "c"]  # grid order; 95 % itself and n/a are not saturated

@@ -9,4 +9,4 @@ RUN_FIGURES = [
     "losses",
     "farmer_income",
 ]
-COMPARISON_FIGURES = ["kpis", "monthly_sales_by_setting", "paired_differences"]
+COMPARISON_FIGURES = ["kpis", "monthly_sales_by_setting", "paired_differences", "trade_off"]

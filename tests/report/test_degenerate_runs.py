@@ -215,7 +215,9 @@ def test_a_comparison_with_nothing_to_show_renders(scenario, cli, out_dir) -> No
     assert "Monthly sales by setting (mean and 95 % interval): nothing to show — no sales" in html
     assert "Nothing to show for Mean monthly sales (yuan), Compliance rate" in html
     assert "no setting has a value" in html
-    assert_figures_written(out_dir, ("kpis", "monthly_sales_by_setting", "paired_differences"))
+    assert_figures_written(
+        out_dir, ("kpis", "monthly_sales_by_setting", "paired_differences", "trade_off")
+    )
 
 
 # --- the one helper every empty figure draws with ----------------------------------------------

@@ -602,9 +602,24 @@ def test_paired_differences_draw_each_setting_after_the_first_with_its_interval(
     assert any(list(line.get_xdata()) == [0.0, 0.0] for line in ax.lines)  # the zero line
 
 
-def test_paired_differences_of_rates_are_signed_percentages() -> None:
+def test_paired_differences_against_the_previous_setting() -> None:
+    table = comparison_table()
+    order = sorted(
+        table["setting"].unique(),
+        key=lambda s: table.loc[table["setting"] == s, "setting_index"].iloc[0],
+    )
+    table["baseline"] = table["setting"].map(
+        {s: ("" if i == 0 else order[i - 1]) for i, s in enumerate(order)}
+    )
+    ax = plots.paired_differences(table, "monthly_sales_yuan_mean")
+    assert tick_texts(ax, "y") == ["share=0.2", "share=0.4"]
+    assert ax.get_xlabel() == "Difference against the previous setting"
+
+
+def test_paired_differences_of_rates_are_signed_percentage_points() -> None:
+    # a difference of two rates is in percentage points, as the tables and the terminal say
     ax = plots.paired_differences(comparison_table(), "compliance_rate", setting_labels=False)
-    assert ax.xaxis.get_major_formatter()(-0.3, 0) == "-30%"
+    assert ax.xaxis.get_major_formatter()(-0.3, 0) == "-30 pp"
     assert tick_texts(ax, "y") == ["", ""]
 
 
@@ -662,3 +677,47 @@ def test_an_unknown_language_names_the_valid_ones() -> None:
         ValueError, match=r"^lang='EN' is not a report language; valid: 'en', 'zh'$"
     ):
         text.check_lang("EN")
+
+
+# --- trade-off ------------------------------------------------------------------------------
+
+
+def trade_off_table() -> pd.DataFrame:
+    rows = []
+    for index, (income, cost) in enumerate([(1_000.0, 100.0), (5_000.0, 500.0), (7_000.0, 900.0)]):
+        for kpi, mean in (("farmer_income_yuan", income), ("cost_premium_yuan", cost)):
+            rows.append(
+                {
+                    "setting": f"quota.share=0.{index}",
+                    "setting_index": index,
+                    "kpi": kpi,
+                    "mean": mean,
+                    "ci_low": mean * 0.9,
+                    "ci_high": mean * 1.1,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def test_trade_off_puts_farmer_income_over_cost_premium_with_both_intervals() -> None:
+    ax = plots.trade_off(trade_off_table())
+    (errorbars,) = (c for c in ax.containers if isinstance(c, ErrorbarContainer))
+    points = errorbars.lines[0]
+    assert points is not None
+    np.testing.assert_allclose(points.get_xdata(), [100.0, 500.0, 900.0])
+    np.testing.assert_allclose(points.get_ydata(), [1_000.0, 5_000.0, 7_000.0])
+    assert errorbars.has_xerr and errorbars.has_yerr
+    xbars, ybars = errorbars.lines[2]
+    np.testing.assert_allclose([s[:, 0].min() for s in xbars.get_segments()], [90.0, 450.0, 810.0])
+    np.testing.assert_allclose(
+        [s[:, 1].max() for s in ybars.get_segments()], [1_100.0, 5_500.0, 7_700.0]
+    )
+    assert [t.get_text() for t in ax.texts] == ["share=0.0", "share=0.1", "share=0.2"]
+    assert ax.get_xlabel() == "Cost premium to canteens (yuan)"
+    assert ax.get_ylabel() == "Farmer income (yuan)"
+
+
+def test_trade_off_without_the_kpis_says_so() -> None:
+    table = trade_off_table()
+    ax = plots.trade_off(table[table["kpi"] != "cost_premium_yuan"])
+    assert not ax.containers

@@ -79,6 +79,14 @@ def comparison_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+@pytest.fixture(scope="module")
+def neighbours_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("report") / "neighbours"
+    vary = ["--vary", "quota.share=0.1:0.3:0.1", "--baseline", "previous"]
+    run_cli("compare", HAIKOU, *SHORT, *vary, "-r", "2", "--serial", "-o", folder, "-q")
+    return folder
+
+
 @pytest.fixture(params=["run", "comparison"])
 def folder(request: pytest.FixtureRequest) -> Path:
     """Each kind of results folder, as its command left it."""
@@ -483,3 +491,33 @@ def test_no_cjk_font_is_one_warning_line(
     assert line.startswith("canteensim: warning: Chinese names in figures will show as boxes")
     assert "fonts-noto-cjk" in line
     assert not [str(w.message) for w in others]  # no warning per missing character
+
+
+def test_a_comparison_against_the_previous_setting_says_so(neighbours_folder: Path) -> None:
+    markdown = (neighbours_folder / "report.md").read_text(encoding="utf-8")
+    assert "compared with common random numbers against the previous setting." in markdown
+    assert "- **Baseline**: the previous setting" in markdown
+    table = pd.read_csv(neighbours_folder / "comparison.csv", encoding="utf-8-sig")
+    row = table[(table["kpi"] == "total_sales_yuan") & (table["setting_index"] == 2)].iloc[0]
+    assert row["baseline"] == "quota.share=0.2"
+    assert f"{row['diff_mean']:+,.0f}" in markdown
+
+
+def test_a_comparison_report_shows_the_trade_off_and_its_marginal_costs(
+    neighbours_folder: Path,
+) -> None:
+    assert (neighbours_folder / "figures" / "trade_off.png").is_file()
+    markdown = (neighbours_folder / "report.md").read_text(encoding="utf-8")
+    assert "### Marginal cost of farmer income between neighbouring settings" in markdown
+    table = pd.read_csv(neighbours_folder / "comparison.csv", encoding="utf-8-sig")
+    means = table.set_index(["setting_index", "kpi"])["mean"]
+    income = means[(2, "farmer_income_yuan")] - means[(1, "farmer_income_yuan")]
+    cost = means[(2, "cost_premium_yuan")] - means[(1, "cost_premium_yuan")]
+    line = next(
+        line for line in markdown.splitlines() if "quota.share=0.2 → quota.share=0.3" in line
+    )
+    assert line.split(" | ")[1:] == [
+        f"{income:+,.0f}",
+        f"{cost:+,.0f}",
+        f"{cost / income:.2f} |",
+    ]

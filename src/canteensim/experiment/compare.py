@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from canteensim.experiment.engines import EngineName, RunOptions
-from canteensim.experiment.grid import Setting, grid
+from canteensim.experiment.grid import Setting, baselines, grid
 from canteensim.experiment.precision import precise_enough, until_precise
 from canteensim.experiment.runner import Progress, Runner
 from canteensim.experiment.runs import MONTHLY_COLUMNS, RunKey, RunOutcome, outcome
@@ -43,7 +43,7 @@ class Comparison:
     monthly: pd.DataFrame
     """One row per setting × replication × month × category: sales."""
     table: pd.DataFrame
-    """One row per setting × KPI: mean, interval, paired difference to the first setting."""
+    """One row per setting × KPI: mean, interval, paired difference to its ``baseline``."""
     monthly_table: pd.DataFrame
     """One row per setting × month: mean monthly sales and interval."""
     summary: dict[str, Any] = field(default_factory=dict)
@@ -54,6 +54,7 @@ def compare(
     vary: Mapping[str, Sequence[Any]],
     replications: int = 10,
     *,
+    baseline: Any = "first",
     seed: int | None = None,
     options: RunOptions | None = None,
     engine: EngineName | None = None,
@@ -75,6 +76,10 @@ def compare(
     vary:
         Dotted scenario keys and the values each takes; the grid is their full factorial and its
         first setting (every key at its first value) is the baseline of the paired differences.
+    baseline:
+        What each setting's paired difference is against: ``"first"`` (the first setting),
+        ``"previous"`` (the setting before it in grid order; the first has no difference), or a
+        value of the one varied key (that setting). The table's ``baseline`` column says which.
     seed:
         Replaces ``scenario.seed`` (a new `Scenario`, made before anything else).
     options:
@@ -99,6 +104,7 @@ def compare(
     if seed is not None:
         scenario = with_values(scenario, {"scenario.seed": seed}, source, option="--seed")
     settings = grid(vary)
+    against = baselines(settings, baseline)  # a bad baseline is said before any run
     scenarios = [with_values(scenario, s.values, source) for s in settings]  # all valid first
     store = RunStore.open(
         folder,
@@ -115,11 +121,11 @@ def compare(
         else:
 
             def precise(count: int) -> bool:
-                table = _comparison(store.outcomes, settings, scenarios, count).table
+                table = _comparison(store.outcomes, settings, scenarios, count, against).table
                 return precise_enough(table, precision)
 
             planned = until_precise(batches.run_up_to, precise, replications, max_replications)
-    comparison = _comparison(store.outcomes, settings, scenarios, planned)
+    comparison = _comparison(store.outcomes, settings, scenarios, planned, against)
     for setting in settings:
         runs = comparison.runs[comparison.runs["setting"] == setting.index]
         warn_undelivered(runs, of=f" of {setting.label}")
@@ -131,6 +137,7 @@ def compare(
         "command": list(command),
         "vary": {key: list(values) for key, values in vary.items()},
         "settings": [s.label for s in settings],
+        "baseline": baseline if isinstance(baseline, str) else json.dumps(baseline, default=str),
         "replications": planned,
         "precision": precision,
         "seed": scenario.scenario.seed,
@@ -184,6 +191,7 @@ def _comparison(
     settings: list[Setting],
     scenarios: list[Scenario],
     planned: int,
+    against: Mapping[int, int | None],
 ) -> Comparison:
     kept = sorted(key for key in outcomes if key[1] < planned)
     runs = pd.DataFrame(
@@ -213,7 +221,7 @@ def _comparison(
         settings=settings,
         runs=runs,
         monthly=monthly,
-        table=comparison_table(runs[["setting", "replication", *kpis]], kpis, labels),
+        table=comparison_table(runs[["setting", "replication", *kpis]], kpis, labels, against),
         monthly_table=monthly_table(monthly, labels),
     )
 

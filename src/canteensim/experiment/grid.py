@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from canteensim.errors import ScenarioError
@@ -24,8 +26,18 @@ class Setting:
         return ", ".join(f"{key}={value}" for key, value in self.values.items()) or "base"
 
 
+MAX_RANGE_VALUES = 1000
+"""The most values one ``--vary KEY=LO:HI:STEP`` range may give: more is a typo, not a sweep."""
+
+_RANGE = re.compile(r"^\s*([^:\[\]\"',]+):([^:\[\]\"',]+):([^:\[\]\"',]+)\s*$")
+
+
 def parse_vary(texts: Sequence[str]) -> dict[str, list[Any]]:
-    """``["quota.share=0,0.1"]`` → ``{"quota.share": [0, 0.1]}``; values are read as TOML."""
+    """``["quota.share=0,0.1"]`` → ``{"quota.share": [0, 0.1]}``; values are read as TOML.
+
+    ``KEY=LO:HI:STEP`` gives LO, LO + STEP, … up to HI inclusive, each rounded to the decimals
+    written, so ``0:0.4:0.05`` is 0, 0.05, …, 0.4 exactly as written, not 0.15000000000000002.
+    """
     vary: dict[str, list[Any]] = {}
     for text in texts:
         key, sep, values = text.partition("=")
@@ -36,7 +48,9 @@ def parse_vary(texts: Sequence[str]) -> dict[str, list[Any]]:
             )
         if key in vary:
             raise ScenarioError("--vary", key, "is varied twice; give all its values in one --vary")
-        written = [v.strip() for v in _split_values(values)]
+        written = _range(key, values)
+        if written is None:
+            written = [v.strip() for v in _split_values(values)]
         vary[key] = [parse_value(v) for v in written]
         repeat = _repeated(vary[key])
         if repeat is not None:
@@ -49,6 +63,38 @@ def parse_vary(texts: Sequence[str]) -> dict[str, list[Any]]:
                 vary[key][again],
             )
     return vary
+
+
+def _range(key: str, text: str) -> list[str] | None:
+    """The values of ``LO:HI:STEP`` written out as decimals; None when `text` is not a range."""
+    match = _RANGE.match(text)
+    if match is None:
+        return None
+    try:
+        low, high, step = (Decimal(part.strip()) for part in match.groups())
+    except InvalidOperation:
+        return None  # not numbers: an ordinary value such as a time, read as TOML
+    if not all(d.is_finite() for d in (low, high, step)):
+        return None
+    shown = text.strip()
+    if step <= 0:
+        raise ScenarioError("--vary", key, f"range {shown} has step {step}; give a step above 0")
+    if low > high:
+        raise ScenarioError(
+            "--vary", key, f"range {shown} starts at {low}, above its end {high}; give LO <= HI"
+        )
+    count = int((high - low) / step) + 1  # decimal arithmetic: HI itself is never lost to rounding
+    if count > MAX_RANGE_VALUES:
+        raise ScenarioError(
+            "--vary",
+            key,
+            f"range {shown} gives {count:,} values, more than {MAX_RANGE_VALUES:,}; "
+            "give a larger step or a narrower range",
+        )
+    places = max(-min(0, d.as_tuple().exponent) for d in (low, high, step))  # type: ignore[operator]
+    quantum = Decimal(1).scaleb(-places)
+    values = (low + i * step for i in range(count))
+    return [str(v.quantize(quantum)) if places else str(int(v)) for v in values]
 
 
 def _repeated(values: Sequence[Any]) -> tuple[int, int] | None:
@@ -98,3 +144,37 @@ def grid(vary: Mapping[str, Sequence[Any]]) -> list[Setting]:
         Setting(index, dict(zip(keys, values, strict=True)))
         for index, values in enumerate(itertools.product(*(vary[k] for k in keys)))
     ]
+
+
+def baselines(settings: Sequence[Setting], baseline: Any = "first") -> dict[int, int | None]:
+    """The setting each setting's paired difference is against (None: no difference).
+
+    ``"first"``: every setting against the first (which differs from itself by zero);
+    ``"previous"``: each against the one before it in grid order, the first against none;
+    any other value: against the setting giving the one varied key that value.
+    """
+    if baseline == "first":
+        return {s.index: settings[0].index for s in settings} if settings else {}
+    if baseline == "previous":
+        return {s.index: (settings[i - 1].index if i else None) for i, s in enumerate(settings)}
+    keys = list(settings[0].values) if settings else []
+    if len(keys) != 1:
+        raise ScenarioError(
+            "--baseline",
+            "",
+            f"a value as baseline needs exactly one varied key, not {len(keys)} "
+            f"({', '.join(keys) or 'none'}); give first or previous",
+            baseline,
+        )
+    (key,) = keys
+    value = parse_value(baseline.strip()) if isinstance(baseline, str) else baseline
+    for setting in settings:
+        if setting.values[key] == value:  # 0.2 and "0.20" alike, as --vary reads them
+            return {s.index: setting.index for s in settings}
+    shown = ", ".join(str(s.values[key]) for s in settings)
+    raise ScenarioError(
+        "--baseline",
+        key,
+        f"is not one of the compared values ({shown}); give one of them, first or previous",
+        value,
+    )

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
 CONFIDENCE = 0.95
+
+SATURATED_FILL_RATE = 0.95
+"""Below this mean fill rate a setting's orders outrun the supply: the quota is not what binds."""
 
 
 def interval(values: np.ndarray) -> tuple[float, float, float, float]:
@@ -30,8 +34,13 @@ def interval(values: np.ndarray) -> tuple[float, float, float, float]:
     return mean, sd, mean - half, mean + half
 
 
-def comparison_table(runs: pd.DataFrame, kpis: list[str], labels: dict[int, str]) -> pd.DataFrame:
-    """For every setting and KPI: mean, interval, and the paired difference to setting 0.
+def comparison_table(
+    runs: pd.DataFrame,
+    kpis: list[str],
+    labels: dict[int, str],
+    against: Mapping[int, int | None] | None = None,
+) -> pd.DataFrame:
+    """For every setting and KPI: mean, interval, and the paired difference to its baseline.
 
     Parameters
     ----------
@@ -39,18 +48,34 @@ def comparison_table(runs: pd.DataFrame, kpis: list[str], labels: dict[int, str]
         One row per setting × replication, with columns ``setting``, ``replication`` and `kpis`.
     labels:
         The label of each setting index.
+    against:
+        The setting index each setting is paired against (`canteensim.experiment.grid.baselines`),
+        None for a setting without a difference; by default every setting against setting 0.
+
+    A difference is taken only over replications where the KPI is defined on both sides, and is
+    NaN (not 0 with [0, 0]) when there are none: a KPI that does not apply has no difference.
+    The ``baseline`` column names the setting each difference is against ("" for none).
     """
     wide = runs.set_index(["setting", "replication"]).sort_index()
-    baseline = wide.loc[0]
+    if against is None:
+        first = min(labels)
+        against = {setting: first for setting in labels}
     rows = []
     for setting in sorted(labels):
         own = wide.loc[setting]
-        paired = own.merge(baseline, left_index=True, right_index=True, suffixes=("", "_baseline"))
+        other = against.get(setting)
+        paired = (
+            own.merge(wide.loc[other], left_index=True, right_index=True, suffixes=("", "_base"))
+            if other is not None
+            else None
+        )
         for kpi in kpis:
             values = own[kpi].to_numpy(dtype=float)
             mean, sd, low, high = interval(values)
-            difference = (paired[kpi] - paired[f"{kpi}_baseline"]).to_numpy(dtype=float)
-            diff_mean, _, diff_low, diff_high = interval(difference)
+            diff_mean = diff_low = diff_high = math.nan
+            if paired is not None:
+                difference = (paired[kpi] - paired[f"{kpi}_base"]).to_numpy(dtype=float)
+                diff_mean, _, diff_low, diff_high = interval(difference)
             rows.append(
                 {
                     "setting": labels[setting],
@@ -60,6 +85,7 @@ def comparison_table(runs: pd.DataFrame, kpis: list[str], labels: dict[int, str]
                     "sd": sd,
                     "ci_low": low,
                     "ci_high": high,
+                    "baseline": labels[other] if other is not None else "",
                     "diff_mean": diff_mean,
                     "diff_ci_low": diff_low,
                     "diff_ci_high": diff_high,
@@ -103,3 +129,56 @@ def relative_half_widths(table: pd.DataFrame) -> pd.Series:
     half = (table["ci_high"] - table["ci_low"]) / 2
     scale = table["mean"].abs()
     return (half / scale).where(scale > 0)
+
+
+def marginal_costs(
+    table: pd.DataFrame,
+    benefit: str = "farmer_income_yuan",
+    cost: str = "cost_premium_yuan",
+) -> pd.DataFrame:
+    """What each extra yuan of `benefit` costs in `cost` between neighbouring settings.
+
+    Parameters
+    ----------
+    table:
+        A `comparison_table`: ``setting``, ``setting_index``, ``kpi``, ``mean``.
+
+    Returns
+    -------
+    One row per pair of neighbours in grid order: ``from``, ``to``, the change of each mean
+    (``benefit_change``, ``cost_change``, yuan) and ``cost_per_benefit`` (Δcost ÷ Δbenefit,
+    yuan per yuan), NaN where the benefit does not change or either mean is undefined.
+    """
+    order = table.drop_duplicates("setting_index").sort_values("setting_index", kind="stable")
+    labels = order["setting"].astype(str).tolist()
+
+    def means_of(kpi: str) -> np.ndarray:
+        rows = table[table["kpi"] == kpi].set_index("setting_index")["mean"]
+        return rows.reindex(order["setting_index"]).to_numpy(dtype=float)
+
+    values = {kpi: means_of(kpi) for kpi in (benefit, cost) if (table["kpi"] == kpi).any()}
+    rows = []
+    for i in range(1, len(labels)):
+        gained = values[benefit][i] - values[benefit][i - 1] if benefit in values else math.nan
+        paid = values[cost][i] - values[cost][i - 1] if cost in values else math.nan
+        per = paid / gained if np.isfinite(gained) and gained != 0 else math.nan
+        rows.append(
+            {
+                "from": labels[i - 1],
+                "to": labels[i],
+                "benefit_change": gained,
+                "cost_change": paid,
+                "cost_per_benefit": per,
+            }
+        )
+    columns = ["from", "to", "benefit_change", "cost_change", "cost_per_benefit"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def saturated(table: pd.DataFrame, threshold: float = SATURATED_FILL_RATE) -> list[str]:
+    """The settings of a `comparison_table` whose mean fill rate is below `threshold`, in grid
+    order: there supply, not the setting, limits what is bought. A setting whose fill rate is
+    undefined (nothing ordered) is not saturated."""
+    fill = table[table["kpi"] == "fill_rate"].sort_values("setting_index", kind="stable")
+    below = pd.to_numeric(fill["mean"], errors="coerce") < threshold
+    return fill.loc[below, "setting"].astype(str).tolist()

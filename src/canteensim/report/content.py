@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from canteensim import text
+from canteensim.experiment.statistics import marginal_costs
 from canteensim.model.quota import BASIS_COLUMNS, BasisColumns
 from canteensim.report.causes import CauseCounts
 from canteensim.report.document import (
@@ -92,7 +93,11 @@ def report_document(results: ResultsFolder, images: Sequence[Image], lang: str) 
         [
             Section("scenario", say(lang, "section.scenario"), [_scenario_facts(results, lang)]),
             Section("settings", say(lang, "section.settings"), [_settings_facts(results, lang)]),
-            Section("kpis", say(lang, "section.kpis"), _comparison_kpis(results, lang)),
+            Section(
+                "kpis",
+                say(lang, "section.kpis"),
+                [*_comparison_kpis(results, lang), *_marginal_costs(results, lang)],
+            ),
             figures,
             Section("tables", say(lang, "section.tables"), _comparison_tables(results, lang)),
             Section("provenance", say(lang, "section.provenance"), [provenance(results, lang)]),
@@ -269,8 +274,17 @@ def _comparison_lead(results: ResultsFolder, lang: str) -> str:
         settings=len(settings),
         varied=_varied_names(results.vary, lang),
         reps=say(lang, "reps.each", n=results.replications),
-        baseline=settings[0] if settings else "–",
+        baseline=_baseline(results, lang),
     )
+
+
+def _baseline(results: ResultsFolder, lang: str) -> str:
+    """What the comparison's differences are against: a setting, or the previous setting."""
+    frame = results.tables.get("comparison")
+    first = results.settings[0] if results.settings else "–"
+    if frame is None or "baseline" not in frame:
+        return first
+    return text.baseline_name(lang, frame["baseline"].fillna("").astype(str).tolist(), first)
 
 
 def _varied_names(vary: Mapping[str, Any], lang: str) -> str:
@@ -439,7 +453,7 @@ def _settings_facts(results: ResultsFolder, lang: str) -> Facts:
             or "–",
         ),
         (say(lang, "fact.settings"), f"{len(settings)}: " + ", ".join(settings)),
-        (say(lang, "fact.baseline"), settings[0] if settings else "–"),
+        (say(lang, "fact.baseline"), _baseline(results, lang)),
         (say(lang, "fact.replications"), str(results.replications)),
     ]
     if results.precision is not None:
@@ -487,8 +501,11 @@ def _comparison_kpis(results: ResultsFolder, lang: str) -> list[Block]:
     ordered = (
         frame.sort_values(["setting_index"], kind="stable") if "setting_index" in frame else frame
     )
-    baseline = (
-        settings[0] if settings else (str(ordered["setting"].iloc[0]) if len(ordered) else "–")
+    first = settings[0] if settings else (str(ordered["setting"].iloc[0]) if len(ordered) else "–")
+    against = (
+        ordered["baseline"].fillna("").astype(str)
+        if "baseline" in ordered
+        else pd.Series(first, index=ordered.index)
     )
     rows: list[list[Cell]] = []
     starts: set[int] = set()
@@ -496,11 +513,13 @@ def _comparison_kpis(results: ResultsFolder, lang: str) -> list[Block]:
     for kpi in kpis:
         starts.add(len(rows))
         group = ordered[ordered["kpi"].astype(str) == kpi]
-        for first, row in enumerate(group.itertuples(index=False)):
-            is_baseline = str(row.setting) == baseline
+        for position, (row, base) in enumerate(
+            zip(group.itertuples(index=False), against[group.index], strict=True)
+        ):
+            is_baseline = str(row.setting) == base
             rows.append(
                 [
-                    (text.kpi(lang, kpi), kpi) if first == 0 else "",
+                    (text.kpi(lang, kpi), kpi) if position == 0 else "",
                     str(row.setting),
                     kpi_text(kpi, row.mean, lang),
                     _interval(kpi, row.ci_low, row.ci_high, lang),
@@ -524,7 +543,7 @@ def _comparison_kpis(results: ResultsFolder, lang: str) -> list[Block]:
         lang,
         "kpi.note.comparison",
         reps=say(lang, "reps.each", n=results.replications),
-        baseline=baseline,
+        baseline=_baseline(results, lang),
     )
     means = pd.to_numeric(frame["mean"], errors="coerce") if "mean" in frame else None
     undefined = (
@@ -541,6 +560,39 @@ def _comparison_kpis(results: ResultsFolder, lang: str) -> list[Block]:
         notes=[note, *_undefined_note(undefined, None, lang)],
     )
     return [_limited(table, lang, KPI_TABLE_MAX_ROWS)]
+
+
+def _marginal_costs(results: ResultsFolder, lang: str) -> list[Block]:
+    """Between neighbouring settings: what each extra yuan of farmer income costs canteens."""
+    frame = results.tables["comparison"]
+    if not {"setting_index", "kpi", "mean"} <= set(frame.columns):
+        return []
+    steps = marginal_costs(frame.assign(mean=pd.to_numeric(frame["mean"], errors="coerce")))
+    if steps.empty:
+        return []
+    rows: list[list[Cell]] = [
+        [
+            f"{step['from']} → {step['to']}",
+            _number(step["benefit_change"], signed=True, lang=lang),
+            _number(step["cost_change"], signed=True, lang=lang),
+            _number(step["cost_per_benefit"], 2, lang=lang),
+        ]
+        for step in steps.to_dict("records")
+    ]
+    columns = [
+        say(lang, "col.from_to"),
+        say(lang, "col.income_change"),
+        say(lang, "col.cost_change"),
+        say(lang, "col.cost_per_yuan"),
+    ]
+    table = Table(
+        say(lang, "marginal.title"),
+        columns,
+        rows,
+        [False, True, True, True],
+        notes=[say(lang, "marginal.note")],
+    )
+    return [_limited(table, lang)]
 
 
 def _limited(table: Table, lang: str, max_rows: int = TABLE_MAX_ROWS) -> Table:

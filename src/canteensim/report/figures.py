@@ -152,6 +152,7 @@ def comparison_figures(results: ResultsFolder, lang: str = "en") -> list[Figure]
             or _by_setting(tables["monthly_comparison"], observed, varied, n, lang)
         ),
         lambda: _differences(comparison, lang),
+        lambda: _trade_off(comparison, varied, lang),
     ]
     return _build(builders, lang)
 
@@ -487,7 +488,12 @@ def _by_setting(
 
 def _differences(comparison: pd.DataFrame, lang: str) -> Figure:
     ordered = comparison.sort_values("setting_index", kind="stable") if len(comparison) else None
-    baseline = str(ordered["setting"].iloc[0]) if ordered is not None else "–"
+    first = str(ordered["setting"].iloc[0]) if ordered is not None else "–"
+    baseline = (
+        text.baseline_name(lang, ordered["baseline"].fillna("").astype(str).tolist(), first)
+        if ordered is not None and "baseline" in ordered
+        else first
+    )
     settings = int(comparison["setting"].nunique()) if len(comparison) else 0
     figure = _new_figure(13.0, _panel_rows_height(settings - 1))
     axes = _panels(figure, len(HEADLINE_KPIS))
@@ -502,6 +508,12 @@ def _differences(comparison: pd.DataFrame, lang: str) -> Figure:
     caption = text.say(lang, "caption.differences", baseline=baseline)
     caption += _empty_panels(comparison, lang, differences=True)
     return Figure("paired_differences", caption, figure)
+
+
+def _trade_off(comparison: pd.DataFrame, varied: str, lang: str) -> Figure:
+    figure = _new_figure(8.0, 5.5)
+    plots.trade_off(comparison, ax=figure.add_subplot(), lang=lang)
+    return Figure("trade_off", text.say(lang, "caption.trade_off", varied=varied), figure)
 
 
 def _no_sales_any(monthly_comparison: pd.DataFrame, lang: str) -> Nothing | None:
@@ -519,7 +531,11 @@ def _empty_panels(comparison: pd.DataFrame, lang: str, *, differences: bool = Fa
         return ""
     rows = comparison.sort_values("setting_index", kind="stable")
     kpi = rows["kpi"].astype(str)
-    first = rows["setting_index"] == rows["setting_index"].min()
+    if "baseline" in rows:  # the settings with a difference: not the baseline, not the first of
+        against = rows["baseline"].fillna("").astype(str)  # --baseline previous
+        compared = (against != "") & (against != rows["setting"].astype(str))
+    else:
+        compared = rows["setting_index"] != rows["setting_index"].min()
 
     def none_in(column: str, where: pd.Series) -> set[str]:
         values = pd.to_numeric(rows.loc[where, column], errors="coerce")
@@ -527,7 +543,7 @@ def _empty_panels(comparison: pd.DataFrame, lang: str, *, differences: bool = Fa
         return set(found.index[~found])
 
     no_value = none_in("mean", pd.Series(True, index=rows.index))
-    no_difference = none_in("diff_mean", ~first) - no_value if differences else set()
+    no_difference = none_in("diff_mean", compared) - no_value if differences else set()
     sentences = ""
     for empty, why in ((no_value, "why.no_value"), (no_difference, "why.no_difference")):
         shown = [text.kpi(lang, name) for name in HEADLINE_KPIS if name in empty]

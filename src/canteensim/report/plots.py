@@ -1019,7 +1019,8 @@ def paired_differences(
     lang: str = "en",
     setting_labels: bool = True,
 ) -> Axes:
-    """Each setting's paired difference of a KPI against the first, with its 95 % interval.
+    """Each setting's paired difference of a KPI against its baseline (the first setting, the
+    previous one or a chosen one: the table's ``baseline`` column), with its 95 % interval.
 
     Parameters
     ----------
@@ -1041,7 +1042,12 @@ def paired_differences(
         return _no_data(ax, lang)
     if rows["mean"].astype(float).isna().all():
         return _no_value(ax, kpi, "why.no_value", lang)
-    baseline, others = str(rows["setting"].iloc[0]), rows.iloc[1:]
+    if "baseline" in rows:  # each setting against its own baseline (--baseline)
+        against = rows["baseline"].fillna("").astype(str)
+        others = rows[(against != "") & (against != rows["setting"].astype(str))]
+        baseline = text.baseline_name(lang, against.tolist(), str(rows["setting"].iloc[0]))
+    else:
+        baseline, others = str(rows["setting"].iloc[0]), rows.iloc[1:]
     diff = others["diff_mean"].to_numpy(dtype=float)
     if len(others) and np.isnan(diff).all():
         return _no_value(ax, kpi, "why.no_difference", lang)
@@ -1062,12 +1068,80 @@ def paired_differences(
     ax.set_ylim(len(others) - 0.5, -0.5)  # the first compared setting at the top
     ax.xaxis.set_major_locator(_kpi_locator(kpi, nbins=4))
     if kpi in PERCENT_KPIS:  # differences of shares are percentage points, signed
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v * 100:+.0f}%"))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v * 100:+.0f} pp"))
     else:
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:+,.0f}"))
     ax.set_title(text.kpi(lang, kpi))
     ax.set_xlabel(text.say(lang, "difference.x", baseline=baseline))
     ax.grid(axis="x", alpha=0.3)
+    return ax
+
+
+def trade_off(
+    comparison: pd.DataFrame,
+    *,
+    benefit: str = "farmer_income_yuan",
+    cost: str = "cost_premium_yuan",
+    ax: Axes | None = None,
+    lang: str = "en",
+) -> Axes:
+    """What each setting gives farmers (y) for what it costs canteens (x): one point per
+    setting with its 95 % intervals both ways, labelled, joined in grid order.
+
+    Parameters
+    ----------
+    comparison:
+        The ``comparison`` table: ``setting``, ``setting_index``, ``kpi``, ``mean``,
+        ``ci_low``, ``ci_high``.
+
+    Returns
+    -------
+    The Axes with one error bar container (a point per setting with both intervals), a thin line
+    through the points in grid order and one annotation per setting.
+    """
+    text.check_lang(lang)
+    ax = _new_axes(ax, figsize=(7.0, 5.0))
+    ys, xs = _kpi_rows(comparison, benefit), _kpi_rows(comparison, cost)
+    if ys.empty or xs.empty:
+        return _no_data(ax, lang)
+    both = xs.merge(ys, on=["setting_index", "setting"], suffixes=("_x", "_y"))
+    x, y = both["mean_x"].to_numpy(dtype=float), both["mean_y"].to_numpy(dtype=float)
+    if np.isnan(x).all() or np.isnan(y).all():
+        return _no_value(ax, benefit if np.isnan(y).all() else cost, "why.no_value", lang)
+
+    def spread(kind: str, mean: np.ndarray) -> np.ndarray:
+        low = both[f"ci_low_{kind}"].to_numpy(dtype=float)
+        high = both[f"ci_high_{kind}"].to_numpy(dtype=float)
+        # a setting without an interval (one replication) has no bar, not a NaN one
+        return np.asarray(np.nan_to_num(np.vstack([mean - low, high - mean])))
+
+    ax.plot(x, y, color="#aab7b8", linewidth=1.0, zorder=1)
+    ax.errorbar(
+        x,
+        y,
+        xerr=spread("x", x),
+        yerr=spread("y", y),
+        fmt="o",
+        color="#1b4f72",
+        ecolor="#2e86c1",
+        capsize=3,
+        zorder=2,
+    )
+    for label, px, py in zip(both["setting"].astype(str), x, y, strict=True):
+        if np.isfinite(px) and np.isfinite(py):
+            ax.annotate(
+                setting_label(label).replace("\n", ", "),
+                (px, py),
+                xytext=(6, -10),
+                textcoords="offset points",
+                fontsize="small",
+            )
+    ax.set_xlabel(text.kpi(lang, cost))
+    ax.set_ylabel(text.kpi(lang, benefit))
+    ax.set_title(text.say(lang, "trade_off.title"))
+    ax.xaxis.set_major_formatter(_kpi_formatter(cost))
+    ax.yaxis.set_major_formatter(_kpi_formatter(benefit))
+    ax.grid(alpha=0.3)
     return ax
 
 
@@ -1091,6 +1165,7 @@ __all__ = [
     "paired_differences",
     "quota_compliance",
     "setting_label",
+    "trade_off",
     "week_starts",
     "weekly_supply",
 ]
