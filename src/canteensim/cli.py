@@ -151,6 +151,9 @@ def _parser() -> argparse.ArgumentParser:
         when_interrupted="the finished runs are kept; run the same command with --resume",
     )
 
+    _search_parser(commands)
+    _sensitivity_parser(commands)
+
     report = commands.add_parser(
         "report", help="render a results folder into report.html, report.md and report.xlsx"
     )
@@ -166,6 +169,87 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("--json", action="store_true", help="print the whole resolved scenario")
     validate.set_defaults(command=_validate, when_interrupted="nothing was written")
     return parser
+
+
+def _search_parser(commands: Any) -> None:
+    search_ = commands.add_parser(
+        "search", help="find the smallest (or largest) value of a setting that meets targets"
+    )
+    _scenario_arguments(search_)
+    search_.add_argument("--param", required=True, metavar="KEY", help="the key to search")
+    search_.add_argument(
+        "--range", required=True, type=_interval, metavar="LO:HI", help="its values, e.g. 0:0.5"
+    )
+    search_.add_argument(
+        "--target",
+        action="append",
+        required=True,
+        metavar='"KPI >= VALUE"',
+        help='a KPI and its bound, e.g. "fill_rate >= 0.95" (repeatable: every one must hold)',
+    )
+    search_.add_argument(
+        "--maximise", action="store_true", help="the largest value instead of the smallest"
+    )
+    search_.add_argument("--confidence", type=_share, default=0.95, help="one-sided (default 0.95)")
+    search_.add_argument(
+        "--resolution", type=float, help="how close the answer's ends may be (default range/100)"
+    )
+    search_.add_argument(
+        "--max-replications",
+        type=_positive_int,
+        default=80,
+        help="the most replications a probe may reach (default 80)",
+    )
+    _sweep_arguments(search_, "search")
+    search_.set_defaults(
+        command=_search,
+        when_interrupted="the finished runs are kept; run the same command with --resume",
+    )
+
+
+def _sensitivity_parser(commands: Any) -> None:
+    sensitivity_ = commands.add_parser(
+        "sensitivity", help="which uncertain assumptions move the headline KPIs (Morris, Sobol)"
+    )
+    _scenario_arguments(sensitivity_)
+    sensitivity_.add_argument("--method", choices=["morris", "sobol"], default="morris")
+    sensitivity_.add_argument(
+        "--range",
+        action="append",
+        default=[],
+        metavar="KEY=LO:HI",
+        help="an uncertain key and its range (repeatable; default: the scenario's [uncertainty])",
+    )
+    sensitivity_.add_argument(
+        "-n",
+        type=_positive_int,
+        help="Morris trajectories (default 10) or Sobol base samples, a power of two (default 64)",
+    )
+    sensitivity_.add_argument(
+        "-r",
+        "--replications",
+        type=_positive_int,
+        default=1,
+        help="replications of each point (default 1)",
+    )
+    _sweep_arguments(sensitivity_, "sensitivity")
+    sensitivity_.set_defaults(
+        command=_sensitivity,
+        when_interrupted="the finished runs are kept; run the same command with --resume",
+    )
+
+
+def _sweep_arguments(parser: argparse.ArgumentParser, name: str) -> None:
+    parser.add_argument(
+        "-o", "--out", type=Path, help=f"results folder (default: results/SCENARIO-{name})"
+    )
+    parser.add_argument("--seed", type=_seed, help="override scenario.seed")
+    parser.add_argument(
+        "--resume", action="store_true", help="continue in -o, running only missing runs"
+    )
+    parser.add_argument("--force", action="store_true", help="start an existing -o again")
+    _engine_arguments(parser)
+    _lang_argument(parser)
 
 
 def _scenario_arguments(parser: argparse.ArgumentParser) -> None:
@@ -405,6 +489,94 @@ def _compare(args: argparse.Namespace) -> int:
         print(comparison_text(comparison.table, comparison.summary.get("replications")))
         print(f"\nresults written to {out}/")
     return _report_after(args, out)
+
+
+def _sweep_folder(args: argparse.Namespace, name: str) -> Path:
+    default = Path("results") / f"{args.scenario.stem}-{name}"
+    return Path(args.out or (default if args.resume else _free_folder(default)))
+
+
+def _search(args: argparse.Namespace) -> int:
+    from canteensim.experiment.search import search  # matplotlib only for the sweeps
+
+    scenario = _load(args)
+    out = _sweep_folder(args, "search")
+    lo, hi = args.range
+    progress = _ProgressBar(args.quiet)
+    try:
+        result = search(
+            scenario,
+            args.param,
+            lo,
+            hi,
+            args.target,
+            maximise=args.maximise,
+            confidence=args.confidence,
+            resolution=args.resolution,
+            max_replications=args.max_replications,
+            options=_engine(args),
+            folder=out,
+            resume=args.resume,
+            force=args.force,
+            progress=progress,
+            source=args.scenario,
+            command=["canteensim", *args.argv],
+        )
+    finally:
+        progress.close()
+    figure = result.plot(args.lang)
+    figure.savefig(out / "search.png", dpi=150)
+    if not args.quiet:
+        print(result.reason)
+        print(f"\nresults written to {out}/ (probes.csv, search.png)")
+    return 0
+
+
+def _sensitivity(args: argparse.Namespace) -> int:
+    from canteensim.experiment.sensitivity import parse_ranges, sensitivity
+
+    scenario = _load(args)
+    out = _sweep_folder(args, "sensitivity")
+    progress = _ProgressBar(args.quiet)
+    try:
+        result = sensitivity(
+            scenario,
+            args.method,
+            parse_ranges(args.range, option="--range") or None,
+            n=args.n,
+            replications=args.replications,
+            options=_engine(args),
+            folder=out,
+            resume=args.resume,
+            force=args.force,
+            progress=progress,
+            source=args.scenario,
+            command=["canteensim", *args.argv],
+        )
+    finally:
+        progress.close()
+    result.write(out)
+    for kpi in contract.HEADLINE_KPIS:
+        if kpi in result.not_analysed:
+            continue
+        figure = result.plot(kpi=kpi, lang=args.lang).get_figure(root=True)
+        assert figure is not None  # a plot's axes belong to a figure
+        figure.savefig(out / f"sensitivity_{kpi}.png", dpi=150)
+    if not args.quiet:
+        print(repr(result))
+        print(f"\nresults written to {out}/ (indices.csv, samples.csv, sensitivity_KPI.png)")
+    return 0
+
+
+def _interval(text: str) -> tuple[float, float]:
+    """``LO:HI`` as two numbers, LO below HI."""
+    try:
+        lo, hi = (float(part) for part in text.split(":"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not LO:HI, e.g. 0:0.5") from None
+    if not lo < hi:
+        raise argparse.ArgumentTypeError(f"{text!r}: LO must be below HI, e.g. 0:0.5")
+    return lo, hi
 
 
 def _warn_saturated(table: pd.DataFrame) -> None:
