@@ -27,7 +27,7 @@ from canteensim.experiment.statistics import comparison_table, monthly_table
 from canteensim.experiment.store import RunStore
 from canteensim.model.simulate import warn_undelivered
 from canteensim.output import scenario_inputs, scenario_sha256
-from canteensim.results import FORMAT_VERSION, KPI_NAMES, MONTHLY, RUNS
+from canteensim.results import FORMAT_VERSION, KPI_NAMES, KPIS, MONTHLY, RUNS
 from canteensim.scenario.load import with_values
 from canteensim.scenario.schema import Scenario
 from canteensim.version import __version__
@@ -47,6 +47,22 @@ class Comparison:
     monthly_table: pd.DataFrame
     """One row per setting × month: mean monthly sales and interval."""
     summary: dict[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        """One line per setting with its headline KPIs' means, not every run's row."""
+        replications = (
+            self.runs.groupby("setting", sort=False).size().max() if len(self.runs) else 0
+        )
+        lines = [f"<Comparison of {len(self.settings)} settings, {replications} replications each"]
+        means = self.table.pivot_table(index="setting", columns="kpi", values="mean", sort=False)
+        for setting, row in means.iterrows():
+            shown = ", ".join(
+                f"{kpi.name}={'n/a' if pd.isna(row[kpi.name]) else kpi.format(row[kpi.name])}"
+                for kpi in KPIS
+                if kpi.headline and kpi.name in row
+            )
+            lines.append(f"  {setting}: {shown}")
+        return "\n".join(lines) + ">"
 
 
 def compare(
