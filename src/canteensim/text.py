@@ -207,6 +207,14 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
             "{settings} settings of {varied}, {reps} each, compared with common random numbers "
             "against {baseline}."
         ),
+        "headline.comparison": (
+            "From {first} to {last}, mean monthly sales change by {sales} yuan and farmer income "
+            "by {income} yuan, at {cost} yuan of cost premium to canteens."
+        ),
+        "headline.saturated": (
+            "From {setting} on, supply saturates: the fill rate is below 95 %, so orders outrun "
+            "what cooperatives list."
+        ),
         "reps.one": "One replication",
         "reps.many": "Mean of {n} replications",
         "reps.each": "{n} replications",
@@ -485,6 +493,11 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
             "比较 {varied} 的 {settings} 个方案，每个方案{reps}，使用相同随机数流，"
             "以 {baseline} 为基准。"
         ),
+        "headline.comparison": (
+            "从 {first} 到 {last}，月均销售额变化 {sales} 元，农户收入变化 {income} 元，"
+            "食堂多付溢价 {cost} 元。"
+        ),
+        "headline.saturated": "自 {setting} 起供给饱和：满足率低于 95%，订单超出合作社的挂牌量。",
         "reps.one": "单次模拟",
         "reps.many": "{n} 次重复模拟的均值",
         "reps.each": "重复 {n} 次",

@@ -521,3 +521,21 @@ def test_a_comparison_report_shows_the_trade_off_and_its_marginal_costs(
         f"{cost:+,.0f}",
         f"{cost / income:.2f} |",
     ]
+
+
+def test_a_comparison_report_opens_with_its_answer(neighbours_folder: Path) -> None:
+    markdown = (neighbours_folder / "report.md").read_text(encoding="utf-8")
+    table = pd.read_csv(neighbours_folder / "comparison.csv", encoding="utf-8-sig")
+    means = table.set_index(["setting_index", "kpi"])["mean"]
+
+    def change(kpi: str) -> str:
+        return f"{means[(2, kpi)] - means[(0, kpi)]:+,.0f}"
+
+    answer = (
+        f"From quota.share=0.1 to quota.share=0.3, mean monthly sales change by "
+        f"{change('monthly_sales_yuan_mean')} yuan and farmer income by "
+        f"{change('farmer_income_yuan')} yuan, at {change('cost_premium_yuan')} yuan of cost "
+        "premium to canteens."
+    )
+    assert answer in markdown
+    assert markdown.index(answer) < markdown.index("3 settings of")  # before the method

@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from canteensim import text
-from canteensim.experiment.statistics import marginal_costs
+from canteensim.experiment.statistics import marginal_costs, saturated
 from canteensim.model.quota import BASIS_COLUMNS, BasisColumns
 from canteensim.report.causes import CauseCounts
 from canteensim.report.document import (
@@ -268,13 +268,53 @@ def _own_reasons(flows: RunFlows | None, lang: str) -> dict[str, str]:
 
 def _comparison_lead(results: ResultsFolder, lang: str) -> str:
     settings = results.settings
-    return say(
+    lead = say(
         lang,
         "lead.comparison",
         settings=len(settings),
         varied=_varied_names(results.vary, lang),
         reps=say(lang, "reps.each", n=results.replications),
         baseline=_baseline(results, lang),
+    )
+    headline = _headline(results, lang)
+    return say(lang, "sentences", first=headline, second=lead) if headline else lead
+
+
+def _headline(results: ResultsFolder, lang: str) -> str:
+    """The answer first: from the first setting to the last, what sales and farmer income gain
+    for what canteens pay, and where supply saturates; "" with fewer than two settings."""
+    table = results.tables.get("comparison")
+    if table is None or len(results.settings) < 2:
+        return ""
+    first, last = results.settings[0], results.settings[-1]
+    mean = pd.to_numeric(table["mean"], errors="coerce").to_numpy(dtype=float)
+    means = {
+        (str(setting), str(kpi)): value
+        for setting, kpi, value in zip(table["setting"], table["kpi"], mean, strict=True)
+        if str(setting) in (first, last)
+    }
+
+    def gain(kpi: str) -> str:
+        change = means.get((last, kpi), math.nan) - means.get((first, kpi), math.nan)
+        return _number(change, signed=True, lang=lang)
+
+    sentence = say(
+        lang,
+        "headline.comparison",
+        first=first,
+        last=last,
+        sales=gain("monthly_sales_yuan_mean"),
+        income=gain("farmer_income_yuan"),
+        cost=gain("cost_premium_yuan"),
+    )
+    saturating = saturated(table)
+    if not saturating:
+        return sentence
+    return say(
+        lang,
+        "sentences",
+        first=sentence,
+        second=say(lang, "headline.saturated", setting=saturating[0]),
     )
 
 
