@@ -111,7 +111,7 @@ def test_a_window_between_two_targets_is_found(tiny):
     assert maximised.reason.endswith("; total_sales_yuan >= 500 holds from 0.25")
 
 
-def test_non_monotone_response_is_reported(tiny, monkeypatch):
+def test_a_non_monotone_response_is_refused_with_a_clear_message(tiny, monkeypatch):
     real = search_module.outcome
 
     def hump(setting, results) -> RunOutcome:
@@ -130,8 +130,10 @@ def test_non_monotone_response_is_reported(tiny, monkeypatch):
     assert [decision for _, decision in changes] == ["fails", "holds", "fails"]
     assert "NOT MONOTONE" in repr(result)
     assert result.summary["monotone"] is False
-    assert result.answer is not None  # the first value where it holds, found all the same
-    assert result.answer[0] < 0.2 <= result.answer[1]
+    # the search refuses to answer: a threshold means nothing where the response turns back
+    assert result.answer is None
+    assert result.reason.startswith("no answer: total_sales_yuan >= 200 is not monotone")
+    assert "--vary quota.share=0:0.5:STEP" in result.reason
 
 
 def test_probes_table_is_tidy(tiny):

@@ -323,10 +323,19 @@ def search(
     for name, changes in violations.items():
         warnings.warn(
             f"search of {param}: {name} is not monotone in {param} ({_changes(changes)}); "
-            "the search relies on it, so values it did not probe may meet the targets too: "
-            "check the probes table and figure",
+            "the search relies on it, so it gives no answer: check the probes table and figure",
             CanteensimWarning,
             stacklevel=2,
+        )
+    if violations:  # a threshold found by bisection means nothing where the response turns back
+        name, changes = next(iter(violations.items()))
+        answer, reason = (
+            None,
+            (
+                f"no answer: {name} is not monotone in {param} ({_changes(changes)}), so no single "
+                f"threshold exists; compare the range (--vary {param}={lo:g}:{hi:g}:STEP) to see "
+                "where it holds"
+            ),
         )
     monotone = not violations
     probes = state.table()
