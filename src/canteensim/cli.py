@@ -463,8 +463,7 @@ def _failures_line(results: Results) -> str:
 def _compare(args: argparse.Namespace) -> int:
     scenario = _load(args)
     vary = parse_vary(args.vary)
-    default = Path("results") / f"{args.scenario.stem}-compare"
-    out = args.out or (default if args.resume else _free_folder(default))
+    out = _sweep_folder(args, "compare")
     progress = _ProgressBar(args.quiet)
     try:
         comparison = compare(
@@ -472,15 +471,9 @@ def _compare(args: argparse.Namespace) -> int:
             vary,
             args.replications,
             baseline=args.baseline,
-            folder=out,
-            resume=args.resume,
-            force=args.force,
             precision=args.precision,
             max_replications=args.max_replications,
-            progress=progress,
-            source=args.scenario,
-            command=["canteensim", *args.argv],
-            options=_engine(args),
+            **_sweep_options(args, out, progress),
         )
     finally:
         progress.close()
@@ -492,8 +485,22 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def _sweep_folder(args: argparse.Namespace, name: str) -> Path:
+    """-o, or results/SCENARIO-NAME (a free variant of it unless resuming)."""
     default = Path("results") / f"{args.scenario.stem}-{name}"
     return Path(args.out or (default if args.resume else _free_folder(default)))
+
+
+def _sweep_options(args: argparse.Namespace, out: Path, progress: _ProgressBar) -> dict[str, Any]:
+    """The keywords compare, search and sensitivity all take from their command line."""
+    return {
+        "options": _engine(args),
+        "folder": out,
+        "resume": args.resume,
+        "force": args.force,
+        "progress": progress,
+        "source": args.scenario,
+        "command": ["canteensim", *args.argv],
+    }
 
 
 def _search(args: argparse.Namespace) -> int:
@@ -514,13 +521,7 @@ def _search(args: argparse.Namespace) -> int:
             confidence=args.confidence,
             resolution=args.resolution,
             max_replications=args.max_replications,
-            options=_engine(args),
-            folder=out,
-            resume=args.resume,
-            force=args.force,
-            progress=progress,
-            source=args.scenario,
-            command=["canteensim", *args.argv],
+            **_sweep_options(args, out, progress),
         )
     finally:
         progress.close()
@@ -545,13 +546,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
             parse_ranges(args.range, option="--range") or None,
             n=args.n,
             replications=args.replications,
-            options=_engine(args),
-            folder=out,
-            resume=args.resume,
-            force=args.force,
-            progress=progress,
-            source=args.scenario,
-            command=["canteensim", *args.argv],
+            **_sweep_options(args, out, progress),
         )
     finally:
         progress.close()
