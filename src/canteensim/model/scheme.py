@@ -81,6 +81,8 @@ class Scheme:
         canteens, categories = population.canteens, population.categories
         self.periods = quota.audit_periods(calendar, scenario.quota.period)
         self.period_of_month = quota.period_of_month(self.periods)
+        self.period_days = np.array([(p.start_day, p.end_day) for p in self.periods], np.intp)
+        """``(periods, 2)``: each audit period's first day and the day after its last."""
         planned_days = calendar.month_bounds(calendar.horizon_months - 1)[1] + LOOKAHEAD_DAYS
         patterns, opening = np.unique(canteens.open_weekdays, axis=0, return_inverse=True)
         self.opening = opening.ravel()
@@ -218,8 +220,7 @@ class Scheme:
         months.reach(int(month.max(initial=0)))
         expected = self._expectation(week.cutoff_day)
         period = self.period_of_month[month]
-        first = np.array([p.start_day for p in self.periods], dtype=np.intp)[period]
-        after = np.array([p.end_day for p in self.periods], dtype=np.intp)[period]
+        first, after = self.period_days[period].T
         within = self._within(period)
         eaten_kg = self._per_diner_day(within(months.diner_days))
         # meals served so far, then those expected from the first day not yet eaten
