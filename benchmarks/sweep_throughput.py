@@ -3,8 +3,9 @@
 Each measurement calls the Python API in this process (engine start-up included, imports not),
 after one warm-up run, and prints runs, seconds and runs per second; the modes alternate so that
 drift on a shared machine touches all alike. A Sobol analysis of 8 parameters at n = 1,024 is
-18,432 runs with second-order indices (10,240 without, as `sensitivity` computes them): the last
-line says how long the larger would take at the best rate measured.
+18,432 runs with second-order indices (`--second-order`; 10,240 without): the last line says how
+long the larger would take at the best rate measured. benchmarks/README.md records the whole
+analysis run once, as a user runs it.
 
     python benchmarks/sweep_throughput.py
     python benchmarks/sweep_throughput.py --runs 400 --repetitions 3

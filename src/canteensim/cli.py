@@ -232,6 +232,11 @@ def _sensitivity_parser(commands: Any) -> None:
         default=1,
         help="replications of each point (default 1)",
     )
+    sensitivity_.add_argument(
+        "--second-order",
+        action="store_true",
+        help="Sobol: also the indices of each pair of assumptions (n × (2 × keys + 2) points)",
+    )
     _sweep_arguments(sensitivity_, "sensitivity")
     sensitivity_.set_defaults(
         command=_sensitivity,
@@ -249,7 +254,7 @@ def _sweep_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     )
     parser.add_argument("--force", action="store_true", help="start an existing -o again")
     _engine_arguments(parser)
-    _lang_argument(parser)
+    _report_arguments(parser)
 
 
 def _scenario_arguments(parser: argparse.ArgumentParser) -> None:
@@ -525,12 +530,10 @@ def _search(args: argparse.Namespace) -> int:
         )
     finally:
         progress.close()
-    figure = result.plot(args.lang)
-    figure.savefig(out / "search.png", dpi=150)
     if not args.quiet:
         print(result.reason)
-        print(f"\nresults written to {out}/ (probes.csv, search.png)")
-    return 0
+        print(f"\nresults written to {out}/ (probes.csv, runs.parquet)")
+    return _report_after(args, out)
 
 
 def _sensitivity(args: argparse.Namespace) -> int:
@@ -546,21 +549,15 @@ def _sensitivity(args: argparse.Namespace) -> int:
             parse_ranges(args.range, option="--range") or None,
             n=args.n,
             replications=args.replications,
+            second_order=args.second_order,
             **_sweep_options(args, out, progress),
         )
     finally:
         progress.close()
-    result.write(out)
-    for kpi in contract.HEADLINE_KPIS:
-        if kpi in result.not_analysed:
-            continue
-        figure = result.plot(kpi=kpi, lang=args.lang).get_figure(root=True)
-        assert figure is not None  # a plot's axes belong to a figure
-        figure.savefig(out / f"sensitivity_{kpi}.png", dpi=150)
     if not args.quiet:
         print(repr(result))
-        print(f"\nresults written to {out}/ (indices.csv, samples.csv, sensitivity_KPI.png)")
-    return 0
+        print(f"\nresults written to {out}/ (indices.csv, samples.csv, runs.parquet)")
+    return _report_after(args, out)
 
 
 def _interval(text: str) -> tuple[float, float]:

@@ -15,8 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["run", "comparison"]
-"""What a results folder holds: one scenario's replications, or a comparison of settings."""
+Kind = Literal["run", "comparison", "search", "sensitivity"]
+"""What a results folder holds: one scenario's replications, a comparison of settings, the search
+for a setting that meets targets, or a sensitivity analysis of uncertain assumptions."""
 FORMAT_VERSION = 2
 """The layout of results folders; raised when a reader of an older folder could misread it.
 
@@ -299,3 +300,18 @@ COMPARISON_FILES = {
     "monthly": MONTHLY,
 }
 """A comparison's tables and their files, the most read first."""
+PROBES = "probes.csv"
+SEARCH_FILES = {"probes": PROBES, "runs": RUNS}
+"""A search's tables: its probes, and every run of them (its ``monthly.parquet`` stays out of the
+report: it serves ``--resume``)."""
+INDICES = "indices.csv"
+INTERACTIONS = "interactions.csv"
+SAMPLES = "samples.csv"
+SENSITIVITY_FILES = {
+    "indices": INDICES,
+    "interactions": INTERACTIONS,
+    "samples": SAMPLES,
+    "runs": RUNS,
+}
+"""A sensitivity analysis's tables: the indices, the second-order indices (Sobol with
+``--second-order``; else only a header), the points with their KPI means, every run."""

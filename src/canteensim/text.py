@@ -123,11 +123,15 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         "differences.title": "Paired difference against {baseline} (mean and 95 % interval)",
         "difference.x": "Difference against {baseline}",
         "trade_off.title": "What farmers gain for what canteens pay",
+        "axis_origin": "axis starts at {value}",
         "caption.trade_off": (
             "Farmer income against the canteens' cost premium, one point per setting of {varied} "
             "with the "
             "95 % interval of each mean both ways, joined in the order of the settings: the "
             "steeper the line, the more farmer income each extra yuan of cost buys."
+        ),
+        "caption.trade_off.saturated": (
+            " Hollow points are the settings where supply saturates (fill rate below 95 %)."
         ),
         "marginal.title": "Marginal cost of farmer income between neighbouring settings",
         "col.from_to": "From → to",
@@ -176,9 +180,12 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
             "Each headline KPI for every value of {varied}: {reps} with its 95 % "
             "confidence interval."
         ),
+        "caption.kpis.saturated": (
+            " Shaded settings are where supply saturates (fill rate below 95 %)."
+        ),
         "caption.by_setting": (
             "Sales in each month for every value of {varied}: {reps} with 95 % "
-            "confidence bands; partial months are marked."
+            "confidence bands; partial months are dashed and hollow, without a band."
         ),
         "caption.differences": (
             "Each headline KPI's paired difference against {baseline} with its 95 % "
@@ -343,10 +350,100 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
             "Every table in full is a sheet of {xlsx}, and a file of this folder: {files}."
         ),
         "pp": "{value} pp",
+        "title.search": "{name}: the search for {param}",
+        "title.sensitivity": "{name}: sensitivity analysis",
+        "section.search": "The search",
+        "section.probes": "Probes",
+        "section.ranges": "Uncertain assumptions",
+        "section.indices": "Indices",
+        "caption.search": (
+            "Each target's KPI at each probe of {param}: the mean over its replications with its "
+            "one-sided {c} confidence bound, coloured by the probe's decision on that target; the "
+            "dashed line is the target, the blue band the answer."
+        ),
+        "search.holds": "holds",
+        "search.fails": "fails",
+        "search.undecided": "undecided",
+        "search.answer": "answer",
+        "search.smallest": "smallest",
+        "search.largest": "largest",
+        "search.lead.answer": (
+            "The {goal} {param} at which every target holds ({targets}) with {confidence} "
+            "confidence lies between {below} and {above}."
+        ),
+        "search.lead.there": " At {value}: {means} ({reps}).",
+        "search.lead.at_end": (
+            "Every target ({targets}) holds with {confidence} confidence already at {param} = "
+            "{value}, the end of the range searched."
+        ),
+        "search.lead.none": (
+            "No {param} between {lo} and {hi} meets every target ({targets}) with {confidence} "
+            "confidence."
+        ),
+        "search.lead.not_monotone": (
+            " {kpi} is not monotone in {param} (its decision changes at {at}), so no single "
+            "threshold exists: compare the range with --vary to see where it holds."
+        ),
+        "search.log": "The search's own account: {reason}.",
+        "fact.param": "Setting searched",
+        "fact.range": "Range",
+        "fact.targets": "Targets",
+        "fact.confidence": "Confidence",
+        "one_sided": "{c}, one-sided",
+        "fact.resolution": "Resolution",
+        "fact.probes": "Probes",
+        "fact.runs": "Runs",
+        "col.decision": "Decision",
+        "col.one_sided": "One-sided interval",
+        "col.replications": "Replications",
+        "table.probes": "Probes, by value",
+        "caption.sensitivity.bar": (
+            "Sobol indices of each headline KPI, with 95 % intervals: first order (S1, the share "
+            "of the KPI's variance an assumption explains alone) and total (ST, with its "
+            "interactions)."
+        ),
+        "caption.sensitivity.tornado": (
+            "Morris screening: μ*, the mean absolute change in each headline KPI when one "
+            "assumption moves a step across its range, with its 95 % interval; largest on top."
+        ),
+        "caption.sensitivity.mu_star_sigma": (
+            "Morris screening: μ* (how much an assumption moves the KPI) against σ (how much "
+            "that change depends on the other assumptions: interactions or non-linearity)."
+        ),
+        "sensitivity.lead.sobol": (
+            "Sobol analysis of {n} uncertain assumptions at {points:,} points. "
+        ),
+        "sensitivity.lead.morris": (
+            "Morris screening of {n} uncertain assumptions at {points:,} points. "
+        ),
+        "sensitivity.lead.kpi": "{kpi} depends most on {keys}. ",
+        "sensitivity.lead.none_matter": (
+            "No assumption stands out for monthly sales or compliance. "
+        ),
+        "sensitivity.lead.idle.sobol": (
+            "{keys}: little effect on any headline KPI (ST below 0.05)."
+        ),
+        "sensitivity.lead.idle.morris": (
+            "{keys}: little effect on any headline KPI (μ* below a tenth of the largest)."
+        ),
+        "fact.method": "Method",
+        "method.sobol": "Sobol indices (SALib, Saltelli sampling)",
+        "method.morris": "Morris screening (SALib)",
+        "fact.n": "n (Sobol base samples or Morris trajectories)",
+        "fact.points": "Points",
+        "not_analysed": "{kpi} is not analysed: {why}.",
+        "col.kpi": "KPI",
+        "col.parameter": "Assumption",
+        "col.rank": "Rank",
+        "col.pair": "Pair of assumptions",
+        "table.pairs": "Pairs acting together: the {n} largest second-order indices of each KPI",
+        "table.indices": "Indices by KPI, most influential first",
         "rows": "{n:,} rows",
         "readme.title": "canteensim report: {name}",
         "readme.kind.run": "Tables of a run",
         "readme.kind.comparison": "Tables of a comparison",
+        "readme.kind.search": "Tables of a search",
+        "readme.kind.sensitivity": "Tables of a sensitivity analysis",
         "readme.kpis": "KPIs of each replication (from summary.json)",
         "readme.truncated": (
             "cut at Excel's limit of {limit:,} rows; the whole table is {file} in the results "
@@ -426,11 +523,13 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         "differences.title": "与 {baseline} 的配对差异（均值及 95% 置信区间）",
         "difference.x": "与 {baseline} 之差",
         "trade_off.title": "食堂多付多少，农户多得多少",
+        "axis_origin": "坐标轴起点 {value}",
         "caption.trade_off": (
             "农户收入与食堂额外成本的关系：{varied} 的每个方案一个点，两个方向均标出均值的 "
             "95% 置信区间，"
             "按方案顺序连线；线越陡，每多付一元成本带来的农户收入越多。"
         ),
+        "caption.trade_off.saturated": "空心点为供给饱和的方案（满足率低于 95%）。",
         "marginal.title": "相邻方案之间农户收入的边际成本",
         "col.from_to": "从 → 到",
         "col.income_change": "农户收入变化（元）",
@@ -466,8 +565,10 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
             "（{reps}）：合计 {total} 元。"
         ),
         "caption.kpis": "{varied}各取值下的主要指标：{reps}及其 95% 置信区间。",
+        "caption.kpis.saturated": "阴影处为供给饱和的方案（满足率低于 95%）。",
         "caption.by_setting": (
-            "{varied}各取值下的月度销售额：{reps}及 95% 置信带；不足整月的月份已标出。"
+            "{varied}各取值下的月度销售额：{reps}及 95% 置信带；"
+            "不足整月的月份以虚线和空心点表示，不画置信带。"
         ),
         "caption.differences": (
             "各主要指标与 {baseline} 的配对差异及其 95% 置信区间。"
@@ -612,10 +713,88 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         "more_rows": "……另有 {n:,} 行，见 {xlsx}。",
         "full_tables": "各表全文见 {xlsx} 的各工作表，以及本文件夹中的文件：{files}。",
         "pp": "{value} 个百分点",
+        "title.search": "{name}：{param}的搜索",
+        "title.sensitivity": "{name}：敏感性分析",
+        "section.search": "搜索设置",
+        "section.probes": "各探测点",
+        "section.ranges": "不确定的假设",
+        "section.indices": "敏感性指数",
+        "caption.search": (
+            "{param}各探测点上每个目标的指标：各次重复模拟的均值及其单侧 {c} 置信界，"
+            "颜色表示该点对该目标的判定；虚线为目标值，蓝色带为答案。"
+        ),
+        "search.holds": "满足",
+        "search.fails": "不满足",
+        "search.undecided": "未定",
+        "search.answer": "答案",
+        "search.smallest": "最小",
+        "search.largest": "最大",
+        "search.lead.answer": (
+            "以 {confidence} 置信度满足全部目标（{targets}）的{param}{goal}值介于 {below} 与 "
+            "{above} 之间。"
+        ),
+        "search.lead.there": "在 {value} 处：{means}（{reps}）。",
+        "search.lead.at_end": (
+            "在搜索范围端点 {param} = {value} 处，全部目标（{targets}）已以 {confidence} "
+            "置信度满足。"
+        ),
+        "search.lead.none": (
+            "在 {lo} 至 {hi} 之间，没有任何{param}取值能以 {confidence} 置信度满足全部目标"
+            "（{targets}）。"
+        ),
+        "search.lead.not_monotone": (
+            "{kpi}随{param}不单调（判定在 {at} 处改变），不存在单一阈值：请用 compare --vary "
+            "比较该范围，查看其成立之处。"
+        ),
+        "search.log": "搜索过程记录（英文）：{reason}。",
+        "fact.param": "搜索的参数",
+        "fact.range": "范围",
+        "fact.targets": "目标",
+        "fact.confidence": "置信度",
+        "one_sided": "{c}（单侧）",
+        "fact.resolution": "分辨率",
+        "fact.probes": "探测点数",
+        "fact.runs": "运行次数",
+        "col.decision": "判定",
+        "col.one_sided": "单侧区间",
+        "col.replications": "重复次数",
+        "table.probes": "各探测点（按取值排列）",
+        "caption.sensitivity.bar": (
+            "各主要指标的 Sobol 指数及其 95% 区间：一阶指数（S1，某项假设单独解释的指标方差份额）"
+            "与总指数（ST，含其交互作用）。"
+        ),
+        "caption.sensitivity.tornado": (
+            "Morris 筛选：μ* 为某项假设在其范围内移动一步时各主要指标的平均绝对变化，附 95% 区间；"
+            "最大者在上。"
+        ),
+        "caption.sensitivity.mu_star_sigma": (
+            "Morris 筛选：μ*（假设对指标的影响大小）与 σ（该影响随其他假设变化的程度：交互作用或"
+            "非线性）。"
+        ),
+        "sensitivity.lead.sobol": "对 {n} 项不确定假设做 Sobol 分析，共 {points:,} 个样本点。",
+        "sensitivity.lead.morris": "对 {n} 项不确定假设做 Morris 筛选，共 {points:,} 个样本点。",
+        "sensitivity.lead.kpi": "{kpi}主要取决于{keys}。",
+        "sensitivity.lead.none_matter": "没有任何假设对月销售额或达标率有突出影响。",
+        "sensitivity.lead.idle.sobol": "{keys}对各主要指标影响都很小（ST 低于 0.05）。",
+        "sensitivity.lead.idle.morris": "{keys}对各主要指标影响都很小（μ* 低于最大值的十分之一）。",
+        "fact.method": "方法",
+        "method.sobol": "Sobol 指数（SALib，Saltelli 抽样）",
+        "method.morris": "Morris 筛选（SALib）",
+        "fact.n": "n（Sobol 基础样本数或 Morris 轨迹数）",
+        "fact.points": "样本点数",
+        "not_analysed": "{kpi}未分析：{why}。",
+        "col.kpi": "指标",
+        "col.parameter": "假设",
+        "col.rank": "排名",
+        "col.pair": "假设组合",
+        "table.pairs": "共同起作用的假设组合：各指标二阶指数最大的 {n} 对",
+        "table.indices": "各指标的敏感性指数（影响最大者在前）",
         "rows": "{n:,} 行",
         "readme.title": "canteensim 报告：{name}",
         "readme.kind.run": "一次运行的各表",
         "readme.kind.comparison": "一次方案比较的各表",
+        "readme.kind.search": "一次搜索的各表",
+        "readme.kind.sensitivity": "一次敏感性分析的各表",
         "readme.kpis": "每次重复模拟的指标（来自 summary.json）",
         "readme.truncated": (
             "已截断：Excel 每个工作表最多 {limit:,} 行；全表见结果文件夹中的 {file}"
@@ -690,6 +869,8 @@ _SETTING_KEYS: Mapping[str, Mapping[str, str]] = {
         "platform.listing_limit": "Products listed per week",
         "ordering.margin": "Ordering margin",
         "ordering.voluntary_share": "Voluntary share",
+        "ordering.non_compliant_factor": "Non-compliant factor",
+        "canteens.attendance_cv": "Attendance variation (CV)",
         "cycle.allocation": "Allocation rule",
         "cycle.lead_days": "Lead time (days)",
         "scenario.seed": "Seed",
@@ -705,6 +886,8 @@ _SETTING_KEYS: Mapping[str, Mapping[str, str]] = {
         "platform.listing_limit": "每周上架产品数",
         "ordering.margin": "订购余量",
         "ordering.voluntary_share": "自愿采购比例",
+        "ordering.non_compliant_factor": "不达标食堂采购系数",
+        "canteens.attendance_cv": "就餐人数波动（变异系数）",
         "cycle.allocation": "分配规则",
         "cycle.lead_days": "配送提前期（天）",
         "scenario.seed": "随机种子",
@@ -771,9 +954,31 @@ def failure_cause(lang: str, name: str, *, detail: bool = True) -> str:
     return f"{label}（{meaning}）" if lang == "zh" else f"{label} ({meaning})"
 
 
+_CATEGORY_FIELDS: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "transit_loss_at_shelf_life": "Transit loss at shelf life ({category})",
+        "consumption_kg_per_diner_day": "Consumption, kg per diner-day ({category})",
+        "reference_price_yuan_per_kg": "Reference price, yuan/kg ({category})",
+    },
+    "zh": {
+        "transit_loss_at_shelf_life": "{category}保质期末在途损耗",
+        "consumption_kg_per_diner_day": "{category}人均日消费量（千克）",
+        "reference_price_yuan_per_kg": "{category}参考价格（元/千克）",
+    },
+}
+"""Keys of a category's section (``categories.NAME.FIELD``), named with the category's name."""
+
+
 def setting_key(lang: str, key: str) -> str:
     """A dotted scenario key (``quota.share``) as an axis label; unknown keys stay dotted."""
-    return _SETTING_KEYS[check_lang(lang)].get(key, key)
+    named = _SETTING_KEYS[check_lang(lang)].get(key)
+    if named is not None:
+        return named
+    section, _, rest = key.partition(".")
+    name, _, field = rest.rpartition(".")
+    if section == "categories" and field in _CATEGORY_FIELDS[lang]:
+        return _CATEGORY_FIELDS[lang][field].format(category=category(lang, name))
+    return key
 
 
 def replications(lang: str, n: int, *, sentence_start: bool = False) -> str:

@@ -34,7 +34,11 @@ def test_search_prints_its_answer_and_writes_probes_and_figure(cli, scenario, ou
     assert 0.1 < low < high < 0.3
     probes = pd.read_csv(out_dir / "probes.csv")
     assert probes["value"].min() == 0.0 and probes["value"].max() == 0.5
-    assert (out_dir / "search.png").stat().st_size > 0
+    lead = (out_dir / "report.md").read_text(encoding="utf-8").splitlines()[2]
+    assert lead.startswith("The smallest quota share at which every target holds (Total sales")
+    assert " lies between " in lead
+    assert (out_dir / "figures" / "search.png").stat().st_size > 0
+    assert (out_dir / "report.html").is_file() and (out_dir / "report.xlsx").is_file()
 
 
 @pytest.mark.filterwarnings("ignore:Chinese names in figures")
@@ -60,7 +64,13 @@ def test_sensitivity_prints_its_ranking_and_writes_indices(cli, scenario, out_di
     # the commission moves no kilogram and no yuan a canteen pays: the quota ranks first
     assert sales.loc["quota.share", "rank"] == 1
     assert sales.loc["platform.commission", "mu_star"] == pytest.approx(0.0, abs=1e-9)
-    assert (out_dir / "sensitivity_monthly_sales_yuan_mean.png").stat().st_size > 0
+    assert (out_dir / "figures" / "morris_tornado.png").stat().st_size > 0
+    assert (out_dir / "figures" / "morris_mu_star_sigma.png").stat().st_size > 0
+    lead = (out_dir / "report.md").read_text(encoding="utf-8").splitlines()[2].replace("\\", "")
+    assert lead.startswith("Morris screening of 2 uncertain assumptions")
+    # the commission moves farmer income only: named for sales, the quota alone
+    assert "Mean monthly sales (yuan) depends most on Quota share (μ* " in lead
+    assert "Platform commission" not in lead.split("Mean monthly sales")[1].split(".")[0]
 
 
 def test_a_search_range_that_is_not_lo_hi_is_one_error_line(scenario, capsys) -> None:

@@ -188,17 +188,21 @@ def test_folder_resumes_without_running_again(tiny, tmp_path, monkeypatch):
     assert again.probes.equals(first.probes)
 
 
+@pytest.mark.filterwarnings("ignore:Chinese names in figures")
 def test_write_and_plot(tiny, tmp_path):
     result = find(tiny, ["total_sales_yuan >= 500", "fill_rate >= 0.9"])
     result.write(tmp_path / "out")
     assert {p.name for p in (tmp_path / "out").iterdir()} == {
         "probes.csv",
-        "runs.csv",
+        "runs.parquet",
         "summary.json",
     }
     figure = result.plot()
     assert len(figure.axes) == 2
-    assert figure.axes[0].get_title() == "total_sales_yuan >= 500"
+    assert figure.axes[0].get_title() == "Total sales (yuan) ≥ 500"
+    assert figure.axes[1].get_title() == "Fill rate ≥ 90.0%"
+    chinese = result.plot("zh")
+    assert chinese.axes[-1].get_xlabel() == "配额比例"
 
 
 def test_progress_counts_every_run(tiny):
@@ -206,3 +210,24 @@ def test_progress_counts_every_run(tiny):
     result = find(tiny, ["total_sales_yuan >= 500"], progress=lambda *c: calls.append(c))
     assert calls[-1] == (len(result.runs), len(result.runs))
     assert all(done <= planned for done, planned in calls)
+
+
+def test_a_whole_number_setting_is_probed_on_whole_numbers(tiny, monkeypatch):
+    real = search_module.outcome
+
+    def by_vehicles(setting, results) -> RunOutcome:
+        """Sales of 100 yuan a vehicle: 500 needs 5 vehicles."""
+        kept = real(setting, results)
+        kpis = {**kept.kpis, "total_sales_yuan": 100.0 * results.scenario.platform.vehicles}
+        return replace(kept, kpis=kpis)
+
+    monkeypatch.setattr(search_module, "outcome", by_vehicles)
+    scenario = tiny.scenario()
+    result = search(
+        scenario, "platform.vehicles", 1, 8, ["total_sales_yuan >= 500"], engine="serial"
+    )
+    assert result.answer == (4.0, 5.0)  # neighbours: no vehicle and a half
+    assert all(float(v).is_integer() for v in result.probes["value"])
+    assert result.reason.startswith("between 4 and 5")
+    with pytest.raises(ScenarioError, match=r"takes whole numbers: give whole ends, e\.g\. 1:7"):
+        search(scenario, "platform.vehicles", 1, 7.5, ["total_sales_yuan >= 500"])

@@ -123,16 +123,18 @@ def test_nan_units_are_left_out_of_the_analysis() -> None:
     design = morris.sample(problem, 6, num_levels=4, seed=1)
     values = 3 * design[:, 0]
     values[0] = np.nan  # spoils the first trajectory
-    frame = _analyse("morris", problem, design, values, "compliance_rate", 1).set_index("parameter")
+    frame = _analyse("morris", problem, design, values, "compliance_rate", 1)[0]
+    frame = frame.set_index("parameter")
     assert (frame["points"] == 5 * 3).all()
     assert "5 of 6 trajectories" in frame["note"].iloc[0]
     assert frame.loc["a", "mu_star"] == pytest.approx(3.0)
     assert frame.loc["b", "mu_star"] == pytest.approx(0.0)
-    nothing = _analyse("morris", problem, design, np.full(len(design), np.nan), "fill_rate", 1)
+    nothing = _analyse("morris", problem, design, np.full(len(design), np.nan), "fill_rate", 1)[0]
     assert (nothing["points"] == 0).all()
     assert "nothing was ordered" in nothing["note"].iloc[0]
 
 
+@pytest.mark.filterwarnings("ignore:Chinese names in figures")
 def test_write_plot_and_repr(tiny: SimpleNamespace, tmp_path: Path) -> None:
     import matplotlib
 
@@ -150,6 +152,8 @@ def test_write_plot_and_repr(tiny: SimpleNamespace, tmp_path: Path) -> None:
     assert {p.name for p in (tmp_path / "out").iterdir()} == {
         "samples.csv",
         "indices.csv",
+        "interactions.csv",
+        "runs.parquet",
         "summary.json",
     }
     assert sobol.summary["kind"] == "sensitivity"
@@ -166,3 +170,27 @@ def test_stored_and_resumed(tiny: SimpleNamespace, tmp_path: Path, count_runs: o
     )
     assert count_runs.count == done  # type: ignore[attr-defined]
     pd.testing.assert_frame_equal(first.indices, again.indices)
+
+
+def test_second_order_sobol_gives_one_row_per_pair(tiny: SimpleNamespace) -> None:
+    ranges = {**RANGES, "platform.commission": (0.0, 0.1)}
+    result = sensitivity(tiny.scenario(), "sobol", ranges, n=16, engine="serial", second_order=True)
+    assert len(result.samples) == 16 * (2 * 3 + 2)  # Saltelli's scheme with pairs
+    sales = result.interactions[result.interactions["kpi"] == SALES]
+    assert len(sales) == 3  # three keys, three pairs
+    assert set(map(frozenset, zip(sales["parameter"], sales["other"], strict=True))) == {
+        frozenset(pair)
+        for pair in [
+            ("quota.share", "platform.listing_limit"),
+            ("quota.share", "platform.commission"),
+            ("platform.listing_limit", "platform.commission"),
+        ]
+    }
+    # sales are the quota alone: no pair explains anything beyond it, two inert keys nothing
+    assert sales["S2"].abs().max() == pytest.approx(0.0, abs=0.05)
+    inert = sales[sales["parameter"] != "quota.share"]
+    assert inert["S2"].tolist() == [0.0]
+    first_order = sensitivity(tiny.scenario(), "sobol", ranges, n=4, engine="serial")
+    assert first_order.interactions.empty
+    with pytest.raises(CanteensimError, match="second_order=True needs method='sobol'"):
+        sensitivity(tiny.scenario(), "morris", ranges, n=2, second_order=True)

@@ -575,12 +575,18 @@ def test_kpi_by_setting_without_numeric_values_lists_the_settings_with_error_bar
 def test_monthly_sales_by_setting_draws_a_line_and_band_per_setting() -> None:
     table = as_csv(monthly_comparison_table())
     ax = plots.monthly_sales_by_setting(table, observed_yuan=310_000.0, lang="en")
-    first, second, observed = ax.lines
+    first, second, observed = (line for line in ax.lines if not line.get_label().startswith("_"))
     assert first.get_label() == "quota.share=0"
     first_y = np.asarray(first.get_ydata(), dtype=float)
-    np.testing.assert_allclose(first_y[:2], [2_000.0, 10_000.0])
+    assert math.isnan(first_y[0])  # partial February: dashed, not on the solid line
+    assert first_y[1] == 10_000.0
     assert math.isnan(first_y[2])  # no April row: a gap, not a zero
-    np.testing.assert_allclose(second.get_ydata(), [4_000.0, 20_000.0, 20_000.0])
+    np.testing.assert_allclose(second.get_ydata(), [np.nan, 20_000.0, 20_000.0])
+    dashed = [line for line in ax.lines if line.get_label().startswith("_partial")]
+    np.testing.assert_allclose(
+        [line.get_ydata() for line in dashed], [[2_000.0, 10_000.0], [4_000.0, 20_000.0]]
+    )
+    assert all(line.get_linestyle() == "--" for line in dashed)
     assert list(observed.get_ydata()) == [310_000.0, 310_000.0]
     assert len(ax.collections) == 2
     assert tick_texts(ax) == ["2020-02\n(partial)", "2020-03", "2020-04"]

@@ -448,7 +448,10 @@ def test_report_of_a_folder_that_is_not_one(
     other = tmp_path / "other"
     other.mkdir()
     (other / "summary.json").write_text('{"name": "something else"}', encoding="utf-8")
-    assert "not the summary of a canteensim run" in cli(capsys, "report", other).error_line()
+    assert (
+        "not the summary of a canteensim results folder"
+        in cli(capsys, "report", other).error_line()
+    )
 
     unfinished = tmp_path / "unfinished"
     unfinished.mkdir()

@@ -20,7 +20,7 @@ import math
 import re
 import time
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -28,23 +28,26 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from canteensim import text
 from canteensim.errors import CanteensimError, CanteensimWarning, ScenarioError
 from canteensim.experiment.engines import EngineName, RunOptions
 from canteensim.experiment.runner import Progress, Runner
 from canteensim.experiment.runs import MONTHLY_COLUMNS, RunKey, RunOutcome, outcome
-from canteensim.experiment.store import RunStore
-from canteensim.output import scenario_inputs, scenario_sha256, staged, write_csv, write_json
-from canteensim.results import FORMAT_VERSION, KPI_NAMES, MONTHLY, RUNS, SUMMARY, kpi
+from canteensim.experiment.store import RunStore, write_tables
+from canteensim.output import scenario_inputs, scenario_sha256
+from canteensim.results import FORMAT_VERSION, KPI_NAMES, MONTHLY, PROBES, RUNS, kpi
 from canteensim.scenario.load import with_values
-from canteensim.scenario.schema import Scenario
+from canteensim.scenario.schema import Scenario, uncertain_key
 from canteensim.version import __version__
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 Decision = Literal["holds", "fails", "undecided"]
-PROBES = "probes.csv"
+Rounding = Literal["nearest", "down", "up"]
 _TARGET = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(>=|<=)\s*(\S+)\s*$")
+_DECISION_COLOURS: dict[str, str] = {"holds": "tab:green", "fails": "tab:red", "undecided": "0.5"}
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,16 @@ class Target:
 
     def __str__(self) -> str:
         return f"{self.kpi} {self.op} {self.value:g}"
+
+    def label(self, lang: str = "en") -> str:
+        """The target as a reader reads it: ``Fill rate ≥ 95.0%``, in `lang`."""
+        info = kpi(self.kpi)
+        shown = (
+            text.percent(self.value, lang=lang)
+            if info is not None and info.percent
+            else text.number(self.value, decimals=_decimals(self.value), lang=lang)
+        )
+        return f"{text.kpi(lang, self.kpi)} {'≥' if self.op == '>=' else '≤'} {shown}"
 
     def decide(self, low: float, high: float, mean: float) -> Decision:
         """Whether the one-sided interval [`low`, `high`] clears the target, fails it, or neither.
@@ -132,6 +145,35 @@ class SearchResult:
     violations: dict[str, list[tuple[float, Decision]]] = field(default_factory=dict)
     summary: dict[str, Any] = field(default_factory=dict)
 
+    @classmethod
+    def from_tables(
+        cls, summary: Mapping[str, Any], tables: Mapping[str, pd.DataFrame]
+    ) -> SearchResult:
+        """The search a results folder holds: its summary.json and its probes and runs tables."""
+        answer = summary["answer"]
+        violations = summary.get("violations") or {}
+        return cls(
+            param=str(summary["param"]),
+            targets=[parse_target(str(t)) for t in summary["targets"]],
+            maximise=bool(summary["maximise"]),
+            confidence=float(summary["confidence"]),
+            answer=None if answer is None else (float(answer[0]), float(answer[1])),
+            reason=str(summary.get("reason", "")),
+            probes=tables["probes"],
+            runs=tables["runs"],
+            monotone=bool(summary.get("monotone", True)),
+            violations={
+                str(name): [(float(value), decision) for value, decision in changes]
+                for name, changes in violations.items()
+            },
+            summary=dict(summary),
+        )
+
+    def show(self, value: float, rounding: Rounding = "nearest") -> str:
+        """A value of the parameter to the digits the search's resolution gives it (the ends of
+        an answer rounded outwards)."""
+        return _shown(value, _decimals_of(float(self.summary["resolution"])), rounding)
+
     def __repr__(self) -> str:
         goal = "largest" if self.maximise else "smallest"
         targets = ", ".join(str(t) for t in self.targets)
@@ -145,53 +187,59 @@ class SearchResult:
                 lines.append(f"  NOT MONOTONE: {name}: {_changes(changes)}")
         return "\n".join(lines)
 
-    def plot(self, lang: str = "en") -> Figure:
-        """Each target KPI against the parameter, with intervals, the target line and the answer."""
-        import matplotlib.pyplot as plt
+    def plot(self, lang: str = "en", figure: Figure | None = None) -> Figure:
+        """Each target KPI against the parameter, with intervals, the target line and the answer.
+
+        Drawn into `figure` when given (the report's), else into a new pyplot figure; its text is
+        in `lang`, with the report's CJK font for Chinese."""
+        import matplotlib
+        from matplotlib.ticker import PercentFormatter
 
         from canteensim.report.fonts import font_rc
 
-        colours = {"holds": "tab:green", "fails": "tab:red", "undecided": "tab:grey"}
-        with plt.rc_context(font_rc(lang)):
-            figure, axes = plt.subplots(
-                len(self.targets), 1, figsize=(6.4, 3.2 * len(self.targets)), squeeze=False
-            )
+        with matplotlib.rc_context(font_rc(lang)):
+            if figure is None:
+                import matplotlib.pyplot as plt
+
+                figure = plt.figure(figsize=(6.4, 3.2 * len(self.targets)), layout="constrained")
+            axes = figure.subplots(len(self.targets), 1, squeeze=False)[:, 0]
             probes = self.probes.sort_values("value")
-            for ax, target in zip(axes[:, 0], self.targets, strict=True):
-                mean = probes[f"{target.kpi}_mean"]
-                low = (mean - probes[f"{target.kpi}_ci_low"]).clip(lower=0).fillna(0)
-                high = (probes[f"{target.kpi}_ci_high"] - mean).clip(lower=0).fillna(0)
-                ax.plot(probes["value"], mean, color="0.6", linewidth=0.8, zorder=1)
-                for decision, group in probes.groupby(f"{target} decision"):  # this target's
-                    ax.errorbar(
-                        group["value"],
-                        group[f"{target.kpi}_mean"],
-                        yerr=[low[group.index], high[group.index]],
-                        fmt="o",
-                        color=colours[str(decision)],
-                        label=str(decision),
-                        capsize=3,
-                        zorder=2,
-                    )
-                ax.axhline(target.value, color="black", linestyle="--", linewidth=1)
-                if self.answer is not None:
-                    ax.axvspan(*sorted(self.answer), color="tab:blue", alpha=0.2, label="answer")
+            for ax, target in zip(axes, self.targets, strict=True):
+                self._draw_target(ax, probes, target, lang)
                 info = kpi(target.kpi)
-                ax.set_ylabel(info.label.get("zh" if lang == "zh" else "en") if info else "")
-                ax.set_title(str(target))
-                ax.legend(fontsize="small")
-            axes[-1, 0].set_xlabel(self.param)
-            figure.tight_layout()
+                if info is not None and info.percent:
+                    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+            axes[-1].set_xlabel(text.setting_key(lang, self.param))
         return figure
 
+    def _draw_target(self, ax: Axes, probes: pd.DataFrame, target: Target, lang: str) -> None:
+        mean = probes[f"{target.kpi}_mean"]
+        low = (mean - probes[f"{target.kpi}_ci_low"]).clip(lower=0).fillna(0)
+        high = (probes[f"{target.kpi}_ci_high"] - mean).clip(lower=0).fillna(0)
+        ax.plot(probes["value"], mean, color="0.6", linewidth=0.8, zorder=1)
+        for decision, group in probes.groupby(f"{target} decision"):  # this target's decisions
+            ax.errorbar(
+                group["value"],
+                group[f"{target.kpi}_mean"],
+                yerr=[low[group.index], high[group.index]],
+                fmt="o",
+                color=_DECISION_COLOURS[str(decision)],
+                label=text.say(lang, f"search.{decision}"),
+                capsize=3,
+                zorder=2,
+            )
+        ax.axhline(target.value, color="black", linestyle="--", linewidth=1)
+        if self.answer is not None:
+            span = sorted(self.answer)
+            ax.axvspan(*span, color="tab:blue", alpha=0.2, label=text.say(lang, "search.answer"))
+        ax.set_title(target.label(lang))
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize="small")
+
     def write(self, folder: Path) -> None:
-        """Write ``probes.csv``, ``runs.csv`` and ``summary.json`` (kind "search") into `folder`."""
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, frame in ((PROBES, self.probes), ("runs.csv", self.runs)):
-            with staged(folder / name) as staging:
-                write_csv(frame, staging)
-        with staged(folder / SUMMARY) as staging:
-            write_json(staging, self.summary)
+        """Write ``probes.csv``, ``runs.parquet`` and ``summary.json`` (kind "search") into
+        `folder`, as `search` does with a folder: `canteensim report` renders it."""
+        write_tables(folder, {PROBES: self.probes, RUNS: self.runs}, self.summary)
 
 
 @dataclass
@@ -291,6 +339,9 @@ def search(
         raise CanteensimError(f"resolution={resolution} must be above 0")
     options = RunOptions.given(options, engine, workers, address)
     with_values(scenario, {param: lo}, source, option="--param")  # a bad key fails before any run
+    whole = _whole_numbers(scenario, param, lo, hi)
+    if whole:  # probes on whole numbers: the answer is two neighbours at best
+        resolution = max(resolution, 1.0)
     settings = {
         "param": param,
         "lo": lo,
@@ -315,7 +366,8 @@ def search(
         state = _Search(runner, store, scenarios, scenario, param, parsed, confidence, source)
         state.progress = progress
         state.bounds = (initial_replications, max_replications)
-        state.decimals = max(0, math.ceil(-math.log10(resolution)))
+        state.decimals = _decimals_of(resolution)
+        state.whole = whole
         values = np.linspace(lo, hi, initial_probes).tolist()
         state.settle([state.probe(v) for v in values])
         answer, reason = state.answer(lo, hi, maximise, resolution)
@@ -357,6 +409,7 @@ def search(
         "scenario_sha256": scenario_sha256(scenario),
         "engine": options.engine,
         "run_seconds": round(time.perf_counter() - started, 3),
+        "scenario": scenario.model_dump(mode="json"),
     }
     store.finish({RUNS: runs, MONTHLY: state.monthly(), PROBES: probes}, summary)
     return SearchResult(
@@ -396,6 +449,21 @@ def _check_arguments(
         )
 
 
+def _whole_numbers(scenario: Scenario, param: str, lo: float, hi: float) -> bool:
+    """Whether `param` takes whole numbers; its range must then have whole ends."""
+    section, name = uncertain_key(scenario, param)
+    if not isinstance(getattr(section, name), int):
+        return False
+    if not (float(lo).is_integer() and float(hi).is_integer()):
+        raise ScenarioError(
+            "--range",
+            param,
+            f"takes whole numbers: give whole ends, e.g. {math.ceil(lo)}:{math.floor(hi)}",
+            value=f"{lo:g}:{hi:g}",
+        )
+    return True
+
+
 class _Search:
     """The probes of one search, run on one runner and kept in one store."""
 
@@ -425,14 +493,19 @@ class _Search:
         self._done = 0
         self.decimals = 6
         """Decimals of the parameter worth showing: set from the resolution."""
+        self.whole = False
+        """Whether the parameter takes whole numbers (vehicles): probes are rounded to one."""
 
     def probe(self, value: float) -> _Probe:
-        """The probe at `value`: an earlier one at the same value, or a new one."""
+        """The probe at `value` (rounded, for a whole-number parameter): an earlier one at the
+        same value, or a new one."""
+        value = float(round(value)) if self.whole else value
         for probe in self.probes:
             if math.isclose(probe.value, value, rel_tol=1e-12, abs_tol=1e-15):
                 return probe
+        given = int(value) if self.whole else value
         self.scenarios.append(
-            with_values(self.scenario, {self.param: value}, self.source, option="--param")
+            with_values(self.scenario, {self.param: given}, self.source, option="--param")
         )
         probe = _Probe(index=len(self.probes), value=value)
         self.probes.append(probe)
@@ -536,15 +609,10 @@ class _Search:
                 break
         return _Edge(target, rising, worst, best, note)
 
-    def show(self, value: float, rounding: Literal["nearest", "down", "up"] = "nearest") -> str:
+    def show(self, value: float, rounding: Rounding = "nearest") -> str:
         """A value of the parameter to the digits the resolution gives it; the ends of the
         answer are rounded outwards, so that the interval shown contains the one found."""
-        scaled = round(value * 10**self.decimals, 6)  # 0.29 × 100 is 28.999…: not floored to 28
-        if rounding == "down":
-            scaled = math.floor(scaled)
-        elif rounding == "up":
-            scaled = math.ceil(scaled)
-        return f"{round(scaled) / 10**self.decimals:g}"
+        return _shown(value, self.decimals, rounding)
 
     def _nowhere(self, target: Target, lo: float, hi: float) -> str:
         """Why no value in [lo, hi] meets `target`: its mean at each end of the range."""
@@ -682,3 +750,25 @@ def _fingerprint(scenario: Scenario, settings: dict[str, Any]) -> str:
         {"scenario": scenario_sha256(scenario), "search": settings}, sort_keys=True, default=str
     )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _decimals(value: float) -> int:
+    """Decimals that show `value` whole: 310000 → 0, 0.5 → 1, 12.25 → 2 (at most 6)."""
+    for decimals in range(7):
+        if round(value, decimals) == value:
+            return decimals
+    return 6
+
+
+def _decimals_of(resolution: float) -> int:
+    """The decimals a value found to `resolution` is shown with: 0.005 → 3, 0.01 → 2, 1 → 0."""
+    return max(0, math.ceil(-math.log10(resolution)))
+
+
+def _shown(value: float, decimals: int, rounding: Rounding) -> str:
+    scaled = round(value * 10**decimals, 6)  # 0.29 × 100 is 28.999…: not floored to 28
+    if rounding == "down":
+        scaled = math.floor(scaled)
+    elif rounding == "up":
+        scaled = math.ceil(scaled)
+    return f"{round(scaled) / 10**decimals:g}"

@@ -28,14 +28,24 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 import numpy as np
 import pandas as pd
 
+from canteensim import text
 from canteensim.errors import CanteensimError, ScenarioError
 from canteensim.experiment.engines import EngineName, RunOptions
 from canteensim.experiment.runner import Progress, Runner
 from canteensim.experiment.runs import MONTHLY_COLUMNS, RunKey, RunOutcome, outcome
-from canteensim.experiment.store import RunStore
+from canteensim.experiment.store import RunStore, write_tables
 from canteensim.model.simulate import warn_undelivered
-from canteensim.output import scenario_inputs, scenario_sha256, staged, write_csv, write_json
-from canteensim.results import FORMAT_VERSION, HEADLINE_KPIS, KPI_NAMES, MONTHLY, RUNS, SUMMARY
+from canteensim.output import scenario_inputs, scenario_sha256
+from canteensim.results import (
+    FORMAT_VERSION,
+    HEADLINE_KPIS,
+    INDICES,
+    INTERACTIONS,
+    KPI_NAMES,
+    MONTHLY,
+    RUNS,
+    SAMPLES,
+)
 from canteensim.results import kpi as kpi_info
 from canteensim.scenario.load import with_values
 from canteensim.scenario.schema import Scenario, uncertain_key
@@ -50,8 +60,9 @@ DEFAULT_N: dict[Method, int] = {"morris": 10, "sobol": 64}
 MORRIS_LEVELS = 4
 """The grid levels of Morris's design (SALib's default)."""
 CONFIDENCE = 0.95
-SAMPLES = "samples.csv"
-INDICES = "indices.csv"
+INTERACTION_COLUMNS = ("kpi", "parameter", "other", "S2", "S2_conf")
+"""The second-order Sobol indices: the share of a KPI's variance two keys explain together
+beyond what each explains alone, with its 95 % half-width."""
 INDEX_COLUMNS: dict[Method, tuple[str, ...]] = {
     "morris": ("mu_star", "mu_star_conf", "sigma", "mu"),
     "sobol": ("S1", "S1_conf", "ST", "ST_conf"),
@@ -77,6 +88,26 @@ class Sensitivity:
     """One row per KPI × key: the indices of `method` with their 95 % half-widths, ``rank``
     (1 = most influential), the ``points`` analysed and a ``note`` when not all or none were."""
     summary: dict[str, Any] = field(default_factory=dict)
+    runs: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """One row per point × replication (``setting`` is the point): every KPI."""
+    interactions: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(INTERACTION_COLUMNS))
+    )
+    """Sobol with `second_order`: one row per KPI × pair of keys (`INTERACTION_COLUMNS`), the
+    largest first; empty otherwise."""
+
+    @classmethod
+    def from_tables(
+        cls, summary: Mapping[str, Any], tables: Mapping[str, pd.DataFrame]
+    ) -> Sensitivity:
+        """The analysis a results folder holds: its summary.json and its indices, samples and
+        runs tables."""
+        method = summary["method"]
+        if method not in get_args(Method):
+            raise CanteensimError(f"method={method!r} is not one of {get_args(Method)}")
+        ranges = {str(k): (float(lo), float(hi)) for k, (lo, hi) in summary["ranges"].items()}
+        samples, indices, runs = tables["samples"], tables["indices"], tables["runs"]
+        return cls(method, ranges, samples, indices, dict(summary), runs, tables["interactions"])
 
     @property
     def not_analysed(self) -> dict[str, str]:
@@ -138,7 +169,7 @@ class Sensitivity:
         with matplotlib.rc_context(font_rc(lang)):
             if ax is None:
                 _, ax = plt.subplots(figsize=(7, 0.5 * len(rows) + 2))
-            names = list(rows["parameter"])
+            names = [text.setting_key(lang, str(key)) for key in rows["parameter"]]
             if kind == "mu_star_sigma":
                 ax.errorbar(rows["mu_star"], rows["sigma"], xerr=rows["mu_star_conf"], fmt="o")
                 for name, x, y in zip(names, rows["mu_star"], rows["sigma"], strict=True):
@@ -163,20 +194,22 @@ class Sensitivity:
         return ax
 
     def write(self, folder: Path) -> None:
-        """Write ``samples.csv``, ``indices.csv`` and ``summary.json`` (kind "sensitivity")."""
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, frame in ((SAMPLES, self.samples), (INDICES, self.indices)):
-            with staged(folder / name) as staging:
-                write_csv(frame, staging)
-        with staged(folder / SUMMARY) as staging:
-            write_json(staging, self.summary)
+        """Write ``indices.csv``, ``interactions.csv``, ``samples.csv``, ``runs.parquet`` and
+        ``summary.json`` (kind "sensitivity") into `folder`, as `sensitivity` does."""
+        tables = {
+            INDICES: self.indices,
+            INTERACTIONS: self.interactions,
+            SAMPLES: self.samples,
+            RUNS: self.runs,
+        }
+        write_tables(folder, tables, self.summary)
 
 
 def parse_ranges(texts: Sequence[str], option: str = "--range") -> dict[str, tuple[float, float]]:
     """``["ordering.margin=0:0.2"]`` → ``{"ordering.margin": (0.0, 0.2)}``."""
     ranges: dict[str, tuple[float, float]] = {}
-    for text in texts:
-        key, _, span = text.partition("=")
+    for given in texts:
+        key, _, span = given.partition("=")
         low, colon, high = span.partition(":")
         key = key.strip()
         try:
@@ -185,7 +218,7 @@ def parse_ranges(texts: Sequence[str], option: str = "--range") -> dict[str, tup
             ranges[key] = (float(low), float(high))
         except ValueError:
             raise ScenarioError(
-                option, text, "is not KEY=LO:HI, e.g. --range ordering.margin=0:0.2"
+                option, given, "is not KEY=LO:HI, e.g. --range ordering.margin=0:0.2"
             ) from None
     return ranges
 
@@ -198,6 +231,7 @@ def sensitivity(
     replications: int = 1,
     *,
     seed: int | None = None,
+    second_order: bool = False,
     options: RunOptions | None = None,
     engine: EngineName | None = None,
     workers: int | None = None,
@@ -225,6 +259,9 @@ def sensitivity(
         Morris trajectories or Sobol base samples (`DEFAULT_N`).
     replications:
         Runs of each point; its KPIs are their mean.
+    second_order:
+        Sobol only: also the second-order indices of every pair of keys (`interactions`), from
+        n × (2 × keys + 2) points.
     seed, options, engine, workers, address, folder, resume, force, progress, source, command:
         As for `canteensim.experiment.compare`; the seed also seeds SALib's sampling and
         bootstrap, so the same seed gives the same indices.
@@ -239,6 +276,8 @@ def sensitivity(
         raise CanteensimError(f"n={n} must be a power of two for Sobol, e.g. {1 << n.bit_length()}")
     if replications < 1:
         raise CanteensimError(f"replications={replications} must be at least 1")
+    if second_order and method != "sobol":
+        raise CanteensimError("second_order=True needs method='sobol'")
     options = RunOptions.given(options, engine, workers, address)
     if seed is not None:
         scenario = with_values(scenario, {"scenario.seed": seed}, source, option="--seed")
@@ -258,7 +297,7 @@ def sensitivity(
 
     problem = {"num_vars": len(keys), "names": keys, "bounds": [list(spans[k]) for k in keys]}
     salib_seed = scenario.scenario.seed % 2**32
-    design = _sample(method, problem, n, salib_seed)
+    design = _sample(method, problem, n, salib_seed, second_order)
     points = [
         {key: round(x) if whole[key] else float(x) for key, x in zip(keys, row, strict=True)}
         for row in design
@@ -266,7 +305,7 @@ def sensitivity(
     scenarios = [with_values(base, values, source, option="[uncertainty]") for values in points]
     store = RunStore.open(
         folder,
-        _fingerprint(base, method, spans, n),
+        _fingerprint(base, method, spans, n, second_order),
         resume=resume,
         force=force,
         inputs=scenario_inputs(scenario, source),
@@ -293,13 +332,12 @@ def sensitivity(
         samples[key] = [p[key] for p in points]
     for name in HEADLINE_KPIS:
         samples[name] = means[name].to_numpy()
-    indices = pd.concat(
-        [
-            _analyse(method, problem, design, samples[name].to_numpy(), name, salib_seed)
-            for name in HEADLINE_KPIS
-        ],
-        ignore_index=True,
-    )
+    analysed = [
+        _analyse(method, problem, design, samples[name].to_numpy(), name, salib_seed, second_order)
+        for name in HEADLINE_KPIS
+    ]
+    indices = pd.concat([frame for frame, _ in analysed], ignore_index=True)
+    interactions = pd.concat([pairs for _, pairs in analysed], ignore_index=True)
     summary = {
         "kind": "sensitivity",
         "format_version": FORMAT_VERSION,
@@ -308,6 +346,7 @@ def sensitivity(
         "command": list(command),
         "method": method,
         "n": n,
+        "second_order": second_order,
         "ranges": {key: list(span) for key, span in spans.items()},
         "points": len(points),
         "replications": replications,
@@ -327,17 +366,20 @@ def sensitivity(
         ],
         columns=["setting", "replication", *MONTHLY_COLUMNS],
     )
-    store.finish({RUNS: runs_frame, MONTHLY: monthly, SAMPLES: samples, INDICES: indices}, summary)
-    return Sensitivity(method, spans, samples, indices, summary)
+    tables = {INDICES: indices, INTERACTIONS: interactions, SAMPLES: samples, RUNS: runs_frame}
+    store.finish({**tables, MONTHLY: monthly}, summary)
+    return Sensitivity(method, spans, samples, indices, summary, runs_frame, interactions)
 
 
-def _sample(method: Method, problem: dict[str, Any], n: int, seed: int) -> np.ndarray:
+def _sample(
+    method: Method, problem: dict[str, Any], n: int, seed: int, second_order: bool
+) -> np.ndarray:
     from SALib.sample import morris, sobol
 
     if method == "morris":
         design = morris.sample(problem, n, num_levels=MORRIS_LEVELS, seed=seed)
     else:
-        design = sobol.sample(problem, n, calc_second_order=False, seed=seed)
+        design = sobol.sample(problem, n, calc_second_order=second_order, seed=seed)
     return np.asarray(design, dtype=float)
 
 
@@ -348,13 +390,15 @@ def _analyse(
     values: np.ndarray,
     name: str,
     seed: int,
-) -> pd.DataFrame:
+    second_order: bool = False,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The indices of one KPI, on the whole estimator units (trajectories, blocks) where it is
-    finite everywhere."""
+    finite everywhere, and its second-order indices (one row per pair of keys; none unless
+    `second_order`)."""
     from SALib.analyze import morris, sobol
 
     keys: list[str] = problem["names"]
-    unit = len(keys) + (1 if method == "morris" else 2)
+    unit = len(keys) * (2 if second_order else 1) + (1 if method == "morris" else 2)
     units = len(values) // unit
     finite = np.isfinite(values).reshape(units, unit).all(axis=1)
     rows = np.repeat(finite, unit)
@@ -376,7 +420,7 @@ def _analyse(
         frame["rank"] = pd.array([pd.NA] * len(keys), dtype="Int64")
         frame["points"] = 0
         frame["note"] = reason
-        return frame
+        return frame, _pairs(name, keys, None)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         if method == "morris":
@@ -390,7 +434,11 @@ def _analyse(
             )
         else:
             result = sobol.analyze(
-                problem, values[rows], calc_second_order=False, conf_level=CONFIDENCE, seed=seed
+                problem,
+                values[rows],
+                calc_second_order=second_order,
+                conf_level=CONFIDENCE,
+                seed=seed,
             )
     frame = pd.DataFrame({"kpi": name, "parameter": keys})
     for column in columns:
@@ -399,7 +447,18 @@ def _analyse(
     frame["rank"] = by.rank(ascending=False, method="first").astype("Int64")
     frame["points"] = int(rows.sum())
     frame["note"] = note
-    return frame
+    return frame, _pairs(name, keys, result if second_order else None)
+
+
+def _pairs(name: str, keys: list[str], result: Mapping[str, Any] | None) -> pd.DataFrame:
+    """The second-order Sobol indices of one KPI, one row per pair of keys, largest first."""
+    rows = []
+    if result is not None:
+        s2, s2_conf = np.asarray(result["S2"]), np.asarray(result["S2_conf"])
+        for i, j in zip(*np.triu_indices(len(keys), k=1), strict=True):
+            rows.append((name, keys[i], keys[j], float(s2[i, j]), float(s2_conf[i, j])))
+    frame = pd.DataFrame(rows, columns=list(INTERACTION_COLUMNS))
+    return frame.sort_values("S2", ascending=False, kind="stable").reset_index(drop=True)
 
 
 def _not_analysed(indices: pd.DataFrame) -> dict[str, str]:
@@ -419,17 +478,21 @@ def _runs(
 
 
 def _fingerprint(
-    scenario: Scenario, method: Method, spans: Mapping[str, tuple[float, float]], n: int
+    scenario: Scenario,
+    method: Method,
+    spans: Mapping[str, tuple[float, float]],
+    n: int,
+    second_order: bool,
 ) -> str:
     """What makes two analyses the same, so a resume never mixes points of different ones."""
-    text = json.dumps(
-        {
-            "kind": "sensitivity",
-            "scenario": scenario_sha256(scenario),
-            "method": method,
-            "ranges": {k: list(v) for k, v in spans.items()},
-            "n": n,
-        },
-        sort_keys=True,
-    )
+    same: dict[str, Any] = {
+        "kind": "sensitivity",
+        "scenario": scenario_sha256(scenario),
+        "method": method,
+        "ranges": {k: list(v) for k, v in spans.items()},
+        "n": n,
+    }
+    if second_order:  # a first-order analysis keeps the fingerprint it had before the option
+        same["second_order"] = True
+    text = json.dumps(same, sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

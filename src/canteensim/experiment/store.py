@@ -135,15 +135,24 @@ class RunStore:
         """Write the final tables and summary, then drop the journal they replace."""
         if self.folder is None:
             return
-        for name, frame in tables.items():
-            with staged(self.folder / name) as staging:
-                if name.endswith(".parquet"):
-                    frame.to_parquet(staging, index=False)
-                else:
-                    write_csv(frame, staging)
-        with staged(self.folder / SUMMARY) as staging:
-            write_json(staging, summary)
+        write_tables(self.folder, tables, summary)
         (self.folder / JOURNAL).unlink(missing_ok=True)
+
+
+def write_tables(
+    folder: Path, tables: Mapping[str, pd.DataFrame], summary: Mapping[str, Any]
+) -> None:
+    """Write each table under its file name (Parquet or CSV by its suffix), then the summary,
+    each staged, so that a folder with a summary has every table whole."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, frame in tables.items():
+        with staged(folder / name) as staging:
+            if name.endswith(".parquet"):
+                frame.to_parquet(staging, index=False)
+            else:
+                write_csv(frame, staging)
+    with staged(folder / SUMMARY) as staging:
+        write_json(staging, summary)
 
 
 def _remove_folder(folder: Path) -> None:

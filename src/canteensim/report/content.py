@@ -76,9 +76,7 @@ def report_document(results: ResultsFolder, images: Sequence[Image], lang: str) 
             _run_lead(results, flows, lang),
             say(lang, "contents"),
             [
-                Section(
-                    "scenario", say(lang, "section.scenario"), [_scenario_facts(results, lang)]
-                ),
+                Section("scenario", say(lang, "section.scenario"), [scenario_facts(results, lang)]),
                 Section("kpis", say(lang, "section.kpis"), _run_kpis(results, flows, lang)),
                 figures,
                 Section("tables", say(lang, "section.tables"), _run_tables(results, flows, lang)),
@@ -91,7 +89,7 @@ def report_document(results: ResultsFolder, images: Sequence[Image], lang: str) 
         _comparison_lead(results, lang),
         say(lang, "contents"),
         [
-            Section("scenario", say(lang, "section.scenario"), [_scenario_facts(results, lang)]),
+            Section("scenario", say(lang, "section.scenario"), [scenario_facts(results, lang)]),
             Section("settings", say(lang, "section.settings"), [_settings_facts(results, lang)]),
             Section(
                 "kpis",
@@ -334,7 +332,7 @@ def _varied_names(vary: Mapping[str, Any], lang: str) -> str:
     return "、".join(names) if lang == "zh" else " × ".join(names)
 
 
-def _scenario_facts(results: ResultsFolder, lang: str) -> Facts:
+def scenario_facts(results: ResultsFolder, lang: str) -> Facts:
     scenario = results.scenario
     info = scenario.scenario
     varied = list(results.vary)

@@ -28,6 +28,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from canteensim import text
+from canteensim.experiment.statistics import saturated
 from canteensim.report import plots
 from canteensim.report.fonts import cjk_font, font_rc
 from canteensim.report.read import ResultsFolder, as_bool
@@ -436,6 +437,7 @@ def _kpis(
     figure = _new_figure(13.0, height)
     columns = 3 if len(HEADLINE_KPIS) > 4 else 2
     panels = _panels(figure, len(HEADLINE_KPIS))
+    saturating = _saturated(comparison)
     for index, (ax, kpi) in enumerate(zip(panels, HEADLINE_KPIS, strict=True)):
         reference = observed if kpi == "monthly_sales_yuan_mean" else None
         reference_label = (
@@ -454,6 +456,7 @@ def _kpis(
                 reference_label=reference_label,
                 ax=ax,
                 lang=lang,
+                saturated=saturating,
             )
         else:
             plots.kpi_by_setting(
@@ -464,9 +467,12 @@ def _kpis(
                 ax=ax,
                 lang=lang,
                 setting_labels=index % columns == 0,
+                saturated=saturating,
             )
     figure.suptitle(text.say(lang, "kpis.title"))
     caption = text.say(lang, "caption.kpis", varied=varied, reps=text.replications(lang, n))
+    if saturating:
+        caption += text.say(lang, "caption.kpis.saturated")
     caption += _empty_panels(comparison, lang)
     return Figure("kpis", caption, figure)
 
@@ -512,8 +518,21 @@ def _differences(comparison: pd.DataFrame, lang: str) -> Figure:
 
 def _trade_off(comparison: pd.DataFrame, varied: str, lang: str) -> Figure:
     figure = _new_figure(8.0, 5.5)
-    plots.trade_off(comparison, ax=figure.add_subplot(), lang=lang)
-    return Figure("trade_off", text.say(lang, "caption.trade_off", varied=varied), figure)
+    saturating = _saturated(comparison)
+    plots.trade_off(comparison, ax=figure.add_subplot(), lang=lang, saturated=saturating)
+    caption = text.say(lang, "caption.trade_off", varied=varied)
+    if saturating:
+        caption += text.say(lang, "caption.trade_off.saturated")
+    return Figure("trade_off", caption, figure)
+
+
+def _saturated(comparison: pd.DataFrame) -> list[str]:
+    """The settings where supply saturates, which the KPI and trade-off figures mark: what
+    the canteens buy there is capped by what is listed, so the setting's effect is understated.
+    None in a table without fill rates (or without rows)."""
+    if comparison.empty or "kpi" not in comparison.columns:
+        return []
+    return saturated(comparison)
 
 
 def _no_sales_any(monthly_comparison: pd.DataFrame, lang: str) -> Nothing | None:

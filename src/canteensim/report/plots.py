@@ -27,6 +27,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.container import BarContainer
 from matplotlib.figure import Figure, SubFigure
+from matplotlib.lines import Line2D
+from matplotlib.offsetbox import AnchoredText
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
@@ -836,6 +838,82 @@ def _kpi_locator(kpi: str, nbins: int | Literal["auto"] = "auto") -> MaxNLocator
     return MaxNLocator(nbins=nbins, steps=steps, integer=integer, min_n_ticks=1 if integer else 2)
 
 
+_SATURATED_SHADE: dict[str, Any] = {
+    "facecolor": "#eaecee",
+    "edgecolor": "#b3b6b7",
+    "hatch": "//",
+    "linewidth": 0.0,
+    "zorder": 0,
+}
+"""How the settings where supply saturates are shaded: light grey, hatched, under everything."""
+
+
+def _runs(indices: Sequence[int]) -> list[tuple[int, int]]:
+    """Consecutive indices as (first, last) pairs: ``[1, 2, 4]`` → ``[(1, 2), (4, 4)]``."""
+    runs: list[tuple[int, int]] = []
+    for index in sorted(indices):
+        if runs and index == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], index)
+        else:
+            runs.append((index, index))
+    return runs
+
+
+def _shade_saturated(
+    ax: Axes, settings: Sequence[str], positions: np.ndarray, saturated: Sequence[str], axis: str
+) -> None:
+    """Shade the settings where supply saturates, each run of neighbouring ones as one span.
+
+    Along ``axis="x"`` the settings sit at numeric `positions`, and a span reaches half a step
+    past its first and last setting, clipped to the axes (whose limits it leaves as they were);
+    along ``"y"`` each setting is a row one unit high. A run is shaded on its own, so a setting
+    between two saturated ones that is not is left clear.
+    """
+    marked = set(saturated)
+    runs = _runs([i for i, setting in enumerate(settings) if setting in marked])
+    if not runs:
+        return
+    if axis == "x":
+        levels = np.unique(positions[np.isfinite(positions)])
+        half = float(np.diff(levels).min()) / 2 if len(levels) > 1 else 0.5
+        limits = ax.get_xlim()
+        for first, last in runs:
+            run = positions[first : last + 1]
+            ax.axvspan(float(run.min()) - half, float(run.max()) + half, **_SATURATED_SHADE)
+        ax.set_xlim(limits)
+    else:
+        for first, last in runs:
+            ax.axhspan(first - 0.5, last + 0.5, **_SATURATED_SHADE)
+
+
+def _mark_axis_origin(
+    ax: Axes, axis: Literal["x", "y"], kpi: str, lang: str, *, loc: str = "lower left"
+) -> None:
+    """Say where a KPI's value axis starts when that is above zero, so that the gap between
+    two of its values is not read as their ratio; the axis itself is left where it is.
+
+    The note is small grey text inside the axes, along its axis (up the left edge for y),
+    at `loc`: by default the axis's low end, in the margin matplotlib leaves around the data.
+    An axis that starts at or below zero gets none.
+    """
+    value_axis = ax.xaxis if axis == "x" else ax.yaxis
+    low = float(min(ax.get_xlim() if axis == "x" else ax.get_ylim()))
+    if not low > 0:
+        return
+    formatter = _kpi_formatter(kpi)
+    formatter.set_axis(value_axis)
+    note = AnchoredText(
+        text.say(lang, "axis_origin", value=formatter(low, None)),
+        loc=loc,
+        frameon=False,
+        pad=0.1,
+        borderpad=0.2,
+        prop={"color": "#7f7f7f", "size": "x-small", "rotation": 0 if axis == "x" else 90},
+    )
+    note.set_gid(f"axis-origin-{axis}")
+    ax.add_artist(note)
+
+
 def setting_label(label: str) -> str:
     """A setting's label for an axis: one ``key=value`` a line, keys without their section.
 
@@ -861,6 +939,7 @@ def kpi_by_setting(
     ax: Axes | None = None,
     lang: str = "en",
     setting_labels: bool = True,
+    saturated: Sequence[str] = (),
 ) -> Axes:
     """A KPI's mean against the compared setting with its 95 % confidence interval.
 
@@ -882,10 +961,15 @@ def kpi_by_setting(
         A value to mark with a dashed line (the observed monthly sales, say) and its legend text.
     setting_labels:
         Whether to name the settings (panels side by side name them once).
+    saturated:
+        The settings (labels) where supply saturates (`canteensim.experiment.statistics.
+        saturated`): shaded, since there the listed supply, not the setting, limits the KPI.
 
     Returns
     -------
-    The Axes: a line and a band (in ``ax.collections``), or one error bar container.
+    The Axes: a line and a band (in ``ax.collections``), or one error bar container; a shaded
+    span (in ``ax.patches``) per run of saturated settings; a note (in ``ax.artists``) saying
+    where the value axis starts when that is above zero.
     """
     text.check_lang(lang)
     ax = _new_axes(ax, figsize=(6.0, 4.0))
@@ -906,6 +990,7 @@ def kpi_by_setting(
             ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         if key is not None:
             ax.set_xlabel(text.setting_key(lang, key))
+        _shade_saturated(ax, rows["setting"].astype(str).tolist(), positions, saturated, "x")
     else:
         positions = np.arange(len(rows), dtype=float)
         ax.errorbar(
@@ -920,6 +1005,7 @@ def kpi_by_setting(
         names = [setting_label(str(s)) for s in rows["setting"]]
         ax.set_yticks(positions, names if setting_labels else [])
         ax.set_ylim(len(rows) - 0.5, -0.5)  # the first setting at the top
+        _shade_saturated(ax, rows["setting"].astype(str).tolist(), positions, saturated, "y")
         value_axis.set_major_locator(_kpi_locator(kpi, nbins=4))
     if reference is not None:
         line_style: dict[str, Any] = {"color": "black", "linestyle": "--", "linewidth": 1.0}
@@ -932,6 +1018,7 @@ def kpi_by_setting(
     if x is not None and kpi not in PERCENT_KPIS:
         value_axis.set_major_locator(_kpi_locator(kpi))
     value_axis.set_major_formatter(_kpi_formatter(kpi))
+    _mark_axis_origin(ax, "y" if x is not None else "x", kpi, lang)
     ax.set_title(text.kpi(lang, kpi))
     ax.grid(alpha=0.3)
     return ax
@@ -946,12 +1033,18 @@ def monthly_sales_by_setting(
 ) -> Axes:
     """Lines of mean monthly sales (yuan) for each setting, with their 95 % bands.
 
-    A month missing for a setting (no sales recorded in it) is left as a gap. Partial months are
-    marked under the axis; `observed_yuan`, when given, is drawn as a dashed line.
+    A month missing for a setting (no sales recorded in it) is left as a gap. A partial month
+    (the horizon's first or last, cut short) sells less than a whole one for want of days, not
+    of demand, so it is drawn apart: whole months solid with filled markers and a band, the
+    stretches into and out of a partial month dashed with a hollow marker on it and no band;
+    its label under the axis says it is partial. `observed_yuan`, when given, is drawn as a
+    dashed black line.
 
     Returns
     -------
-    The Axes with one line and one band per setting, then the observed line if any.
+    The Axes with, per setting, a band and a solid line of its whole months (labelled with the
+    setting), then a dashed line of its partial stretches when there are partial months; then
+    the observed line if any.
     """
     text.check_lang(lang)
     table = _tidy(monthly_comparison)
@@ -968,24 +1061,36 @@ def monthly_sales_by_setting(
     )
     colours = _setting_colours(len(settings))
     x = np.arange(len(months), dtype=float)
+    partial = np.asarray(_partial_months(table, months), dtype=bool)
+    stretches, hollow = _partial_stretches(partial)
     for setting, colour in zip(settings, colours, strict=True):
         rows = table[table["setting"] == setting].set_index("month").reindex(months)
+        mean = rows["sales_yuan_mean"].to_numpy(dtype=float)
         ax.fill_between(
             x,
             rows["sales_yuan_ci_low"].to_numpy(dtype=float),
             rows["sales_yuan_ci_high"].to_numpy(dtype=float),
+            where=~partial,
             color=colour,
             alpha=0.2,
             linewidth=0,
         )
         ax.plot(
             x,
-            rows["sales_yuan_mean"].to_numpy(dtype=float),
+            np.where(partial, np.nan, mean),
             color=colour,
             marker="o",
             markersize=4,
             label=setting,
         )
+        if len(stretches):
+            ax.plot(
+                _take(x, stretches),
+                _take(mean, stretches),
+                markevery=hollow,
+                label=f"_partial {setting}",
+                **_partial_style(colour),
+            )
     if observed_yuan is not None:
         ax.axhline(
             observed_yuan,
@@ -994,15 +1099,57 @@ def monthly_sales_by_setting(
             linewidth=1.3,
             label=text.say(lang, "observed", value=text.number(observed_yuan)),
         )
-    _month_ticks(ax, months, _partial_months(table, months), lang)
+    _month_ticks(ax, months, partial.tolist(), lang)
     _thousands(ax.yaxis)
     ax.set_ylim(bottom=0)
     ax.set_xlabel(text.say(lang, "col.month"))
     ax.set_ylabel(text.say(lang, "monthly_sales.y"))
     ax.set_title(text.say(lang, "by_setting.title"))
     ax.grid(alpha=0.3)
-    _legend_outside(ax)
+    handles, names = ax.get_legend_handles_labels()
+    if partial.any():
+        handles.append(Line2D([], [], **_partial_style("#555555")))
+        names.append(text.say(lang, "partial_month"))
+    _legend_outside(ax, handles=handles, labels=names)
     return ax
+
+
+def _partial_style(colour: Any) -> dict[str, Any]:
+    """How a stretch into or out of a partial month is drawn: dashed, with hollow markers."""
+    return {
+        "color": colour,
+        "linestyle": "--",
+        "linewidth": 1.2,
+        "marker": "o",
+        "markersize": 4,
+        "markerfacecolor": "none",
+        "markeredgecolor": colour,
+    }
+
+
+def _partial_stretches(partial: np.ndarray) -> tuple[np.ndarray, list[int]]:
+    """The months a dashed line runs through: each step into or out of a partial month, steps
+    end to end joined, -1 between stretches (a break in the line); and where in that sequence
+    the partial months are (their hollow markers).
+
+    ``[True, False, False, True]`` → ``[0, 1, -1, 2, 3]`` with partial months at ``[0, 4]``;
+    a step between two whole months is not in it (their solid line draws it).
+    """
+    steps = [i for i in range(len(partial) - 1) if partial[i] or partial[i + 1]]
+    order: list[int] = []
+    for first, last in _runs(steps):
+        order += ([-1] if order else []) + list(range(first, last + 2))
+    if not steps:  # a lone partial month has no step to draw: only its marker
+        order = [i for i, is_partial in enumerate(partial) if is_partial]
+    hollow = [k for k, i in enumerate(order) if i >= 0 and partial[i]]
+    return np.asarray(order, dtype=int), hollow
+
+
+def _take(values: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """`values` at the positions `order` lists, NaN where it says -1 (a break in a line)."""
+    taken = values[np.clip(order, 0, None)].astype(float)
+    taken[order < 0] = np.nan
+    return np.asarray(taken)
 
 
 def _setting_colours(n: int) -> list[tuple[float, float, float, float]]:
@@ -1084,6 +1231,7 @@ def trade_off(
     cost: str = "cost_premium_yuan",
     ax: Axes | None = None,
     lang: str = "en",
+    saturated: Sequence[str] = (),
 ) -> Axes:
     """What each setting gives farmers (y) for what it costs canteens (x): one point per
     setting with its 95 % intervals both ways, labelled, joined in grid order.
@@ -1093,11 +1241,15 @@ def trade_off(
     comparison:
         The ``comparison`` table: ``setting``, ``setting_index``, ``kpi``, ``mean``,
         ``ci_low``, ``ci_high``.
+    saturated:
+        The settings (labels) where supply saturates: their points are hollow.
 
     Returns
     -------
     The Axes with one error bar container (a point per setting with both intervals), a thin line
-    through the points in grid order and one annotation per setting.
+    through the points in grid order, one annotation per setting, a line of hollow markers over
+    the saturated settings' points when there are any, and a note (in ``ax.artists``) on each
+    axis that starts above zero.
     """
     text.check_lang(lang)
     ax = _new_axes(ax, figsize=(7.0, 5.0))
@@ -1127,6 +1279,18 @@ def trade_off(
         capsize=3,
         zorder=2,
     )
+    hollow = both["setting"].astype(str).isin(list(saturated)).to_numpy()
+    if hollow.any():
+        ax.plot(
+            x[hollow],
+            y[hollow],
+            linestyle="none",
+            marker="o",
+            markerfacecolor="white",
+            markeredgecolor="#1b4f72",
+            zorder=3,
+            label="_saturated",
+        )
     for label, px, py in zip(both["setting"].astype(str), x, y, strict=True):
         if np.isfinite(px) and np.isfinite(py):
             ax.annotate(
@@ -1141,6 +1305,9 @@ def trade_off(
     ax.set_title(text.say(lang, "trade_off.title"))
     ax.xaxis.set_major_formatter(_kpi_formatter(cost))
     ax.yaxis.set_major_formatter(_kpi_formatter(benefit))
+    # settings run from low cost and income to high: the lower right is where no point is
+    _mark_axis_origin(ax, "x", cost, lang, loc="lower right")
+    _mark_axis_origin(ax, "y", benefit, lang)
     ax.grid(alpha=0.3)
     return ax
 

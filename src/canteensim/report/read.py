@@ -1,7 +1,8 @@
-"""Reading a results folder back: its summary, its kind (a run or a comparison) and its tables.
+"""Reading a results folder back: its summary, its kind (a run, a comparison, a search or a
+sensitivity analysis) and its tables.
 
 Every ``summary.json`` says its kind (`canteensim.results.Kind`); a run's names its tables
-(``"tables": {"monthly_sales": "monthly_sales.csv", …}``), a comparison's have fixed names.
+(``"tables": {"monthly_sales": "monthly_sales.csv", …}``), the other kinds' have fixed names.
 Tables are read as a user would read them: CSV with its byte-order mark, or Parquet.
 
 The summary is read here once into typed fields (the scenario, the KPIs, the settings, the
@@ -32,6 +33,8 @@ from canteensim.results import (
     MANIFEST,
     RUN_TABLE_COLUMNS,
     RUN_TABLES,
+    SEARCH_FILES,
+    SENSITIVITY_FILES,
     SUMMARY,
     Dtype,
     Kind,
@@ -72,7 +75,8 @@ class ResultsFolder:
     """The resolved scenario the results came from, validated again from summary.json (for a
     comparison, its base scenario, before the varied keys)."""
     replications: int
-    """Replications of the run, or of each setting of the comparison."""
+    """Replications of the run, of each setting of the comparison or each point of the
+    sensitivity analysis, or the most any probe of the search had."""
     kpis: dict[str, float]
     """A run's KPIs, the mean over its replications: every KPI of the contract
     (`canteensim.results.KPIS`, in its order), NaN for one with nothing to measure (null in
@@ -83,9 +87,9 @@ class ResultsFolder:
     for a comparison."""
     vary: dict[str, list[Any]]
     """A comparison's varied keys and their values (``{"quota.share": [0, 0.1]}``); empty for
-    a run."""
+    the other kinds."""
     settings: list[str]
-    """A comparison's settings by label, the baseline first; empty for a run."""
+    """A comparison's settings by label, the baseline first; empty for the other kinds."""
     precision: float | None
     """The relative precision a comparison ran replications until (``--precision``), if any."""
     provenance: Provenance
@@ -121,17 +125,17 @@ def read_results(folder: Path) -> ResultsFolder:
     kind = results_kind(summary)
     if kind is None:
         raise ReportError(
-            f"{document}: not the summary of a canteensim run or comparison (no 'kind' of "
+            f"{document}: not the summary of a canteensim results folder (no 'kind' of "
             f"{' or '.join(map(repr, get_args(Kind)))}); a folder written before canteensim "
             "recorded it is made again by the command in its summary"
         )
     _check_format(document, summary)
-    named = summary.get("tables") if kind == "run" else COMPARISON_FILES
+    named = summary.get("tables") if kind == "run" else _FILES[kind]
     if not isinstance(named, Mapping) or not all(name in named for name in _tables_of(kind)):
         raise ReportError(f"{document}: does not name all the tables of a {kind}")
     files = {name: str(named[name]) for name in _tables_of(kind)}
     tables = {name: _read_table(folder, name, file) for name, file in files.items()}
-    run = kind == "run"
+    run, comparison = kind == "run", kind == "comparison"
     replication_kpis = _replication_kpis(summary.get("replications") if run else None)
     return ResultsFolder(
         folder=folder,
@@ -143,8 +147,8 @@ def read_results(folder: Path) -> ResultsFolder:
         replications=_replications(summary, replication_kpis, tables),
         kpis=_kpis(summary.get("kpis")) if run else {},
         replication_kpis=replication_kpis,
-        vary={} if run else _vary(summary.get("vary")),
-        settings=[] if run else [str(label) for label in _list(summary.get("settings"))],
+        vary=_vary(summary.get("vary")) if comparison else {},
+        settings=[str(label) for label in _list(summary.get("settings"))] if comparison else [],
         precision=_finite_or_none(summary.get("precision")),
         provenance=_provenance(summary, kind),
     )
@@ -189,11 +193,14 @@ def _replications(
 ) -> int:
     """What the summary says (a run lists each replication's KPIs, a comparison counts them),
     else what the tables hold (a run's ``replication`` column, a comparison's ``n``), else 1."""
-    if summary.get("kind") == "comparison":
+    if summary.get("kind") == "search":  # probes have as many as they needed
+        probes = tables["probes"]
+        return int(probes["replications"].max()) if len(probes) else 1
+    if summary.get("kind") in ("comparison", "sensitivity"):
         counted = summary.get("replications")
         if isinstance(counted, int) and not isinstance(counted, bool) and counted > 0:
             return counted
-        comparison = tables["comparison"]
+        comparison = tables.get("comparison", pd.DataFrame())
         if "n" in comparison.columns and not comparison.empty:
             return int(comparison["n"].max())
         return 1
@@ -239,7 +246,7 @@ def _provenance(summary: Mapping[str, Any], kind: Kind) -> Provenance:
         seed=seed if isinstance(seed, int) and not isinstance(seed, bool) else None,
         scenario_sha256=str(sha256) if sha256 is not None else None,
         run_seconds=_finite_or_none(summary.get("run_seconds")),
-        engine=str(engine) if kind == "comparison" and engine else None,
+        engine=str(engine) if kind != "run" and engine else None,
     )
 
 
@@ -261,8 +268,16 @@ def _number(value: Any) -> float:
     return math.nan if number is None else number
 
 
+_FILES: dict[Kind, Mapping[str, str]] = {
+    "comparison": COMPARISON_FILES,
+    "search": SEARCH_FILES,
+    "sensitivity": SENSITIVITY_FILES,
+}
+"""The tables of each kind but a run's (whose summary names them), and their files."""
+
+
 def _tables_of(kind: Kind) -> tuple[str, ...]:
-    return RUN_TABLES if kind == "run" else tuple(COMPARISON_FILES)
+    return RUN_TABLES if kind == "run" else tuple(_FILES[kind])
 
 
 def results_kind(summary: Any) -> Kind | None:

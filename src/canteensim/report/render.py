@@ -1,7 +1,8 @@
 """Rendering a results folder into its report: report.html, report.md, report.xlsx and figures/.
 
-`render_report` reads a run's or a comparison's folder, asks `canteensim.report.figures` for the
-figures, and writes, into the same folder:
+`render_report` reads a results folder (a run's, a comparison's, a search's or a sensitivity
+analysis's), asks `canteensim.report.figures` (or `canteensim.report.sweeps`) for the figures, and
+writes, into the same folder:
 
 - ``figures/NAME.png`` (150 dpi) and ``figures/NAME.svg``, to paste into a briefing;
 - ``report.html``, one self-contained file: figures as PNG data URIs, style inline, no script
@@ -33,6 +34,7 @@ from canteensim.report.document import Image, to_html, to_markdown
 from canteensim.report.figures import Figure, comparison_figures, run_figures
 from canteensim.report.fonts import cjk_font
 from canteensim.report.read import read_results
+from canteensim.report.sweeps import SWEEP_KINDS, sweep_document, sweep_figures
 from canteensim.report.workbook import write_workbook
 from canteensim.text import LANGUAGES, say
 from canteensim.version import __version__
@@ -45,12 +47,12 @@ PNG_DPI = 150
 
 
 def render_report(folder: Path, lang: str = "en") -> Path:
-    """Render a run's or a comparison's results folder into its report; returns report.html.
+    """Render a results folder into its report; returns report.html.
 
     Parameters
     ----------
     folder:
-        A folder written by `canteensim run` or `canteensim compare`.
+        A folder written by `canteensim run`, `compare`, `search` or `sensitivity`.
     lang:
         ``"en"`` or ``"zh"``: the language of headings, captions and the figures' text.
 
@@ -64,8 +66,11 @@ def render_report(folder: Path, lang: str = "en") -> Path:
     if lang not in LANGUAGES:
         raise ReportError(f"lang={lang!r}: not a report language; valid: {', '.join(LANGUAGES)}")
     results = read_results(folder)
-    make = run_figures if results.kind == "run" else comparison_figures
-    figures = make(results, lang)
+    if results.kind in SWEEP_KINDS:
+        figures, document_of = sweep_figures(results, lang), sweep_document
+    else:
+        make = run_figures if results.kind == "run" else comparison_figures
+        figures, document_of = make(results, lang), report_document
     clear_stale_staging(folder)  # what a killed render left
     try:
         # each file is staged; all move into place once every one is whole, report.html last
@@ -79,7 +84,7 @@ def render_report(folder: Path, lang: str = "en") -> Path:
                 Image(f.name, say(lang, "figure", n=n), f.caption, save_figure(f, figures_folder))
                 for n, f in enumerate(figures, start=1)
             ]
-            document = report_document(results, images, lang)
+            document = document_of(results, images, lang)
             html.write_text(to_html(document), encoding="utf-8")
             markdown.write_text(to_markdown(document, FIGURES), encoding="utf-8")
             write_workbook(results, workbook, lang)
