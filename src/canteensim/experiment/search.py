@@ -193,7 +193,7 @@ class SearchResult:
         Drawn into `figure` when given (the report's), else into a new pyplot figure; its text is
         in `lang`, with the report's CJK font for Chinese."""
         import matplotlib
-        from matplotlib.ticker import PercentFormatter
+        from matplotlib.ticker import FuncFormatter, PercentFormatter
 
         from canteensim.report.fonts import font_rc
 
@@ -207,8 +207,12 @@ class SearchResult:
             for ax, target in zip(axes, self.targets, strict=True):
                 self._draw_target(ax, probes, target, lang)
                 info = kpi(target.kpi)
-                if info is not None and info.percent:
-                    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+                percent = info is not None and info.percent
+                ax.yaxis.set_major_formatter(
+                    PercentFormatter(1.0) if percent else FuncFormatter(lambda v, _: f"{v:,.0f}")
+                )
+                if self.param in text.PERCENT_KEYS:
+                    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
             axes[-1].set_xlabel(text.setting_key(lang, self.param))
         return figure
 
