@@ -113,7 +113,7 @@ def run_figures(results: ResultsFolder, lang: str = "en") -> list[Figure]:
             or _farmer_income(tables["weekly_products"], results.scenario.platform, kpis, n, lang)
         ),
     ]
-    return _build(builders, lang)
+    return build_figures(builders, lang)
 
 
 def comparison_figures(results: ResultsFolder, lang: str = "en") -> list[Figure]:
@@ -155,13 +155,13 @@ def comparison_figures(results: ResultsFolder, lang: str = "en") -> list[Figure]
         lambda: _differences(comparison, lang),
         lambda: _trade_off(comparison, varied, lang),
     ]
-    return _build(builders, lang)
+    return build_figures(builders, lang)
 
 
 # --- building ------------------------------------------------------------------------------
 
 
-def _build(builders: Sequence[Callable[[], Figure]], lang: str) -> list[Figure]:
+def build_figures(builders: Sequence[Callable[[], Figure]], lang: str) -> list[Figure]:
     """Build the figures with the report's fonts, then draw each once inside the same fonts.
 
     Drawing creates the tick labels matplotlib makes lazily, and computes the layout, while the
@@ -577,6 +577,7 @@ __all__ = [
     "HEADLINE_KPIS",
     "RUN_TABLES",
     "Figure",
+    "build_figures",
     "comparison_figures",
     "run_figures",
     "setting_values",

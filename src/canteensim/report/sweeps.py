@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 import matplotlib.figure
@@ -30,7 +31,7 @@ from canteensim.report.document import (
     Section,
     Table,
 )
-from canteensim.report.figures import Figure
+from canteensim.report.figures import Figure, build_figures
 from canteensim.report.read import ResultsFolder
 from canteensim.results import HEADLINE_KPIS, SUMMARY
 from canteensim.results import kpi as kpi_info
@@ -53,8 +54,15 @@ def sweep_figures(results: ResultsFolder, lang: str) -> list[Figure]:
     """The figures of a search (each target KPI along the probes) or of a sensitivity analysis
     (the indices of each headline KPI)."""
     if results.kind == "search":
-        return [_search_figure(search_of(results), lang)]
-    return _sensitivity_figures(sensitivity_of(results), lang)
+        search = search_of(results)
+        return build_figures([lambda: _search_figure(search, lang)], lang)
+    analysis = sensitivity_of(results)
+    analysed = [k for k in HEADLINE_KPIS if k not in analysis.not_analysed]
+    kinds = ("bar",) if analysis.method == "sobol" else ("tornado", "mu_star_sigma")
+    return build_figures(
+        [partial(_indices_figure, analysis, analysed, kind, lang) for kind in kinds if analysed],
+        lang,
+    )
 
 
 def sweep_document(results: ResultsFolder, images: Sequence[Image], lang: str) -> Document:
@@ -237,14 +245,6 @@ def _kpi_value(name: str, value: Any, lang: str) -> str:
 
 
 # --- a sensitivity analysis ----------------------------------------------------------------------
-
-
-def _sensitivity_figures(analysis: Sensitivity, lang: str) -> list[Figure]:
-    analysed = [k for k in HEADLINE_KPIS if k not in analysis.not_analysed]
-    if not analysed:
-        return []
-    kinds = ("bar",) if analysis.method == "sobol" else ("tornado", "mu_star_sigma")
-    return [_indices_figure(analysis, analysed, kind, lang) for kind in kinds]
 
 
 def _indices_figure(analysis: Sensitivity, kpis: list[str], kind: str, lang: str) -> Figure:
