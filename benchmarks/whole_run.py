@@ -1,66 +1,299 @@
-"""The whole `canteensim run` as a user waits for it, this tree against another commit.
+"""The whole `canteensim run` as a user waits for it, phase by phase, beside two floors.
 
-Each repetition runs ``python -m canteensim.cli run SCENARIO --no-report -q`` in a fresh process
-(imports, the engine, tables and files included), pinned to one core, alternating between this
-tree and a checkout of ``--against`` (a git worktree made in a temporary folder), so that drift on
-a shared machine touches both alike. Prints each time, the medians and their ratio.
+Each repetition runs, in fresh processes pinned to one core and in turn (so that drift on a shared
+machine touches all alike):
 
-    python benchmarks/whole_run.py --against 514eeea
-    python benchmarks/whole_run.py scenarios/hainan_2020.toml -r 9 --against HEAD~3
+- **canteensim**: ``canteensim run SCENARIO --no-report -q`` through `canteensim.cli.main`, in a
+  child that times its phases by wrapping the functions the command calls: *import* (the modules
+  a run needs), *load* (`load_scenario`), *population* (`build_population`), *engine* (the
+  scheme and its SimPy run), *tables* (building the tables and KPIs), *summary*, *write*
+  (`write_results`); the parent times the *whole* process, interpreter start and exit included;
+- **fcfs kernel**: ``../shared/bench/fcfs_kernel.py N``, a year of first-come-first-served
+  allocation in bare numpy at the same canteen count: the floor for the engine per order line;
+- **plain SimPy**: ``../shared/bench/plain_simpy.py N``, the scheme written directly in SimPy as
+  a typical user writes it, whole process (about 30 s at 3,000 canteens, so fewer repetitions);
+- with ``--against REV``, also the whole ``python -m canteensim.cli run``, uninstrumented, of this
+  tree and of a git worktree of REV, alternating.
+
+Prints every time, the medians and the ratios: the whole canteensim process against plain SimPy,
+the engine's seconds per order line against the kernel's, and whole-run order lines per second.
+
+    python benchmarks/whole_run.py                                  # Anhui at 3,000 canteens
+    python benchmarks/whole_run.py -r 5 --simpy-repetitions 3 --canteens 3000
+    python benchmarks/whole_run.py scenarios/hainan_2020.toml --canteens 0 --no-simpy
+    python benchmarks/whole_run.py --against HEAD~3 --no-simpy
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import re
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "bench"
+ONE_THREAD = {
+    name: "1"
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "ARROW_NUM_THREADS")
+}
+PHASES = ("import", "load", "population", "engine", "tables", "summary", "write")
+
+CHILD = r"""
+import json, sys, time
+
+started = time.perf_counter()
+import canteensim.cli as cli
+import canteensim.experiment.replicate
+import canteensim.model.simulate as simulate
+import canteensim.model.tables as tables
+import canteensim.output as output
+import canteensim.report.causes
+import canteensim.scenario as scenario
+
+spent = {"import": time.perf_counter() - started}
+seen = {}
 
 
-def run_once(source: Path, scenario: Path, out: Path, cpu: int) -> float:
-    """Wall seconds of one whole run with the package in `source`/src."""
-    env = {**os.environ, "PYTHONPATH": str(source / "src"), "OMP_NUM_THREADS": "1"}
+def timed(owner, name, phase):
+    inner = getattr(owner, name, None)
+    if inner is None:  # another version of the package: that phase is not told apart
+        return
+
+    def wrapper(*args, **kwargs):
+        clock = time.perf_counter()
+        try:
+            return inner(*args, **kwargs)
+        finally:
+            spent[phase] = spent.get(phase, 0.0) + time.perf_counter() - clock
+
+    setattr(owner, name, wrapper)
+
+
+timed(scenario, "load_scenario", "load")
+timed(simulate, "build_population", "population")
+for name in ("Scheme", "run"):
+    timed(simulate, name, "engine")
+for name in ("monthly_sales", "canteen_months", "weekly_products", "deliveries"):
+    timed(tables, name, "tables")
+for name in ("audit_failures", "run_kpis"):
+    timed(simulate, name, "tables")
+timed(output, "summary", "summary")
+timed(output, "write_results", "write")
+replicate = cli.replicate
+
+
+def counted(*args, **kwargs):
+    results = replicate(*args, **kwargs)
+    seen["order_lines"] = int(results.kpis["order_lines"].sum())
+    seen["canteens"] = int(results.canteen_months["canteen_id"].nunique())
+    return results
+
+
+cli.replicate = counted
+code = cli.main(sys.argv[1:])
+spent["main"] = time.perf_counter() - started
+print(json.dumps({"code": code, "seconds": spent, **seen}))
+"""
+
+
+def pinned(cpu: int) -> Callable[[], None]:
+    return lambda: os.sched_setaffinity(0, {cpu})
+
+
+def run_canteensim(
+    source: Path, scenario: Path, overrides: list[str], out: Path, cpu: int
+) -> dict[str, float]:
+    """Phase seconds, whole-process seconds and order lines of one instrumented run."""
+    env = {**os.environ, **ONE_THREAD, "PYTHONPATH": str(source / "src")}
+    argv = ["run", str(scenario), "-o", str(out), "--no-report", "-q", "--force"]
+    for override in overrides:
+        argv += ["--set", override]
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, *argv],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        preexec_fn=pinned(cpu),
+    )
+    whole = time.perf_counter() - started
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    if report["code"] != 0:
+        raise SystemExit(f"canteensim run failed ({report['code']}): {done.stderr}")
+    seconds = report["seconds"]
+    return {
+        **{phase: seconds.get(phase, float("nan")) for phase in (*PHASES, "main")},
+        "whole": whole,
+        "order_lines": report["order_lines"],
+        "canteens": report["canteens"],
+    }
+
+
+def run_whole(source: Path, scenario: Path, overrides: list[str], out: Path, cpu: int) -> float:
+    """Wall seconds of one plain ``python -m canteensim.cli run`` with the package in `source`."""
+    env = {**os.environ, **ONE_THREAD, "PYTHONPATH": str(source / "src")}
     command = [sys.executable, "-m", "canteensim.cli", "run", str(scenario), "-o", str(out)]
     command += ["--no-report", "-q", "--force"]
+    for override in overrides:
+        command += ["--set", override]
     started = time.perf_counter()
-    subprocess.run(command, env=env, check=True, preexec_fn=lambda: os.sched_setaffinity(0, {cpu}))
+    subprocess.run(command, env=env, check=True, preexec_fn=pinned(cpu))
     return time.perf_counter() - started
+
+
+def run_script(script: Path, args: list[str], cpu: int) -> tuple[float, str]:
+    """Whole-process wall seconds of one of the shared benchmark scripts, and its output."""
+    env = {**os.environ, **ONE_THREAD}
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, str(script), *args],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        preexec_fn=pinned(cpu),
+    )
+    return time.perf_counter() - started, done.stdout
+
+
+def kernel_figures(output: str) -> tuple[int, float]:
+    """Order lines and wall seconds the kernel prints: ``M=3000 lines=3,744,000 wall=0.9s``."""
+    found = re.search(r"lines=([\d,]+) wall=([\d.]+)s", output)
+    if found is None:
+        raise SystemExit(f"fcfs_kernel.py printed no lines and wall time: {output!r}")
+    return int(found[1].replace(",", "")), float(found[2])
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("scenario", nargs="?", default=ROOT / "scenarios" / "anhui_2020.toml")
-    parser.add_argument("--against", required=True, help="a git revision to compare with")
+    parser.add_argument(
+        "--canteens",
+        type=int,
+        default=3000,
+        help="canteens.generate.count for canteensim, and N of the kernel and plain SimPy "
+        "(default 3000; 0 keeps the scenario's count and runs neither floor)",
+    )
+    parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="K=V")
     parser.add_argument("-r", "--repetitions", type=int, default=5)
+    parser.add_argument("--simpy-repetitions", type=int, default=3)
+    parser.add_argument("--no-simpy", action="store_true", help="skip plain SimPy (~30 s a run)")
+    parser.add_argument("--against", help="also time the whole run of this git revision")
     parser.add_argument("--cpu", type=int, default=max(os.sched_getaffinity(0)))
     args = parser.parse_args()
+    overrides = list(args.overrides)
+    floors = args.canteens > 0
+    if floors:
+        overrides.append(f"canteens.generate.count={args.canteens}")
+    simpy_runs = 0 if args.no_simpy or not floors else args.simpy_repetitions
+
+    runs: list[dict[str, float]] = []
+    kernel: list[tuple[int, float]] = []
+    simpy: list[float] = []
+    plain: dict[str, list[float]] = {"this tree": [], str(args.against): []}
     with tempfile.TemporaryDirectory() as tmp:
-        other = Path(tmp) / "against"
-        subprocess.run(
-            ["git", "-C", str(ROOT), "worktree", "add", "-q", "--detach", str(other), args.against],
-            check=True,
-        )
+        against = Path(tmp) / "against"
+        if args.against:
+            worktree = ["git", "-C", str(ROOT), "worktree"]
+            subprocess.run([*worktree, "add", "-q", "--detach", str(against), args.against])
         try:
-            trees = {"this tree": ROOT, args.against: other}
-            times: dict[str, list[float]] = {name: [] for name in trees}
-            for repetition in range(args.repetitions):
-                for name, source in trees.items():
-                    seconds = run_once(source, Path(args.scenario), Path(tmp) / "out", args.cpu)
-                    times[name].append(seconds)
-                    print(f"{repetition + 1}  {name:<12} {seconds:6.2f} s", flush=True)
+            for repetition in range(1, args.repetitions + 1):
+                run = run_canteensim(
+                    ROOT, Path(args.scenario), overrides, Path(tmp) / "out", args.cpu
+                )
+                runs.append(run)
+                phases = "  ".join(f"{p} {run[p]:.2f}" for p in PHASES)
+                print(
+                    f"{repetition}  canteensim    whole {run['whole']:6.2f} s  ({phases})",
+                    flush=True,
+                )
+                if args.against:  # plain runs of both trees, uninstrumented, side by side
+                    for name, source in (("this tree", ROOT), (args.against, against)):
+                        out = Path(tmp) / "plain"
+                        seconds = run_whole(source, Path(args.scenario), overrides, out, args.cpu)
+                        plain[name].append(seconds)
+                        print(f"{repetition}  {name:<12}  whole {seconds:6.2f} s", flush=True)
+                if floors:
+                    _, output = run_script(
+                        SHARED / "fcfs_kernel.py", [str(args.canteens)], args.cpu
+                    )
+                    kernel.append(kernel_figures(output))
+                    lines, wall = kernel[-1]
+                    print(f"{repetition}  fcfs kernel   {wall:6.3f} s  {lines:,} lines", flush=True)
+                if repetition <= simpy_runs:
+                    seconds, _ = run_script(
+                        SHARED / "plain_simpy.py", [str(args.canteens)], args.cpu
+                    )
+                    simpy.append(seconds)
+                    print(f"{repetition}  plain SimPy   whole {seconds:6.2f} s", flush=True)
         finally:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(other)])
-    medians = {name: statistics.median(values) for name, values in times.items()}
-    for name, median in medians.items():
-        print(f"median  {name:<12} {median:6.2f} s")
-    this, that = medians["this tree"], medians[args.against]
-    print(f"this tree ÷ {args.against}: {this / that:.2f}")
+            if args.against:
+                subprocess.run(
+                    ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(against)]
+                )
+    report(args, runs, kernel, simpy, plain)
+
+
+def report(
+    args: argparse.Namespace,
+    runs: list[dict[str, float]],
+    kernel: list[tuple[int, float]],
+    simpy: list[float],
+    plain: dict[str, list[float]],
+) -> None:
+    lines = runs[0]["order_lines"]
+    canteens = int(runs[0]["canteens"])
+    whole = median([run["whole"] for run in runs])
+    engine = median([run["engine"] for run in runs])
+    print(f"\n{Path(args.scenario).name}: {canteens:,} canteens, {lines:,.0f} order lines")
+    print(f"medians of {len(runs)} canteensim runs (s):")
+    for phase in PHASES:
+        value = median([run[phase] for run in runs])
+        print(f"  {phase:<11} {value:7.3f}  {value / whole:6.1%} of the whole")
+    main_ = median([run["main"] for run in runs])
+    inside = main_ - sum(median([run[p] for run in runs]) for p in PHASES)
+    outside = whole - main_
+    print(f"  {'unassigned':<11} {inside:7.3f}  {inside / whole:6.1%} (argparse, checks, runner)")
+    print(
+        f"  {'start, exit':<11} {outside:7.3f}  {outside / whole:6.1%} (interpreter start and exit)"
+    )
+    print(f"  {'whole':<11} {whole:7.3f}")
+    print(f"whole-run order lines per second: {lines / whole:,.0f}")
+    print(f"engine order lines per second:    {lines / engine:,.0f}")
+    if kernel:
+        kernel_lines = kernel[0][0]
+        kernel_wall = median([wall for _, wall in kernel])
+        ours, floor = engine / lines, kernel_wall / kernel_lines
+        print(
+            f"fcfs kernel: median {kernel_wall:.3f} s for {kernel_lines:,} lines, "
+            f"{kernel_lines / kernel_wall:,.0f} lines/s"
+        )
+        print(
+            f"engine seconds per order line ÷ kernel's: {ours * 1e9:.0f} ns ÷ {floor * 1e9:.0f} ns "
+            f"= {ours / floor:.1f}"
+        )
+    if simpy:
+        plain = median(simpy)
+        print(f"plain SimPy: median whole process {plain:.2f} s over {len(simpy)} runs")
+        ratio = whole / plain
+        print(f"whole canteensim process ÷ plain SimPy: {whole:.2f} ÷ {plain:.2f} = {ratio:.3f}")
+    if args.against:
+        ours, theirs = median(plain["this tree"]), median(plain[args.against])
+        print(f"plain whole run: this tree {ours:.2f} s, {args.against} {theirs:.2f} s (medians)")
+        print(f"this tree ÷ {args.against}: {ours / theirs:.2f}")
 
 
 if __name__ == "__main__":

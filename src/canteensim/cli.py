@@ -15,22 +15,11 @@ import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
-
-import pandas as pd
-from tqdm import tqdm
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from canteensim import __version__
 from canteensim import results as contract
 from canteensim.errors import CanteensimError, CanteensimWarning
-from canteensim.experiment import RunOptions, compare, parse_vary
-from canteensim.experiment.replicate import replicate
-from canteensim.experiment.statistics import SATURATED_FILL_RATE, saturated
-from canteensim.model.simulate import Results
-from canteensim.output import check_destination, scenario_inputs, summary, write_results
-from canteensim.report.causes import CauseCounts
-from canteensim.scenario import Scenario, load_scenario
-from canteensim.scenario.load import with_values
 from canteensim.text import (
     LANGUAGES,
     NOT_APPLICABLE,
@@ -40,6 +29,19 @@ from canteensim.text import (
     percent,
     undefined,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from canteensim.experiment import RunOptions
+    from canteensim.experiment.runner import Progress
+    from canteensim.model.simulate import Results
+    from canteensim.scenario import Scenario
+
+# Only what parsing the command line needs is imported above. The scenario schema (pydantic),
+# the engine, pandas, tqdm, the experiments and the report are imported inside the command that
+# uses them, so that `--help` and `validate` start in a fraction of a second (and `validate`
+# loads the schema alone).
 
 EXIT_REPORT_FAILED = 1
 EXIT_BAD_INPUT = 2
@@ -158,9 +160,13 @@ def _parser() -> argparse.ArgumentParser:
         "report", help="render a results folder into report.html, report.md and report.xlsx"
     )
     report.add_argument(
-        "out", type=Path, metavar="OUT", help="a folder written by `canteensim run` or `compare`"
+        "out",
+        type=Path,
+        metavar="OUT",
+        help="a folder written by `canteensim run`, `compare`, `search` or `sensitivity`",
     )
     _lang_argument(report)
+    _svg_argument(report)
     report.add_argument("-q", "--quiet", action="store_true", help="print nothing when done")
     report.set_defaults(command=_report, when_interrupted="any earlier report is unchanged")
 
@@ -290,6 +296,15 @@ def _report_arguments(parser: argparse.ArgumentParser) -> None:
         help="write the results only; `canteensim report OUT` renders the report later",
     )
     _lang_argument(parser)
+    _svg_argument(parser)
+
+
+def _svg_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--svg",
+        action="store_true",
+        help="also save each figure as SVG, its text editable in PowerPoint (slower)",
+    )
 
 
 def _lang_argument(parser: argparse.ArgumentParser) -> None:
@@ -303,6 +318,8 @@ def _lang_argument(parser: argparse.ArgumentParser) -> None:
 
 def _engine(args: argparse.Namespace) -> RunOptions:
     """The engine options, shared by `run -r` and `compare`: --serial, --dask or --workers."""
+    from canteensim.experiment import RunOptions
+
     if args.serial:
         return RunOptions("serial")
     if args.dask:
@@ -348,6 +365,8 @@ class _ProgressBar:
 
     def __call__(self, done: int, total: int) -> None:
         if self.bar is None:
+            from tqdm import tqdm
+
             self.bar = tqdm(total=total, unit="run", disable=self.quiet, file=sys.stderr)
         self.bar.total = total
         self.bar.n = done
@@ -360,13 +379,31 @@ class _ProgressBar:
 
 def _load(args: argparse.Namespace) -> Scenario:
     """The scenario file with --set and --seed applied, validated as one new `Scenario`."""
+    from canteensim.scenario import load_scenario
+    from canteensim.scenario.load import with_values
+
     scenario = load_scenario(args.scenario, args.overrides)
     if getattr(args, "seed", None) is None:
         return scenario
     return with_values(scenario, {"scenario.seed": args.seed}, args.scenario, option="--seed")
 
 
+def replicate(
+    scenario: Scenario,
+    replications: int,
+    *,
+    options: RunOptions | None = None,
+    progress: Progress | None = None,
+) -> Results:
+    """`canteensim.experiment.replicate.replicate`, imported when a run needs it."""
+    from canteensim.experiment.replicate import replicate as run
+
+    return run(scenario, replications, options=options, progress=progress)
+
+
 def _run(args: argparse.Namespace) -> int:
+    from canteensim.output import check_destination, scenario_inputs, summary, write_results
+
     scenario = _load(args)
     out = args.out or _free_folder(Path("results") / args.scenario.stem)
     inputs = scenario_inputs(scenario, args.scenario)
@@ -452,6 +489,8 @@ def _kpi_table(results: Results, scenario: Scenario) -> str:
 def _failures_line(results: Results) -> str:
     """How many audits of whole periods failed and their most common cause, over every
     replication; "" when none failed (or none was made)."""
+    from canteensim.report.causes import CauseCounts
+
     counts = CauseCounts.of(results.canteen_months, results.tables["audit_failures"])
     top = counts.top
     if top is None:
@@ -466,6 +505,8 @@ def _failures_line(results: Results) -> str:
 
 
 def _compare(args: argparse.Namespace) -> int:
+    from canteensim.experiment import compare, parse_vary
+
     scenario = _load(args)
     vary = parse_vary(args.vary)
     out = _sweep_folder(args, "compare")
@@ -574,6 +615,8 @@ def _interval(text: str) -> tuple[float, float]:
 def _warn_saturated(table: pd.DataFrame) -> None:
     """Say, as a warning line, the settings where supply saturates (mean fill rate below 95 %):
     there orders outrun what cooperatives list, and more of the setting buys little more."""
+    from canteensim.experiment.statistics import SATURATED_FILL_RATE, saturated
+
     settings = saturated(table)
     if not settings:
         return
@@ -649,10 +692,29 @@ def _value(shape: Callable[[float], str], value: Any, signed: bool = False) -> s
 def _report(args: argparse.Namespace) -> int:
     from canteensim.report import render_report  # matplotlib is loaded only to draw
 
-    path = render_report(args.out, args.lang)
+    path = render_report(args.out, args.lang, svg=args.svg, stage=_stages(args.quiet))
     if not args.quiet:
         print(f"report written to {path}")
     return 0
+
+
+def _stages(quiet: bool) -> Callable[[str], None] | None:
+    """A progress line on stderr for each step of a render, unless quiet: a province's report
+    takes seconds, and its workbook the longest."""
+    if quiet:
+        return None
+
+    def tell(stage: str) -> None:
+        print(f"report: {_STAGE_WORDS.get(stage, stage)}…", file=sys.stderr, flush=True)
+
+    return tell
+
+
+_STAGE_WORDS = {
+    "figures": "drawing the figures",
+    "page": "writing the page",
+    "workbook": "writing the workbook",
+}
 
 
 def _report_after(args: argparse.Namespace, out: Path) -> int:
@@ -669,7 +731,7 @@ def _report_after(args: argparse.Namespace, out: Path) -> int:
     from canteensim.report import render_report
 
     try:
-        path = render_report(out, args.lang)
+        path = render_report(out, args.lang, svg=args.svg, stage=_stages(args.quiet))
     except Exception as exc:  # whatever broke the report, the results must be reported safe
         reason = str(exc) if isinstance(exc, CanteensimError) else f"{type(exc).__name__}: {exc}"
         print(
@@ -700,6 +762,8 @@ def _warnings_as_lines() -> Iterator[None]:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from canteensim.scenario import load_scenario
+
     scenario = load_scenario(args.scenario, args.overrides)
     if args.json:
         print(scenario.model_dump_json(indent=2))

@@ -11,6 +11,7 @@ never a folder holding the scenario's inputs, nor the folder the user works in, 
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import hashlib
 import json
@@ -19,17 +20,26 @@ import os
 import re
 import shutil
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
+import pyarrow.csv as pa_csv  # type: ignore[import-untyped]
 
 from canteensim.errors import ResultsError
-from canteensim.model.simulate import Results
 from canteensim.results import FORMAT_VERSION, MANIFEST, RUN_TABLES, SUMMARY
-from canteensim.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    from canteensim.model.simulate import Results
+    from canteensim.scenario.schema import Scenario
 
 TableFormat = Literal["auto", "csv", "parquet"]
+WRITER_THREADS = 2
+"""Tables written at once: pyarrow's CSV and Parquet writers release the GIL."""
 CSV_MAX_ROWS = 200_000
 """With format "auto", larger tables go to Parquet: a spreadsheet cannot open them anyway."""
 
@@ -213,10 +223,13 @@ def write_results(
         folder.parent.mkdir(parents=True, exist_ok=True)
         with staged(folder) as staging:
             staging.mkdir()
-            files = {
-                name: _write_table(results.tables[name], staging, name, table_format)
-                for name in RUN_TABLES
-            }
+            # pyarrow writes without the GIL: the tables go to disk side by side
+            with ThreadPoolExecutor(max_workers=WRITER_THREADS) as pool:
+                written = pool.map(
+                    lambda name: _write_table(results.tables[name], staging, name, table_format),
+                    RUN_TABLES,
+                )
+                files = dict(zip(RUN_TABLES, written, strict=True))
             write_json(staging / SUMMARY, {**summary_json, "tables": files})
     except OSError as exc:
         raise ResultsError(f"{folder}: cannot be written ({exc.strerror or exc})") from None
@@ -252,9 +265,28 @@ def write_json(path: Path, document: Mapping[str, Any]) -> None:
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
     """Write `frame` as a CSV file a spreadsheet opens safely (see `spreadsheet_safe`).
 
-    UTF-8 with a byte-order mark, so that Excel shows Chinese names.
+    UTF-8 with a byte-order mark, so that Excel shows Chinese names; a header row and no index.
+    Written by Arrow's CSV writer, several times faster than pandas' on a province's tables
+    (`csv_table` says how each column is written): text in double quotes, so that commas,
+    quotes and line breaks in it are safe; integers as they are; floats in the shortest form
+    that reads back as the same float (``0.1``, ``1e-7``), a float column holding whole numbers
+    only with ``.0`` so that it reads back as floats; booleans ``true`` and ``false``; calendar
+    days ``YYYY-MM-DD``; a missing value empty. `read_csv` reads back the values written.
     """
-    spreadsheet_safe(frame).to_csv(path, index=False, encoding="utf-8-sig")
+    table = csv_table(spreadsheet_safe(frame))
+    header = "none" if all(_plain_name(name) for name in table.column_names) else "needed"
+    options = pa_csv.WriteOptions(quoting_style="needed", quoting_header=header)
+    with pa.OSFile(str(path), "wb") as sink:
+        sink.write(codecs.BOM_UTF8)
+        pa_csv.write_csv(table, sink, options)
+
+
+def csv_table(frame: pd.DataFrame) -> Any:
+    """`frame` as the Arrow table `write_csv` writes: each column in a type Arrow's CSV writer
+    writes as pandas' `to_csv` would, as far as reading it back tells (`_csv_column`)."""
+    names = [str(name) for name in frame.columns]
+    columns = [_csv_column(frame.iloc[:, i]) for i in range(frame.shape[1])]
+    return pa.Table.from_arrays(columns, names=names)
 
 
 def read_csv(path: Path) -> pd.DataFrame:
@@ -305,6 +337,97 @@ def spreadsheet_text(text: str) -> str:
 def from_spreadsheet_text(text: str) -> str:
     """The text `spreadsheet_text` escaped: one leading quote fewer where it put one."""
     return text[1:] if text.startswith("'") and FORMULA_START.match(text[1:]) else text
+
+
+def _csv_column(column: pd.Series) -> Any:
+    """One column as the Arrow array `write_csv` writes.
+
+    Categories are written as their values; a timestamp column of midnights as calendar days,
+    as pandas writes it; a float column whose every value is whole as decimals with one place
+    (Arrow would write ``3`` for 3.0, which reads back as an integer); text, whole numbers,
+    booleans and calendar days as Arrow holds them. A column Arrow cannot hold (mixed Python
+    objects) or write (durations, time zones) is written as the text of each value.
+    """
+    try:
+        array = pa.array(column, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return _text_column(column)
+    kind = array.type
+    if pa.types.is_dictionary(kind):
+        array = array.dictionary_decode()
+        kind = array.type
+    if pa.types.is_floating(kind):
+        return _float_column(array)
+    if pa.types.is_timestamp(kind) and kind.tz is None:
+        return _timestamp_column(array)
+    if _written_as_is(kind):
+        return array
+    return _text_column(column)
+
+
+def _timestamp_column(array: Any) -> Any:
+    """Midnights as calendar days (``2020-01-09``), other instants to the second
+    (``2020-01-09 12:30:00``) unless they hold fractions of one, as pandas writes them."""
+    days = pc.floor_temporal(array, unit="day")
+    if pc.all(pc.equal(days, array)).as_py():
+        return pc.cast(days, pa.date32())
+    try:
+        return pc.cast(array, pa.timestamp("s"))  # safe: refused if a fraction would be lost
+    except pa.ArrowInvalid:
+        return array
+
+
+def _written_as_is(kind: Any) -> bool:
+    """Arrow types whose CSV text reads back as the value pandas' text did."""
+    types = pa.types
+    return bool(
+        types.is_boolean(kind)
+        or types.is_integer(kind)
+        or types.is_string(kind)
+        or types.is_large_string(kind)
+        or types.is_date32(kind)
+        or types.is_null(kind)
+    )
+
+
+_WHOLE = r"^-?[0-9]+$"
+_EXACT_WHOLE = 2.0**53
+"""Whole floats below this in size are exactly integers, and fit a decimal of 17 digits."""
+
+
+def _float_column(array: Any) -> Any:
+    """A float column as written: as is, unless every value is whole (see `_csv_column`)."""
+    numbers = array.to_numpy(zero_copy_only=False)
+    numbers = numbers[~np.isnan(numbers)]  # a missing value is NaN here, and written empty
+    if len(numbers) == 0 or not np.isfinite(numbers).all() or (numbers != np.floor(numbers)).any():
+        return array  # a fraction or an infinity is written: the column reads back as floats
+    negative_zero = np.signbit(numbers) & (numbers == 0)
+    if np.abs(numbers).max() < _EXACT_WHOLE and not negative_zero.any():
+        return pc.cast(array, pa.decimal128(18, 1))  # written 3.0, unquoted
+    return _with_point(array)  # written "3.0" (text, so quoted): huge whole floats and -0.0
+
+
+def _with_point(array: Any) -> Any:
+    """Each float's shortest text, with ``.0`` after a whole one, as pandas writes ``-0.0``."""
+    text = pc.cast(array, pa.string())
+    whole = pc.match_substring_regex(text, _WHOLE)
+    return pc.if_else(whole, pc.binary_join_element_wise(text, ".0", ""), text)
+
+
+def _text_column(column: pd.Series) -> Any:
+    """Each value's text as pandas writes it (`astype(str)` formats a column as `to_csv` does:
+    ``2 days`` when every duration is whole days); missing values empty."""
+    missing = column.isna().to_numpy()
+    text = column.astype(str)
+    return pa.array(
+        [None if gone else value for value, gone in zip(text, missing, strict=True)],
+        type=pa.string(),
+    )
+
+
+def _plain_name(name: str) -> bool:
+    """Whether a column name needs no quotes in a CSV header."""
+    return not any(c in name for c in ',"\r\n')
 
 
 def _text_cell(value: Any) -> Any:

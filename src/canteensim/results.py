@@ -181,6 +181,32 @@ MANIFEST = "manifest.json"
 JOURNAL = "journal.jsonl"
 """A comparison's finished runs, one line each, until its final tables are written."""
 
+
+WORKBOOK_MAX_ROWS = 100_000
+"""The longest table a report's workbook holds; a longer one stays in its file in the results
+folder only, as the workbook's README says (a province's tables would make a workbook too large
+to open)."""
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    """The files of a folder's report in one language: the English report keeps the plain names
+    (``report.html``, ``figures/``), the Chinese one is ``report.zh.html``, ``figures.zh/`` …,
+    so both can live in one results folder."""
+
+    html: str
+    markdown: str
+    workbook: str
+    figures: str
+
+    @classmethod
+    def of(cls, lang: str) -> ReportFiles:
+        suffix = "" if lang == "en" else f".{lang}"
+        return cls(
+            f"report{suffix}.html", f"report{suffix}.md", f"report{suffix}.xlsx", f"figures{suffix}"
+        )
+
+
 Dtype = Literal["int", "float", "bool", "text", "category", "date", "datetime"]
 """What a column holds: ``category`` is text from a short list (a canteen id, a month),
 ``date`` a calendar day, ``datetime`` a day as a timestamp."""

@@ -14,6 +14,7 @@ This module imports neither matplotlib nor pandas, so that the command line can 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -46,7 +47,7 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         "partial_audit": "partial",
         "partial_month": "Partial month",
         "partial_period": "Partial audit period",
-        "observed": "Observed: {value} yuan/month",
+        "observed": "Observed: {value} a month",
         # quota compliance heat map
         "compliance.title": "Quota compliance of bound canteens",
         "compliance.colorbar": "Aid bought ÷ quota, worst audited category",
@@ -54,6 +55,14 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         "compliance.threshold": "quota",
         "canteen": "Canteen",
         "canteens_many": "Bound canteens ({n:,}), lowest at the top",
+        "compliance.rows.group": "Bound canteens by kind and size",
+        "compliance.rows.category": "Category",
+        "compliance.title.group": "Audits met, by kind and size of bound canteen",
+        "compliance.title.category": "Audits met, by category",
+        "compliance.share_met": "Share of audits met",
+        "size.small": "small",
+        "size.medium": "medium",
+        "size.large": "large",
         # nothing to show, and why (plots.nothing_to_show draws it, captions say it)
         "nothing_to_show": "Nothing to show: {reason}",
         "caption.nothing": "{what}: nothing to show — {why}.",
@@ -105,6 +114,7 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         "weekly.listed": "Listed",
         "weekly.ordered": "Ordered",
         "weekly.sold": "Sold",
+        "weekly.unfilled": "Ordered, not filled",
         "week_start": "Week starting",
         "kg_per_week": "kg per week",
         # losses and late deliveries
@@ -146,16 +156,22 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         # captions
         "caption.monthly_sales": (
             "Sales by category in each month ({reps}); hatched bars are partial "
-            "months. The simulated mean over full months is {mean} yuan a month."
+            "months. The simulated mean over full months is {mean} a month."
         ),
-        "caption.monthly_sales.observed": (
-            " The dashed line is the observed {observed} yuan a month."
-        ),
+        "caption.monthly_sales.observed": (" The dashed line is the observed {observed} a month."),
         "caption.compliance": (
             "Each bound canteen's aid purchases as a share of its quota in each audit period "
             "(worst audited category when the quota is per category; {reps}): "
             "red cells fall short of the quota, blue cells meet it. "
             "{rate} of the audits of whole periods met the quota."
+        ),
+        "caption.compliance.groups": (
+            "The share of audits met in each audit period by the {n:,} bound canteens, grouped "
+            "by kind and by size (thirds of their consumption: small, medium, large; {reps}). "
+            "{rate} of the audits of whole periods met the quota."
+        ),
+        "caption.compliance.categories": (
+            " Below, the share of audits met in each category: where the quota fails."
         ),
         "caption.failures": (
             "Failed quota audits of bound canteens by primary cause ({reps}): in each audit "
@@ -164,8 +180,10 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         ),
         "caption.weekly": (
             "Kilograms listed by the platform, ordered by canteens and sold each week, one panel "
-            "per category ({reps}). Orders above the listed line went unfilled; "
-            "listed kilograms above the sold line went unsold ({unsold} of the listed kg)."
+            "per category ({reps}). The shaded gap between ordered and sold is what canteens "
+            "ordered and did not get, because the product they ordered sold out ({unfilled} of "
+            "the ordered kg); listed kilograms above the sold line went unsold ({unsold} of the "
+            "listed kg)."
         ),
         "caption.losses": (
             "Kilograms lost in transit (top) and delivered after their scheduled day (bottom) "
@@ -174,7 +192,7 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         ),
         "caption.income": (
             "Income of the farmers of each {by}: sales less the platform's {commission} commission "
-            "and {logistics} yuan/kg logistics ({reps}): {total} yuan in all."
+            "and {logistics} yuan/kg logistics ({reps}): {total} in all."
         ),
         "caption.kpis": (
             "Each headline KPI for every value of {varied}: {reps} with its 95 % "
@@ -198,7 +216,7 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         "title.run": "{name}: simulation report",
         "title.comparison": "{name}: comparison report",
         "lead.run": "{reps}. {sales} {audits}",
-        "lead.sales": "Mean monthly sales were {sales} yuan{observed}.",
+        "lead.sales": "Mean monthly sales were {sales}{observed}.",
         "lead.audits": (
             "{compliance} of the bound canteens' quota audits of whole {periods} met the quota."
         ),
@@ -209,14 +227,14 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         "lead.no_failures": "No audit of a whole {period} failed.",
         "sentence": "{text}.",
         "sentences": "{first} {second}",
-        "lead.observed": " (observed: {value} yuan)",
+        "lead.observed": " (observed: {value})",
         "lead.comparison": (
             "{settings} settings of {varied}, {reps} each, compared with common random numbers "
             "against {baseline}."
         ),
         "headline.comparison": (
-            "From {first} to {last}, mean monthly sales change by {sales} yuan and farmer income "
-            "by {income} yuan, at {cost} yuan of cost premium to canteens."
+            "From {first} to {last}, mean monthly sales change by {sales} and farmer income by "
+            "{income}, at {cost} of cost premium to canteens."
         ),
         "headline.saturated": (
             "From {setting} on, supply saturates: the fill rate is below 95 %, so orders outrun "
@@ -282,7 +300,7 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         "disruption": "{start} to {end}: attendance ×{attendance}, transport ×{transport}, "
         "supply ×{supply}",
         "none": "none",
-        "yuan_per_month": "{value} yuan a month",
+        "yuan_per_month": "{value} a month",
         "precision": "95 % half-width within {value} of the mean",
         "seconds": "{value} s",
         "python_api": "(from Python, no command line)",
@@ -347,7 +365,8 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         ),
         "more_rows": "… {n:,} more rows: see {xlsx}.",
         "full_tables": (
-            "Every table in full is a sheet of {xlsx}, and a file of this folder: {files}."
+            "Every table in full is a file of this folder: {files}; {xlsx} holds each of up to "
+            "{limit:,} rows as a sheet."
         ),
         "pp": "{value} pp",
         "title.search": "{name}: the search for {param}",
@@ -450,6 +469,52 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
             "folder"
         ),
         "readme.whole": "whole table",
+        # --- the workbook: its sheets, what each holds, the summary sheet's units
+        "sheet.summary": "summary",
+        "sheet.readme": "README",
+        "sheet.kpis": "kpis",
+        "sheet.monthly_sales": "monthly_sales",
+        "sheet.canteen_months": "canteen_months",
+        "sheet.audit_failures": "audit_failures",
+        "sheet.weekly_products": "weekly_products",
+        "sheet.deliveries": "deliveries",
+        "sheet.comparison": "comparison",
+        "sheet.monthly_comparison": "monthly_comparison",
+        "sheet.runs": "runs",
+        "sheet.monthly": "monthly",
+        "sheet.probes": "probes",
+        "sheet.indices": "indices",
+        "sheet.interactions": "interactions",
+        "sheet.samples": "samples",
+        "about.summary": "The key indicators and the summary tables of the report",
+        "about.kpis": "KPIs of each replication (from summary.json)",
+        "about.monthly_sales": "Sales by month, category and buyer, each replication",
+        "about.canteen_months": (
+            "Each canteen's consumption, aid bought and quota by category and audit period"
+        ),
+        "about.audit_failures": "Each failed audit, its shortfall and its primary cause",
+        "about.weekly_products": "Each product's supply, listing, orders and sales by week",
+        "about.deliveries": "Each delivery: the day it was due, the day it came, what was lost",
+        "about.comparison": (
+            "Each setting's KPI means with 95 % intervals, and paired differences"
+        ),
+        "about.monthly_comparison": "Each setting's sales by month, mean over replications",
+        "about.runs": "Every run: its setting, replication, seed and KPIs",
+        "about.monthly": "Every run's sales by month and category",
+        "about.probes": "Each value the search tried, with its KPIs and decision",
+        "about.indices": "Sensitivity indices of each KPI to each assumption",
+        "about.interactions": "Second-order indices: pairs of assumptions acting together",
+        "about.samples": "Each sampled point: its assumptions and its KPI means",
+        "readme.omitted": (
+            "not in this workbook: {rows:,} rows, more than the {limit:,} it holds of a table; "
+            "the whole table is {file} in the results folder"
+        ),
+        "col.contents": "Contents",
+        "col.unit": "Unit",
+        "unit.yuan": "yuan",
+        "unit.kg": "kg",
+        "unit.share": "%",
+        "unit.count": "count",
     },
     "zh": {
         # --- the figures: titles, axes, legends, captions, and why a figure is empty
@@ -459,13 +524,21 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         "partial_audit": "不足整期",
         "partial_month": "不足整月",
         "partial_period": "不足整期的审核期",
-        "observed": "实际报道：每月 {value} 元",
+        "observed": "实际报道：每月 {value}",
         "compliance.title": "受约束食堂配额完成情况",
         "compliance.colorbar": "扶贫采购 ÷ 配额（最低的审核品类）",
         "compliance.colorbar_total": "扶贫采购 ÷ 配额",
         "compliance.threshold": "配额",
         "canteen": "食堂",
         "canteens_many": "受约束食堂（{n:,} 个），最低者在上",
+        "compliance.rows.group": "受约束食堂（按类型与规模）",
+        "compliance.rows.category": "品类",
+        "compliance.title.group": "按食堂类型与规模的审核达标比例",
+        "compliance.title.category": "按品类的审核达标比例",
+        "compliance.share_met": "审核达标比例",
+        "size.small": "小",
+        "size.medium": "中",
+        "size.large": "大",
         "nothing_to_show": "无可显示内容：{reason}",
         "caption.nothing": "{what}：无可显示内容——{why}。",
         "why.because": "，因为",
@@ -508,6 +581,7 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         "weekly.listed": "上架",
         "weekly.ordered": "订购",
         "weekly.sold": "售出",
+        "weekly.unfilled": "订购未满足",
         "week_start": "周起始日",
         "kg_per_week": "千克/周",
         "losses.title": "运输损耗与迟到配送",
@@ -541,20 +615,26 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         ),
         "caption.monthly_sales": (
             "各月各品类销售额（{reps}）；斜线填充的柱为不足整月的月份。"
-            "模拟的整月平均销售额为每月 {mean} 元。"
+            "模拟的整月平均销售额为每月 {mean}。"
         ),
-        "caption.monthly_sales.observed": "虚线为实际报道的每月 {observed} 元。",
+        "caption.monthly_sales.observed": "虚线为实际报道的每月 {observed}。",
         "caption.compliance": (
             "各受约束食堂每个审核期的扶贫采购量占配额的比例（按品类设配额时取最低的审核品类；"
             "{reps}）：红色为未达配额，蓝色为达到配额。整期审核中有 {rate} 达到配额。"
         ),
+        "caption.compliance.groups": (
+            "{n:,} 个受约束食堂按类型与规模（按消费量三等分：小、中、大；{reps}）分组，"
+            "各审核期的审核达标比例。整期审核中有 {rate} 达到配额。"
+        ),
+        "caption.compliance.categories": "下图为各品类的审核达标比例：配额在哪里未能达成。",
         "caption.failures": (
             "受约束食堂未达标的配额审核按主要原因分布（{reps}）：上图为各审核期，斜线填充的审核期"
             "不足整期，不计入达标率；下图为全部审核期按品类的分布。"
         ),
         "caption.weekly": (
             "平台每周上架、食堂订购和实际售出的千克数，每个品类一图（{reps}）。"
-            "订购高于上架的部分未能满足；上架高于售出的部分滞销（占上架量的 {unsold}）。"
+            "订购与售出之间的阴影是食堂订购而未得到的部分：所订产品已售罄（占订购量的 "
+            "{unfilled}）；上架高于售出的部分滞销（占上架量的 {unsold}）。"
         ),
         "caption.losses": (
             "每周运输损耗（上图）与晚于预定日送达（下图）的千克数（{reps}）："
@@ -562,7 +642,7 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         ),
         "caption.income": (
             "各{by}农户收入：销售额减去平台 {commission} 的佣金和每千克 {logistics} 元的物流费"
-            "（{reps}）：合计 {total} 元。"
+            "（{reps}）：合计 {total}。"
         ),
         "caption.kpis": "{varied}各取值下的主要指标：{reps}及其 95% 置信区间。",
         "caption.kpis.saturated": "阴影处为供给饱和的方案（满足率低于 95%）。",
@@ -580,7 +660,7 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         "title.run": "{name}：模拟报告",
         "title.comparison": "{name}：方案比较报告",
         "lead.run": "{reps}。{sales}{audits}",
-        "lead.sales": "月均销售额 {sales} 元{observed}。",
+        "lead.sales": "月均销售额 {sales}{observed}。",
         "lead.audits": "受约束食堂的整{period}配额审核中有 {compliance} 达到配额。",
         "lead.failures": (
             "在 {failed} 次未达标的整{period}审核中，最常见的主要原因是{cause}："
@@ -589,14 +669,14 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         "lead.no_failures": "整{period}审核全部达到配额。",
         "sentence": "{text}。",
         "sentences": "{first}{second}",
-        "lead.observed": "（实际报道：{value} 元）",
+        "lead.observed": "（实际报道：{value}）",
         "lead.comparison": (
             "比较 {varied} 的 {settings} 个方案，每个方案{reps}，使用相同随机数流，"
             "以 {baseline} 为基准。"
         ),
         "headline.comparison": (
-            "从 {first} 到 {last}，月均销售额变化 {sales} 元，农户收入变化 {income} 元，"
-            "食堂多付溢价 {cost} 元。"
+            "从 {first} 到 {last}，月均销售额变化 {sales}，农户收入变化 {income}，"
+            "食堂多付溢价 {cost}。"
         ),
         "headline.saturated": "自 {setting} 起供给饱和：满足率低于 95%，订单超出合作社的挂牌量。",
         "reps.one": "单次模拟",
@@ -654,7 +734,7 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         ),
         "disruption": "{start} 至 {end}：就餐 ×{attendance}，运输 ×{transport}，供应 ×{supply}",
         "none": "无",
-        "yuan_per_month": "每月 {value} 元",
+        "yuan_per_month": "每月 {value}",
         "precision": "95% 置信区间半宽不超过均值的 {value}",
         "seconds": "{value} 秒",
         "python_api": "（由 Python 调用，无命令行）",
@@ -711,7 +791,9 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         "partial_note": "* 不足整月：只模拟了该月的一部分。",
         "partial_audit_note": "* 不足整期：只模拟了该{period}的一部分，其审核不计入合计和达标率。",
         "more_rows": "……另有 {n:,} 行，见 {xlsx}。",
-        "full_tables": "各表全文见 {xlsx} 的各工作表，以及本文件夹中的文件：{files}。",
+        "full_tables": (
+            "各表全文见本文件夹中的文件：{files}；其中不超过 {limit:,} 行的表也是 {xlsx} 的工作表。"
+        ),
         "pp": "{value} 个百分点",
         "title.search": "{name}：{param}的搜索",
         "title.sensitivity": "{name}：敏感性分析",
@@ -800,6 +882,48 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
             "已截断：Excel 每个工作表最多 {limit:,} 行；全表见结果文件夹中的 {file}"
         ),
         "readme.whole": "全表",
+        # --- the workbook: its sheets, what each holds, the summary sheet's units
+        "sheet.summary": "摘要",
+        "sheet.readme": "说明",
+        "sheet.kpis": "各次重复指标",
+        "sheet.monthly_sales": "月度销售",
+        "sheet.canteen_months": "食堂月度采购",
+        "sheet.audit_failures": "未达标审核",
+        "sheet.weekly_products": "每周产品",
+        "sheet.deliveries": "配送",
+        "sheet.comparison": "方案比较",
+        "sheet.monthly_comparison": "各方案月度销售",
+        "sheet.runs": "各次运行",
+        "sheet.monthly": "各次运行月度销售",
+        "sheet.probes": "搜索取值",
+        "sheet.indices": "敏感性指数",
+        "sheet.interactions": "交互作用",
+        "sheet.samples": "样本点",
+        "about.summary": "主要指标及报告中的汇总表",
+        "about.kpis": "每次重复模拟的指标（来自 summary.json）",
+        "about.monthly_sales": "每次重复模拟中按月份、品类和采购方的销售",
+        "about.canteen_months": "各食堂按品类和审核期的消费量、帮扶采购量与配额",
+        "about.audit_failures": "每次未达标的审核：缺口及其主要原因",
+        "about.weekly_products": "各产品每周的供应、上架、订购与销售",
+        "about.deliveries": "每次配送：计划日期、送达日期与损耗",
+        "about.comparison": "各方案指标均值及其 95% 置信区间，以及与基准的配对差值",
+        "about.monthly_comparison": "各方案的月度销售（各次重复的均值）",
+        "about.runs": "每次运行：方案、重复序号、随机种子与各项指标",
+        "about.monthly": "每次运行按月份和品类的销售",
+        "about.probes": "搜索尝试的每个取值，及其指标与判定",
+        "about.indices": "各指标对各项假设的敏感性指数",
+        "about.interactions": "二阶指数：共同起作用的假设组合",
+        "about.samples": "每个样本点：假设取值与指标均值",
+        "readme.omitted": (
+            "未放入本工作簿：共 {rows:,} 行，超过每个工作表的上限 {limit:,} 行；"
+            "全表见结果文件夹中的 {file}"
+        ),
+        "col.contents": "内容",
+        "col.unit": "单位",
+        "unit.yuan": "元",
+        "unit.kg": "千克",
+        "unit.share": "%",
+        "unit.count": "个",
     },
 }
 
@@ -981,11 +1105,156 @@ def setting_key(lang: str, key: str) -> str:
     return key
 
 
+_COLUMNS_ZH: Mapping[str, str] = {
+    # a run's tables (`canteensim.results.RUN_TABLE_COLUMNS`)
+    "replication": "重复序号",
+    "month": "月份",
+    "category": "品类",
+    "buyer": "采购方",
+    "sales_yuan": "销售额（元）",
+    "quantity_kg": "销售量（千克）",
+    "shipped_kg": "发运量（千克）",
+    "lost_kg": "运输损耗（千克）",
+    "commission_yuan": "平台佣金（元）",
+    "logistics_yuan": "物流费（元）",
+    "market_value_yuan": "市场价值（元）",
+    "partial": "不完整期间",
+    "farmer_income_yuan": "农户收入（元）",
+    "cost_premium_yuan": "食堂额外成本（元）",
+    "canteen_id": "食堂编号",
+    "kind": "食堂类型",
+    "bound": "受配额约束",
+    "consumption_kg": "消费量（千克）",
+    "aid_kg": "帮扶采购量（千克）",
+    "consumption_yuan": "消费额（元）",
+    "aid_yuan": "帮扶采购额（元）",
+    "required_kg": "应采购量（千克）",
+    "required_yuan": "应采购额（元）",
+    "aid_share": "帮扶采购占比",
+    "fulfilment": "配额完成度",
+    "compliant": "达标",
+    "audited": "已审核",
+    "shortfall_kg": "缺口（千克）",
+    "shortfall_yuan": "缺口（元）",
+    "skipped_orders": "漏订次数",
+    "cause": "主要原因",
+    "week": "周次",
+    "week_start": "周起始日",
+    "product_id": "产品编号",
+    "product_name": "产品名称",
+    "cooperative_id": "合作社编号",
+    "county": "县（市、区）",
+    "offered_kg": "供应量（千克）",
+    "listed": "已上架",
+    "listed_kg": "上架量（千克）",
+    "ordered_kg": "订购量（千克）",
+    "sold_kg": "售出量（千克）",
+    "unsold_kg": "滞销量（千克）",
+    "spoiled_kg": "腐损量（千克）",
+    "unsold_farm_gate_yuan": "滞销产品农户价值（元）",
+    "undelivered_kg": "未送达（千克）",
+    "scheduled_day": "计划配送日",
+    "delivered_day": "实际送达日",
+    "kg": "配送量（千克）",
+    "received_kg": "实收量（千克）",
+    "late": "迟到",
+    # a comparison's tables
+    "setting": "方案",
+    "setting_index": "方案序号",
+    "label": "方案名称",
+    "kpi": "指标",
+    "mean": "均值",
+    "sd": "标准差",
+    "ci_low": "95% 置信区间下限",
+    "ci_high": "95% 置信区间上限",
+    "baseline": "基准方案",
+    "diff_mean": "与基准之差",
+    "diff_ci_low": "差值置信区间下限",
+    "diff_ci_high": "差值置信区间上限",
+    "n": "重复次数",
+    "seed": "随机种子",
+    "sales_yuan_mean": "销售额均值（元）",
+    "sales_yuan_sd": "销售额标准差（元）",
+    "sales_yuan_ci_low": "销售额 95% 置信区间下限（元）",
+    "sales_yuan_ci_high": "销售额 95% 置信区间上限（元）",
+    "quantity_kg_mean": "销售量均值（千克）",
+    # a search's and a sensitivity analysis's tables
+    "value": "取值",
+    "replications": "重复次数",
+    "decision": "判定",
+    "parameter": "假设",
+    "other": "另一假设",
+    "S1": "一阶指数 S1",
+    "S1_conf": "S1 置信半宽",
+    "ST": "总效应指数 ST",
+    "ST_conf": "ST 置信半宽",
+    "S2": "二阶指数 S2",
+    "S2_conf": "S2 置信半宽",
+    "mu_star": "μ*",
+    "mu_star_conf": "μ* 置信半宽",
+    "sigma": "σ",
+    "mu": "μ",
+    "rank": "排名",
+    "points": "样本点数",
+    "note": "说明",
+    "point": "样本点",
+}
+"""The columns of every table of a results folder in Chinese; English keeps the columns' own
+names, which scripts rely on."""
+
+_STATISTICS_ZH: Mapping[str, str] = {
+    "_mean": "均值",
+    "_sd": "标准差",
+    "_ci_low": " 95% 置信区间下限",
+    "_ci_high": " 95% 置信区间上限",
+}
+"""A KPI's statistics as columns name them (``total_sales_yuan_mean``), in Chinese."""
+
+
+def column(lang: str, name: str) -> str:
+    """A table's column `name` as a workbook's header in `lang`: in English the name itself; in
+    Chinese its name from `_COLUMNS_ZH`, a KPI's or a scenario key's name (a comparison's
+    ``quota.share``), a KPI's statistic (``total_sales_yuan_mean``); else the name itself."""
+    if check_lang(lang) == "en":
+        return name
+    if name in _COLUMNS_ZH:
+        return _COLUMNS_ZH[name]
+    if contract.kpi(name) is not None:
+        return kpi(lang, name)
+    for suffix, words in _STATISTICS_ZH.items():
+        stem = name.removesuffix(suffix)
+        if stem != name and contract.kpi(stem) is not None:
+            return kpi(lang, stem) + words
+    return setting_key(lang, name)
+
+
 def replications(lang: str, n: int, *, sentence_start: bool = False) -> str:
     """How many replications a result averages: ``"one replication"`` mid-sentence (a
     caption's), ``"One replication"`` at the start of one (the report's lead)."""
     words = say(lang, "reps.one") if n == 1 else say(lang, "reps.many", n=n)
     return words if sentence_start else words[:1].lower() + words[1:]
+
+
+def setting(lang: str, label: str, separator: str | None = None) -> str:
+    """A compared setting as a reader reads it: ``"quota.share=0.2"`` → ``"Quota share = 20%"``
+    (``"配额比例 = 20%"``); several keys joined by `separator` (by default ", " or "、"). A key
+    without a name stays dotted; a label that is not ``key=value`` pairs is left as it is."""
+    parts = [part.partition("=") for part in label.split(", ")]
+    if not all(equals for _, equals, _ in parts):
+        return label
+    shown = [f"{setting_key(lang, key)} = {_setting_value(key, value)}" for key, _, value in parts]
+    return (separator if separator is not None else say(lang, "names.separator")).join(shown)
+
+
+def _setting_value(key: str, value: str) -> str:
+    """A setting's value as text: a share as a percentage (0.2 → 20%), anything else as given."""
+    if key not in PERCENT_KEYS:
+        return value
+    try:
+        share = float(value)
+    except ValueError:
+        return value
+    return f"{share * 100:.10g}%"
 
 
 def baseline_name(lang: str, baselines: Sequence[str], first: str = "–") -> str:
@@ -994,8 +1263,8 @@ def baseline_name(lang: str, baselines: Sequence[str], first: str = "–") -> st
     column (a folder written before ``--baseline``)."""
     named = list(dict.fromkeys(b for b in baselines if b))
     if not named:
-        return first
-    return named[0] if len(named) == 1 else say(lang, "baseline.previous")
+        return setting(lang, first)
+    return setting(lang, named[0]) if len(named) == 1 else say(lang, "baseline.previous")
 
 
 def missing(value: Any) -> bool:
@@ -1016,6 +1285,25 @@ def number(value: Any, decimals: int = 0, *, lang: str = "en") -> str:
     return f"{float(value):,.{decimals}f}"
 
 
+def money(value: Any, lang: str = "en", *, signed: bool = False) -> str:
+    """An amount of yuan in prose, in a unit a reader takes in at a glance: Chinese in 万元 from
+    100,000 yuan (``"31.0 万元"``) and 亿元 from 100 million, English in millions of yuan from
+    10 million (``"12.3 million yuan"``), else whole yuan with thousands separators; a missing
+    value reads `NOT_APPLICABLE`."""
+    if missing(value):
+        return NOT_APPLICABLE[check_lang(lang)]
+    amount = float(value)
+    sign = "+" if signed and amount > 0 else ""
+    size = abs(amount)
+    if lang == "zh" and size >= 1e8:
+        return f"{sign}{amount / 1e8:,.2f} 亿元"
+    if lang == "zh" and size >= 1e5:
+        return f"{sign}{amount / 1e4:,.1f} 万元"
+    if lang == "en" and size >= 1e7:
+        return f"{sign}{amount / 1e6:,.1f} million yuan"
+    return f"{sign}{amount:,.0f} {'元' if lang == 'zh' else 'yuan'}"
+
+
 def percent(value: Any, decimals: int = 1, *, lang: str = "en") -> str:
     """``0.593`` → ``"59.3%"``; a missing value reads `NOT_APPLICABLE`."""
     if missing(value):
@@ -1033,6 +1321,27 @@ WEEKDAYS_ZH = {
     "Sun": "周日",
 }
 KINDS_ZH = {"government": "机关", "institution": "事业单位", "enterprise": "企业"}
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_DATE_PARTS = re.compile(r"(?:(\d{4})-)?(" + "|".join(_MONTHS) + r")(?:-(\d{1,2}))?|^(\d{1,4})$")
+
+
+def date_label(lang: str, label: str) -> str:
+    """A date axis label as matplotlib's concise formatter writes it ("Mar", "15", "2020-Jun",
+    "2020-Mar-02", "2020"), in `lang`: Chinese reads "3月", "15日", "2020年6月", "2020年3月2日",
+    "2020年"; English is left as it is."""
+    if check_lang(lang) == "en":
+        return label
+
+    def chinese(match: re.Match[str]) -> str:
+        year, month, day, number = match.groups()
+        if number is not None:  # a lone number: a year, or a day of the month
+            return f"{int(number)}年" if len(number) == 4 else f"{int(number)}日"
+        shown = (f"{year}年" if year else "") + f"{_MONTHS.index(month) + 1}月"
+        return shown + (f"{int(day)}日" if day else "")
+
+    return _DATE_PARTS.sub(chinese, label)
 
 
 def weekday(lang: str, day: str) -> str:

@@ -140,10 +140,11 @@ def test_paired_differences_are_by_replication(runs):
     assert (same["diff_mean"], same["diff_ci_low"], same["diff_ci_high"]) == (0.0, 0.0, 0.0)
 
 
-def test_baseline_differs_from_itself_by_zero(runs):
+def test_baseline_has_no_difference_with_itself(runs):
     table = comparison_table(runs, ["x", "y"], LABELS)
     base = table[table["setting"] == "base"]
-    assert (base[["diff_mean", "diff_ci_low", "diff_ci_high"]] == 0).all().all()
+    assert base[["diff_mean", "diff_ci_low", "diff_ci_high"]].isna().all().all()  # not 0, [0, 0]
+    assert (base["baseline"] == "base").all()  # still named: the row others are against
 
 
 def test_missing_replications_and_nan_are_left_out_of_the_pairs(runs):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -110,6 +111,9 @@ def test_comparison_csv(finished):
         own = runs[runs["setting"] == setting].sort_values("replication")["total_sales_yuan"]
         base = runs[runs["setting"] == 0].sort_values("replication")["total_sales_yuan"]
         assert row["mean"].item() == pytest.approx(own.mean(), rel=1e-12)
+        if setting == 0:  # the baseline has no difference with itself
+            assert np.isnan(row["diff_mean"].item())
+            continue
         assert row["diff_mean"].item() == pytest.approx(
             (own.to_numpy() - base.to_numpy()).mean(), rel=1e-9, abs=1e-6
         )

@@ -23,6 +23,7 @@ from matplotlib import image as mpimg
 
 from canteensim.cli import main
 from canteensim.report.document import CSP
+from canteensim.results import ReportFiles
 
 pytestmark = pytest.mark.heavy  # Chromium takes seconds a page
 
@@ -63,7 +64,7 @@ def report(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     folder = tmp_path_factory.mktemp("browser") / f"run-{request.param}"
     args = ["run", str(HAIKOU), *SHORT, "-r", "2", "--serial", "-o", str(folder), "-q"]
     assert main([*args, "--lang", request.param]) == 0
-    return folder / "report.html"
+    return folder / ReportFiles.of(request.param).html
 
 
 def browse(chromium: str, tmp_path: Path, page: Path, *options: str) -> str:

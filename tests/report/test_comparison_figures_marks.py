@@ -192,7 +192,7 @@ def test_monthly_sales_by_setting_draws_a_partial_month_dashed_and_hollow() -> N
     ax = plots.monthly_sales_by_setting(monthly_comparison_table())
     whole = [line for line in ax.lines if not line.get_label().startswith("_")]
     partial = [line for line in ax.lines if line.get_label().startswith("_partial")]
-    assert [line.get_label() for line in whole] == SETTINGS[:2]
+    assert [line.get_label() for line in whole] == [text.setting("en", s) for s in SETTINGS[:2]]
     assert len(partial) == 2
     for index, (solid, dashed) in enumerate(zip(whole, partial, strict=True)):
         scale = 10_000.0 * (index + 1)
@@ -212,7 +212,7 @@ def test_monthly_sales_by_setting_draws_a_partial_month_dashed_and_hollow() -> N
         assert band.get_paths()[0].vertices[:, 0].max() == pytest.approx(2.0)
     assert [t.get_text() for t in ax.get_xticklabels()][-1] == "2020-06\n(partial)"
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert legend == [*SETTINGS[:2], "Partial month"]
+    assert legend == [*(text.setting("en", s) for s in SETTINGS[:2]), "Partial month"]
 
 
 def test_monthly_sales_by_setting_without_partial_months_draws_only_solid_lines() -> None:
@@ -220,7 +220,7 @@ def test_monthly_sales_by_setting_without_partial_months_draws_only_solid_lines(
     ax = plots.monthly_sales_by_setting(table)
     assert [line.get_linestyle() for line in ax.lines] == ["-", "-"]
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert legend == SETTINGS[:2]
+    assert legend == [text.setting("en", s) for s in SETTINGS[:2]]
 
 
 def test_the_caption_says_how_partial_months_are_drawn() -> None:

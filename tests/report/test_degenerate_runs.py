@@ -20,6 +20,7 @@ import pandas as pd
 import pytest
 
 from canteensim.report import plots
+from canteensim.results import ReportFiles
 from cli import conftest as tiny_cli  # the command-line tests' tiny scenario and CLI runner
 
 from .expected import RUN_FIGURES
@@ -159,15 +160,14 @@ def summary_kpis(folder: Path) -> dict[str, float | None]:
     return kpis
 
 
-def read_html(folder: Path) -> str:
-    return (folder / "report.html").read_bytes().decode("utf-8")
+def read_html(folder: Path, lang: str = "en") -> str:
+    return (folder / ReportFiles.of(lang).html).read_bytes().decode("utf-8")
 
 
-def assert_figures_written(folder: Path, names: tuple[str, ...]) -> None:
+def assert_figures_written(folder: Path, names: tuple[str, ...], lang: str = "en") -> None:
     for name in names:
-        for suffix in ("png", "svg"):
-            path = folder / "figures" / f"{name}.{suffix}"
-            assert path.is_file() and path.stat().st_size > 1000, path
+        path = folder / ReportFiles.of(lang).figures / f"{name}.png"
+        assert path.is_file() and path.stat().st_size > 1000, path
 
 
 @pytest.mark.filterwarnings("error::RuntimeWarning")
@@ -192,13 +192,13 @@ def test_a_run_with_nothing_to_show_says_why_in_chinese(scenario, cli, out_dir) 
     horizon("2020-03-07", "2020-03-08")(scenario)
     cli("run", scenario.toml, "-o", out_dir, "-q", "--lang", "zh").ok()
 
-    html = read_html(out_dir)
+    html = read_html(out_dir, "zh")
     assert "各品类月度销售额：无可显示内容——本次模拟没有销售，因为模拟时段" in html
     assert "没有受审核的受约束食堂，因为受约束食堂没有供餐" in html
     assert "不适用：无可衡量的内容。" in html
     assert ">n/a<" not in html and "Nothing to show" not in html  # (PNG data may hold "n/a")
     assert ">不适用<" in html
-    assert_figures_written(out_dir, RUN_FIGURES)
+    assert_figures_written(out_dir, RUN_FIGURES, "zh")
 
 
 @pytest.mark.filterwarnings("error::RuntimeWarning")

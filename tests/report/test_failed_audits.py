@@ -174,7 +174,7 @@ def test_a_run_with_whole_periods_gives_its_failed_audits_and_top_cause(
     assert (out_dir / "figures" / "failed_audits.png").stat().st_size > 1000
 
     cli("report", out_dir, "--lang", "zh", "-q").ok()
-    html = (out_dir / "report.html").read_text(encoding="utf-8")
+    html = (out_dir / "report.zh.html").read_text(encoding="utf-8")
     zh = f"在 {failed} 次未达标的整月审核中，最常见的主要原因是{text.failure_cause('zh', top)}"
     assert zh in html
 

@@ -24,7 +24,7 @@ import pytest
 from matplotlib import font_manager
 from matplotlib.ft2font import FT2Font
 
-from canteensim import compare, load_scenario, simulate
+from canteensim import compare, load_scenario, simulate, text
 from canteensim.errors import CanteensimWarning
 from canteensim.model.simulate import Results
 from canteensim.output import summary, write_results
@@ -115,10 +115,13 @@ def test_run_captions_give_the_run_s_own_figures(
 ) -> None:
     document = run_folder.summary
     captions = {f.name: f.caption for f in run_figs}
-    mean = f"{document['kpis']['monthly_sales_yuan_mean']:,.0f}"
-    assert mean in captions["monthly_sales"] and "310,000" in captions["monthly_sales"]
+    lang = language_of(run_figs)
+    mean = text.money(document["kpis"]["monthly_sales_yuan_mean"], lang)
+    observed = text.money(310_000, lang)  # "310,000 yuan", "31.0 万元"
+    assert mean in captions["monthly_sales"] and observed in captions["monthly_sales"]
     assert f"{document['kpis']['compliance_rate']:.1%}" in captions["quota_compliance"]
-    assert f"{document['kpis']['farmer_income_yuan']:,.0f}" in captions["farmer_income"]
+    income = text.money(document["kpis"]["farmer_income_yuan"], lang)
+    assert income in captions["farmer_income"]
     assert ("mean of 2 replications" in captions["losses"]) or ("2 次重复" in captions["losses"])
 
 
@@ -144,10 +147,13 @@ def test_quota_compliance_figure_maps_bound_canteens_by_audited_months(
     tables = run_folder.tables
     audits = tables["canteen_months"]
     audited = audits[audits["audited"]]
-    heat_map, _colorbar = by_name(run_figs)["quota_compliance"].axes
+    heat_map, by_category = [ax for ax in by_name(run_figs)["quota_compliance"].axes if ax.images]
     array = heat_map.images[0].get_array()
     assert array is not None
     assert array.shape == (audited["canteen_id"].nunique(), audited["month"].nunique())
+    shares = by_category.images[0].get_array()  # which category failed, below
+    assert shares is not None
+    assert shares.shape == (audited["category"].nunique(), audited["month"].nunique())
 
 
 def test_weekly_supply_figure_has_a_panel_per_category(
@@ -208,7 +214,8 @@ def test_comparison_figures_are_named_and_captioned(comparison_figs: list[Figure
     for figure in comparison_figs:
         assert isinstance(figure.figure, matplotlib.figure.Figure)
         assert len(figure.caption) > 40
-        assert "quota.share" in figure.caption
+        named = ("quota.share", text.setting_key(language_of(comparison_figs), "quota.share"))
+        assert any(name in figure.caption for name in named), figure.caption
     zh = language_of(comparison_figs) == "zh"
     assert all(bool(CJK.search(f.caption)) == zh for f in comparison_figs)
 
@@ -307,9 +314,9 @@ def test_several_varied_keys_show_the_settings_by_label(comparison_folder: Resul
     figures = build(comparison_figures, results, "en")
     first = by_name(figures)["kpis"].axes[0]
     assert [t.get_text() for t in first.get_yticklabels()] == [
-        "share=0.2\nvehicles=2",
-        "share=0.2\nvehicles=4",
-        "share=0.3\nvehicles=2",
+        "Quota share = 20%\nDelivery vehicles = 2",
+        "Quota share = 20%\nDelivery vehicles = 4",
+        "Quota share = 30%\nDelivery vehicles = 2",
     ]
     assert "quota.share and platform.vehicles" in figures[0].caption
 

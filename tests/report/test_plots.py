@@ -288,7 +288,7 @@ def test_monthly_sales_marks_partial_months_and_draws_the_observed_line() -> Non
     (observed,) = ax.lines
     assert list(observed.get_ydata()) == [310_000.0, 310_000.0]
     legend = [entry.get_text() for entry in ax.get_legend().get_texts()]
-    assert legend == ["Observed: 310,000 yuan/month", "Vegetables", "Fruit", "Partial month"]
+    assert legend == ["Observed: 310,000 yuan a month", "Vegetables", "Fruit", "Partial month"]
     assert ax.yaxis.get_major_formatter()(1_234_567.0, 0) == "1,234,567"
 
 
@@ -566,7 +566,7 @@ def test_kpi_by_setting_without_numeric_values_lists_the_settings_with_error_bar
     points = errorbars.lines[0]
     assert points is not None
     np.testing.assert_allclose(points.get_xdata(), [1.0, 0.7, 0.4])
-    assert tick_texts(ax, "y") == ["share=0", "share=0.2", "share=0.4"]
+    assert tick_texts(ax, "y") == ["Quota share = 0%", "Quota share = 20%", "Quota share = 40%"]
     reference = [line for line in ax.lines if list(line.get_xdata()) == [0.5, 0.5]]
     assert len(reference) == 1
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["target"]
@@ -576,7 +576,7 @@ def test_monthly_sales_by_setting_draws_a_line_and_band_per_setting() -> None:
     table = as_csv(monthly_comparison_table())
     ax = plots.monthly_sales_by_setting(table, observed_yuan=310_000.0, lang="en")
     first, second, observed = (line for line in ax.lines if not line.get_label().startswith("_"))
-    assert first.get_label() == "quota.share=0"
+    assert first.get_label() == "Quota share = 0%"
     first_y = np.asarray(first.get_ydata(), dtype=float)
     assert math.isnan(first_y[0])  # partial February: dashed, not on the solid line
     assert first_y[1] == 10_000.0
@@ -602,8 +602,8 @@ def test_paired_differences_draw_each_setting_after_the_first_with_its_interval(
     segments = bars.get_segments()
     np.testing.assert_allclose([s[:, 0].min() for s in segments], [199_000.0, 399_000.0])
     np.testing.assert_allclose([s[:, 0].max() for s in segments], [201_000.0, 401_000.0])
-    assert tick_texts(ax, "y") == ["share=0.2", "share=0.4"]
-    assert ax.get_xlabel() == "Difference against quota.share=0"
+    assert tick_texts(ax, "y") == ["Quota share = 20%", "Quota share = 40%"]
+    assert ax.get_xlabel() == "Difference against Quota share = 0%"
     assert ax.xaxis.get_major_formatter()(200_000.0, 0) == "+200,000"
     assert any(list(line.get_xdata()) == [0.0, 0.0] for line in ax.lines)  # the zero line
 
@@ -618,7 +618,7 @@ def test_paired_differences_against_the_previous_setting() -> None:
         {s: ("" if i == 0 else order[i - 1]) for i, s in enumerate(order)}
     )
     ax = plots.paired_differences(table, "monthly_sales_yuan_mean")
-    assert tick_texts(ax, "y") == ["share=0.2", "share=0.4"]
+    assert tick_texts(ax, "y") == ["Quota share = 20%", "Quota share = 40%"]
     assert ax.get_xlabel() == "Difference against the previous setting"
 
 
@@ -638,9 +638,9 @@ def test_paired_differences_say_when_the_baseline_has_no_value() -> None:
 @pytest.mark.parametrize(
     ("label", "expected"),
     [
-        ("quota.share=0.2", "share=0.2"),
-        ("quota.share=0.2, platform.vehicles=2", "share=0.2\nvehicles=2"),
-        ("quota.share=0.2, ordering.share=0.1", "quota.share=0.2\nordering.share=0.1"),
+        ("quota.share=0.2", "Quota share = 20%"),
+        ("quota.share=0.2, platform.vehicles=2", "Quota share = 20%\nDelivery vehicles = 2"),
+        ("quota.share=0.2, ordering.share=0.1", "Quota share = 20%\nordering.share = 0.1"),
         ("baseline", "baseline"),
     ],
 )
@@ -718,7 +718,11 @@ def test_trade_off_puts_farmer_income_over_cost_premium_with_both_intervals() ->
     np.testing.assert_allclose(
         [s[:, 1].max() for s in ybars.get_segments()], [1_100.0, 5_500.0, 7_700.0]
     )
-    assert [t.get_text() for t in ax.texts] == ["share=0.0", "share=0.1", "share=0.2"]
+    assert [t.get_text() for t in ax.texts] == [
+        "Quota share = 0%",
+        "Quota share = 10%",
+        "Quota share = 20%",
+    ]
     assert ax.get_xlabel() == "Cost premium to canteens (yuan)"
     assert ax.get_ylabel() == "Farmer income (yuan)"
 

@@ -18,14 +18,14 @@ from canteensim.errors import ReportError
 from canteensim.experiment.search import search
 from canteensim.experiment.sensitivity import sensitivity
 from canteensim.report import render_report
+from canteensim.results import ReportFiles
 
 pytestmark = pytest.mark.filterwarnings("ignore:Chinese names in figures")
 RANGES = {"quota.share": (0.1, 0.4), "platform.listing_limit": (1, 50)}
 
 
 def lead(folder: Path, lang: str = "en") -> str:
-    name = "report.md" if lang == "en" else "report.zh.md"
-    path = folder / name if (folder / name).exists() else folder / "report.md"
+    path = folder / ReportFiles.of(lang).markdown
     return path.read_text(encoding="utf-8").splitlines()[2].replace("\\", "")
 
 
@@ -51,7 +51,7 @@ def test_a_search_report_opens_with_the_answer(tiny: SimpleNamespace, tmp_path: 
     assert "At 25%: Total sales (yuan) 500" in text
     assert (folder / "figures" / "search.png").stat().st_size > 0
     sheets = load_workbook(folder / "report.xlsx", read_only=True).sheetnames
-    assert sheets == ["README", "probes", "runs"]
+    assert sheets == ["summary", "README", "probes", "runs"]
     html = (folder / "report.html").read_text(encoding="utf-8")
     assert html.count("<tr>") >= len(result.probes)  # the probes table, one row per probe
 
@@ -62,7 +62,7 @@ def test_a_search_report_in_chinese(tiny: SimpleNamespace, tmp_path: Path) -> No
     )
     result.write(tmp_path / "api")  # a search made in Python renders alike
     render_report(tmp_path / "api", "zh")
-    text = (tmp_path / "api" / "report.html").read_text(encoding="utf-8")
+    text = (tmp_path / "api" / "report.zh.html").read_text(encoding="utf-8")
     assert "以 95% 置信度满足全部目标" in text and "配额比例最小值介于" in text
 
 
@@ -109,14 +109,14 @@ def test_a_sensitivity_report_names_what_matters(
     )
     assert figures == expected
     sheets = load_workbook(folder / "report.xlsx", read_only=True).sheetnames
-    assert sheets == ["README", "indices", "interactions", "samples", "runs"]
+    assert sheets == ["summary", "README", "indices", "interactions", "samples", "runs"]
 
 
 def test_a_sensitivity_report_in_chinese(tiny: SimpleNamespace, tmp_path: Path) -> None:
     folder = tmp_path / "zh"
     sensitivity(tiny.scenario(), "sobol", RANGES, n=4, engine="serial", folder=folder)
     render_report(folder, "zh")
-    html = (folder / "report.html").read_text(encoding="utf-8")
+    html = (folder / "report.zh.html").read_text(encoding="utf-8")
     assert "对 2 项不确定假设做 Sobol 分析" in html
     assert "月均销售额（元）主要取决于配额比例" in html
 

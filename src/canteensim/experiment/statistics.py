@@ -64,9 +64,9 @@ def comparison_table(
     for setting in sorted(labels):
         own = wide.loc[setting]
         other = against.get(setting)
-        paired = (
+        paired = (  # a baseline has no difference with itself: NaN, not 0 with [0, 0]
             own.merge(wide.loc[other], left_index=True, right_index=True, suffixes=("", "_base"))
-            if other is not None
+            if other is not None and other != setting
             else None
         )
         for kpi in kpis:

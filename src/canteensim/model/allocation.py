@@ -24,6 +24,19 @@ ALLOCATION_FUNCTIONS: dict[str, Allocate] = {}
 """Name of each rule of `canteensim.policies.ALLOCATION_RULES` → the function that applies it."""
 
 
+def _by_product(product: Ints, products: int) -> Ints:
+    """The stable order of lines by product: order time within each product.
+
+    Product indices below 2**8 or 2**16 are sorted as ``uint8`` or ``uint16``, which numpy
+    sorts stably by radix (linear time); the permutation is the same as sorting the indices as
+    they are.
+    """
+    for small in (np.uint8, np.uint16):
+        if products <= np.iinfo(small).max + 1:
+            return np.argsort(product.astype(small), kind="stable")
+    return np.argsort(product, kind="stable")
+
+
 _rule = ALLOCATION_RULES.registrar(ALLOCATION_FUNCTIONS, "ALLOCATION_RULES")
 """``@_rule("name")`` registers an allocation rule."""
 
@@ -43,15 +56,21 @@ def first_come_first_served(product: Ints, kg: Floats, available_kg: Floats) -> 
     -------
     The kg filled for each line.
     """
-    order = np.argsort(product, kind="stable")
-    p, q = product[order], kg[order]
-    before = np.cumsum(q) - q  # kg asked by all earlier lines, any product
-    first = np.ones(len(p), dtype=bool)
-    first[1:] = p[1:] != p[:-1]
-    group_start = np.maximum.accumulate(np.where(first, np.arange(len(p)), 0))
-    before_in_product = before - before[group_start]
+    if not len(product):
+        return np.empty_like(kg)
+    order = _by_product(product, len(available_kg))
+    q = kg[order]
+    before = np.cumsum(q)
+    before -= q  # kg asked by all earlier lines, any product
+    # in product order, each product's lines are one run: its first line and how many
+    counts = np.bincount(product, minlength=len(available_kg))
+    used = np.flatnonzero(counts)
+    runs = counts[used]
+    first = np.cumsum(counts)[used] - runs
+    before -= np.repeat(before[first], runs)  # kg asked by earlier lines of the same product
+    np.subtract(np.repeat(available_kg[used], runs), before, out=before)
     filled = np.empty_like(kg)
-    filled[order] = np.clip(available_kg[p] - before_in_product, 0.0, q)
+    filled[order] = np.clip(before, 0.0, q, out=before)
     return filled
 
 

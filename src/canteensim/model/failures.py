@@ -21,6 +21,8 @@ that, the canteen failed because more diners ate than it expected after it order
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
@@ -109,7 +111,12 @@ def _causes(
 
 
 class _Rows:
-    """`Audit` figures at some rows of ``canteen_months`` (audit × canteen × category or total)."""
+    """`Audit` figures at some rows of ``canteen_months`` (audit × canteen × category or total).
+
+    A figure at the rows is a `Split`: each row's own category's figure, and every category's
+    for the total rows only (what their value sums), so that the ``(rows, categories)`` array
+    of every figure is never built.
+    """
 
     def __init__(self, audits: list[Audit], rows: np.ndarray) -> None:
         self.audits = audits
@@ -117,28 +124,58 @@ class _Rows:
         shape = (len(audits), audits[0].aid_kg.shape[0], categories + 1)
         self.audit, self.canteen, self.category = np.unravel_index(rows, shape)
         self.total = self.category == categories
+        self.own = np.minimum(self.category, categories - 1)
+        """Each row's category (any, on a total row: its value is the sum)."""
+        self.by_audit = _by_audit(self.audit, len(audits))
+        self.total_by_audit = _by_audit(self.audit[self.total], len(audits))
 
-    def figures(self, name: str) -> np.ndarray:
-        """``(rows, categories)``: the field for every category of each row's canteen and audit."""
-        values = np.stack([getattr(a, name) for a in self.audits])
-        return np.asarray(values[self.audit, self.canteen], dtype=np.float64)
+    def figures(self, name: str) -> Split:
+        """The field at each row's category, and at every category of the total rows."""
+        one = np.empty(len(self.audit))
+        total = np.empty((int(self.total.sum()), self.audits[0].aid_kg.shape[1]))
+        canteen, own, total_canteen = self.canteen, self.own, self.canteen[self.total]
+        for a, at in self.by_audit:
+            one[at] = getattr(self.audits[a], name)[canteen[at], own[at]]
+        for a, at in self.total_by_audit:
+            total[at] = getattr(self.audits[a], name)[total_canteen[at]]
+        return Split(one, total)
 
-    def value(self, name: str, weights: np.ndarray | None) -> np.ndarray:
-        """The field at each row, each category's figure times its weight (one per category or
-        ``(rows, categories)``) when given; the sum over categories on a total row."""
-        figures = self.figures(name)
-        if weights is not None:
-            figures = figures * weights
-        own = np.minimum(self.category, figures.shape[1] - 1)
-        one = np.take_along_axis(figures, own[:, None], axis=1)[:, 0]
-        return np.where(self.total, figures.sum(axis=1), one)
+    def value(self, name: str, weights: np.ndarray | Split | None) -> np.ndarray:
+        """The field at each row, each category's figure times its weight (one per category, or
+        a `Split` of them per row) when given; the sum over categories on a total row."""
+        one, total = self.figures(name)
+        if isinstance(weights, Split):
+            one, total = one * weights.one, total * weights.total
+        elif weights is not None:
+            one, total = one * weights[self.own], total * weights
+        one[self.total] = total.sum(axis=1)
+        return one
 
-    def price_paid(self, mean_price: np.ndarray) -> np.ndarray:
-        """``(rows, categories)`` yuan per kg the canteen paid for each category in the period;
-        the category's mean platform price where it received nothing."""
+    def price_paid(self, mean_price: np.ndarray) -> Split:
+        """Yuan per kg the canteen paid for each category in the period; the category's mean
+        platform price where it received nothing."""
         kg, yuan = self.figures("aid_kg"), self.figures("aid_yuan")
-        fallback = np.broadcast_to(mean_price, kg.shape).copy()
-        return np.asarray(np.divide(yuan, kg, out=fallback, where=kg > 0))
+        one = np.divide(yuan.one, kg.one, out=mean_price[self.own], where=kg.one > 0)
+        fallback = np.broadcast_to(mean_price, kg.total.shape).copy()
+        total = np.divide(yuan.total, kg.total, out=fallback, where=kg.total > 0)
+        return Split(one, total)
+
+
+class Split(NamedTuple):
+    """Figures at rows of ``canteen_months``: ``(rows,)`` at each row's own category, and
+    ``(total rows, categories)`` at every category of the rows of the total."""
+
+    one: np.ndarray
+    total: np.ndarray
+
+
+def _by_audit(audit: np.ndarray, audits: int) -> list[tuple[int, np.ndarray]]:
+    """Each audit with rows among `audit` (each row's audit), and those rows."""
+    order = np.argsort(audit, kind="stable")  # rows come sorted: already in order
+    bounds = np.searchsorted(audit[order], np.arange(audits + 1))
+    return [
+        (a, order[bounds[a] : bounds[a + 1]]) for a in range(audits) if bounds[a + 1] > bounds[a]
+    ]
 
 
 __all__ = ["audit_failures"]

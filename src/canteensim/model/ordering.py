@@ -96,7 +96,7 @@ def target_kg(
         follows = behaviour == index
         if follows.any():  # a behaviour no canteen follows costs nothing
             ordered = BEHAVIOUR_FUNCTIONS[name](need, target_share, perishable, ordering)
-            target[follows] = ordered[follows]
+            np.copyto(target, ordered, where=follows[:, None])
     capped = np.where(perishable, np.minimum(target, need.until_next_delivery_kg), target)
     return np.asarray(capped, dtype=np.float64)
 
@@ -219,61 +219,89 @@ def choose_lines(
     The lines, and the ``(canteens, categories)`` kg of targets not ordered because they were
     below one line.
     """
-    min_kg = ordering.min_line_kg
+    min_kg, most = ordering.min_line_kg, ordering.lines_per_category
+    categories = target.shape[1]
     dropped = np.zeros_like(target)
-    parts: list[tuple[Ints, Ints, Floats]] = []
-    for category in range(target.shape[1]):
-        in_category = listed_category == category
-        wanted = target[canteens_by_time, category]
-        if not ordering.round_up_small_lines:
-            small = wanted < min_kg
-            dropped[canteens_by_time[small], category] = wanted[small]
-            wanted = np.where(small, 0.0, wanted)
-        buyers = canteens_by_time[wanted > TOLERANCE_KG]
-        if not in_category.any() or not len(buyers):
-            continue
-        chosen, line_kg = _category_lines(
-            np.maximum(target[buyers, category], min_kg),
-            pick[buyers, category],
-            listed_kg[in_category],
-            ordering,
-        )
-        if by_value is not None:  # kg of the product picked worth the line's share of the target
-            valued, kg_per_kg = by_value
-            line_kg *= np.where(valued[buyers, None], kg_per_kg[in_category][chosen], 1.0)
-        keep = line_kg > 0
-        parts.append(
-            (
-                np.broadcast_to(buyers[:, None], chosen.shape)[keep],
-                listed[in_category][chosen[keep]],
-                line_kg[keep],
-            )
-        )
-    if not parts:
+    by_time = np.ascontiguousarray(target[canteens_by_time].T)  # (categories, canteens by time)
+    wanted = by_time
+    if not ordering.round_up_small_lines:
+        small = wanted < min_kg
+        dropped[canteens_by_time] = np.where(small, wanted, 0.0).T
+        wanted = np.where(small, 0.0, wanted)
+    on_offer = np.bincount(listed_category, minlength=categories)[:categories] > 0
+    # every buyer of every category on offer, category by category, each in order time
+    buys = np.flatnonzero((wanted > TOLERANCE_KG) & on_offer[:, None])
+    if not len(buys):
         return Lines(np.empty(0, np.intp), np.empty(0, np.intp), np.empty(0)), dropped
-    canteen, product, kg = (np.concatenate(column) for column in zip(*parts, strict=True))
-    return Lines(canteen, product, kg), dropped
-
-
-def _category_lines(
-    kg_wanted: Floats, pick: Floats, listed_kg: Floats, ordering: Ordering
-) -> tuple[Ints, Floats]:
-    """One category's lines: ``(buyers, lines_per_category)`` indices into its listed products
-    and kg (0 where a buyer places fewer lines or a repeated pick merged into the one before)."""
-    most, min_kg = ordering.lines_per_category, ordering.min_line_kg
+    category, at = np.divmod(buys, len(canteens_by_time))
+    buyer = canteens_by_time[at]
+    kg_wanted = np.maximum(by_time.ravel()[buys], min_kg)
     # as many lines as reach the minimum each, at least one
     lines = (
         np.clip(np.floor(kg_wanted / min_kg), 1, most)
         if min_kg > 0
-        else np.full(len(kg_wanted), float(most))
+        else np.full(len(buyer), float(most))
     )
-    share_end = np.cumsum(listed_kg) / listed_kg.sum()
-    slot = np.arange(most)
-    positions = (pick[:, None] + slot) / lines[:, None]
-    chosen = np.minimum(np.searchsorted(share_end, positions, side="right"), len(listed_kg) - 1)
-    line_kg = np.where(slot < lines[:, None], (kg_wanted / lines)[:, None], 0.0)
+    positions = np.take(pick, buyer * categories + category)[:, None] + np.arange(most)
+    positions /= lines[:, None]
+    chosen = _chosen(category, positions, listed, listed_category, listed_kg)
+    del positions
+    line_kg = np.where(np.arange(most) < lines[:, None], (kg_wanted / lines)[:, None], 0.0)
     for j in range(most - 1, 0, -1):  # merge repeated picks into one line
         repeat = chosen[:, j] == chosen[:, j - 1]
-        line_kg[repeat, j - 1] += line_kg[repeat, j]
-        line_kg[repeat, j] = 0.0
-    return chosen, line_kg
+        np.add(line_kg[:, j - 1], line_kg[:, j], out=line_kg[:, j - 1], where=repeat)
+        line_kg[:, j][repeat] = 0.0
+    if by_value is not None:  # kg of the product picked worth the line's share of the target
+        valued, kg_per_kg = by_value
+        of_product = np.empty(int(listed.max()) + 1)
+        of_product[listed] = kg_per_kg
+        line_kg *= np.where(valued[buyer, None], of_product[chosen], 1.0)
+    keep = line_kg > 0
+    return Lines(np.repeat(buyer, keep.sum(axis=1)), chosen[keep], line_kg[keep]), dropped
+
+
+def _chosen(
+    category: Ints, positions: Floats, listed: Ints, listed_category: Ints, listed_kg: Floats
+) -> Ints:
+    """``(buyers, lines_per_category)`` the products each buyer picks at its `positions` in
+    ``[0, 1)`` of its `category`'s listed kg (buyers sorted by category), by systematic
+    sampling."""
+    chosen = np.empty(positions.shape, listed.dtype)
+    bounds = np.searchsorted(category, np.arange(category[-1] + 2))
+    for c in np.flatnonzero(bounds[1:] > bounds[:-1]):
+        rows = slice(bounds[c], bounds[c + 1])
+        in_category = np.flatnonzero(listed_category == c)
+        kg = listed_kg[in_category]
+        share_end = np.cumsum(kg) / kg.sum()
+        # past the last product's end (rounding): the last product
+        product = listed[np.append(in_category, in_category[-1])]
+        at = _search_right(share_end, positions[rows], positions.shape[1])
+        np.take(product, at, out=chosen[rows])
+    return chosen
+
+
+_BUCKETS = 1024
+"""Buckets per unit of position in `_search_right`'s table: a power of two, so that a position
+times it is exact."""
+
+
+def _search_right(ends: Floats, positions: Floats, bound: int) -> Ints:
+    """``np.searchsorted(ends, positions, side="right")`` for positions mostly in ``[0, bound)``,
+    the same numbers, faster for many positions.
+
+    A table gives the answer for every bucket of width ``1 / _BUCKETS`` that holds none of
+    `ends`: ``floor(position × _BUCKETS)`` is exact, so a position lies in its bucket for sure.
+    Positions in the other buckets (those holding an end, the first and the last, which take
+    anything out of range) are searched as usual.
+    """
+    size = _BUCKETS * bound
+    below = np.searchsorted(ends, np.arange(size + 1) / _BUCKETS, side="right")
+    unsure = below[1:] != below[:-1]  # an end in (b, b + 1] / _BUCKETS
+    unsure[0] = unsure[-1] = True
+    bucket = (positions * _BUCKETS).astype(np.intp)
+    np.clip(bucket, 0, size - 1, out=bucket)
+    at = below[bucket]
+    search = np.flatnonzero(unsure[bucket])
+    if len(search):
+        at.ravel()[search] = np.searchsorted(ends, positions.ravel()[search], side="right")
+    return at

@@ -43,6 +43,8 @@ class WeekOrders:
     """Filled kg per line (substitutes included), in `lines.kg`."""
     total_kg: Floats
     """``(canteens,)`` kg filled for each canteen this week."""
+    cell: Ints
+    """Each line's flat index into a ``(canteens, categories)`` array: where its kg are booked."""
 
 
 @dataclass
@@ -89,7 +91,14 @@ class Scheme:
         """``(canteens,)``: index of each canteen's opening pattern (few: Mon–Fri, every day…)."""
         self.open_days = calendar.open_mask(patterns, planned_days)
         """``(opening patterns, planned days)``: whether each pattern opens on each day."""
-        self.is_open = self.open_days[self.opening, : calendar.horizon_days]
+        self.open_by_day = np.ascontiguousarray(
+            self.open_days[self.opening, : calendar.horizon_days].T
+        )
+        """``(horizon days, canteens)``: whether each canteen opens on each day."""
+        self.month_days = np.array(
+            [calendar.month_bounds(m) for m in range(calendar.horizon_months)], np.intp
+        )
+        """``(months, 2)``: each month's first day and the day after its last."""
         self._weighted_open_days: dict[tuple[int, ...], Floats] = {}
         self.slot_days = _slot_days(calendar)
         self.on_offer = np.bincount(
@@ -129,10 +138,10 @@ class Scheme:
             self.population.canteen_count,
             self.streams.attendance,
         )
-        noise = np.pad(noise, (0, len(self.population.consumers)), constant_values=1.0)
+        noise = np.concatenate([noise, np.ones(len(self.population.consumers))])
         served = canteens.diners * self.conditions.factor("attendance") * noise
         month = self.calendar.month_index(day)
-        self.ledger.months.diner_days[:, month] += served * self.is_open[:, day]
+        self.ledger.months.diner_days[:, month] += served * self.open_by_day[day]
         self.days_served = day + 1
 
     # --- the weekly cycle ---
@@ -199,10 +208,11 @@ class Scheme:
             self._by_value(),
         )
         months = self.ledger.months
-        rows = np.arange(len(canteens))
-        months.target_kg[rows, :, month] += target
-        months.dropped_kg[rows, :, month] += dropped
-        months.skipped_orders[rows, month] += ~ordering & in_horizon
+        skipped = ~ordering & in_horizon
+        for m, rows in _groups(month):  # each canteen books in its delivery's month
+            months.target_kg[rows, :, m] += target[rows]
+            months.dropped_kg[rows, :, m] += dropped[rows]
+            months.skipped_orders[rows, m] += skipped[rows]
         filled = self._allocate(week, lines, listed_kg)
         self._confirm(week, filled, scheduled, month, order_time)
 
@@ -216,7 +226,7 @@ class Scheme:
 
     def _need(self, week: Week, scheduled: Ints, month: Ints) -> Need:
         """What each canteen knows at the cutoff about the delivery it orders for."""
-        canteens, months = self.population.canteens, self.ledger.months
+        months = self.ledger.months
         months.reach(int(month.max(initial=0)))
         expected = self._expectation(week.cutoff_day)
         period = self.period_of_month[month]
@@ -225,8 +235,12 @@ class Scheme:
         eaten_kg = self._per_diner_day(within(months.diner_days))
         # meals served so far, then those expected from the first day not yet eaten
         to_date_kg = eaten_kg + expected(np.maximum(first, self.days_served), after)
-        self.ledger.expected_period_kg[np.arange(len(canteens)), :, period] = to_date_kg
-        month_first, month_after = self._month_bounds(month)
+        month_confirmed_kg = np.empty_like(to_date_kg)
+        for p, rows in _groups(period):
+            self.ledger.expected_period_kg[rows, :, p] = to_date_kg[rows]
+        for m, rows in _groups(month):
+            month_confirmed_kg[rows] = months.confirmed_kg[rows, :, m]
+        month_first, month_after = self.month_days[month].T
         return Need(
             until_next_delivery_kg=expected(scheduled, self._next_delivery(scheduled)),
             period_kg=expected(first, after),
@@ -234,8 +248,8 @@ class Scheme:
             period_to_date_kg=to_date_kg,
             period_aid_kg=self._aid_to_date(within),
             deliveries_left=self._deliveries_left(scheduled, after),
-            month_kg=expected(month_first, month_after),
-            month_confirmed_kg=months.confirmed_kg[np.arange(len(canteens)), :, month],
+            month_kg=expected(np.maximum(month_first, 0), month_after),
+            month_confirmed_kg=month_confirmed_kg,
             total_weights=self._total_weights(),
             on_offer=self.on_offer,
         )
@@ -281,20 +295,20 @@ class Scheme:
             self._weighted_open_days = {known: before}  # only the latest is asked for again
         return self._weighted_open_days[known]
 
-    def _month_bounds(self, month: Ints) -> tuple[Ints, Ints]:
-        unique, inverse = np.unique(month, return_inverse=True)
-        bounds = np.array([self.calendar.month_bounds(m) for m in unique], dtype=np.intp)[inverse]
-        return np.maximum(bounds[:, 0], 0), bounds[:, 1]
-
     def _within(self, period: Ints) -> Callable[[Floats], Floats]:
         """``within(by_month)``: the sums of a ``(canteens, …, months)`` array over the months
         of each canteen's audit `period` (canteens share a few: one per delivery day)."""
 
+        groups = _groups(period)
+
         def within(by_month: Floats) -> Floats:
             summed = np.zeros(by_month.shape[:-1])
-            for p in np.unique(period):
-                rows, span = period == p, self.periods[p].months
-                summed[rows] = by_month[..., span.start : span.stop][rows].sum(axis=-1)
+            for p, rows in groups:
+                span = self.periods[p].months
+                if len(span) == 1:  # the sum of one month is that month
+                    summed[rows] = by_month[rows, ..., span.start]
+                else:
+                    summed[rows] = by_month[rows, ..., span.start : span.stop].sum(axis=-1)
             return summed
 
         return within
@@ -321,10 +335,9 @@ class Scheme:
             waiting[at] = self.queue.kg[of_week] / orders.total_kg[at]
             lines = orders.lines
             line_kg = lines.kg * waiting[lines.canteen]
-            index = (lines.canteen, products.category[lines.product])
-            kg += _sum_by(index, line_kg, shape)
+            kg += _sum_by_cell(orders.cell, line_kg, shape)
             price = products.platform_price_yuan_per_kg[lines.product]
-            yuan += _sum_by(index, line_kg * price, shape)
+            yuan += _sum_by_cell(orders.cell, line_kg * price, shape)
         return kg, yuan
 
     def _deliveries_left(self, scheduled: Ints, period_after: Ints) -> Floats:
@@ -396,10 +409,11 @@ class Scheme:
         unfilled = asked.kg - filled.kg
         short = unfilled > TOLERANCE_KG
         canteen, product, kg = [filled.canteen], [filled.product], [filled.kg]
-        for c in np.unique(category[asked.product[short]]):
+        line_category = category[asked.product]
+        for c in np.unique(line_category[short]):
             in_category = self.listed[(category[self.listed] == c)]
             pool = in_category[remaining_kg[in_category] > TOLERANCE_KG]
-            line_order = np.flatnonzero(short & (category[asked.product] == c))
+            line_order = np.flatnonzero(short & (line_category == c))
             line, taken, taken_kg = substitute(line_order, unfilled, remaining_kg[pool])
             canteen.append(asked.canteen[line])
             product.append(pool[taken])
@@ -412,13 +426,14 @@ class Scheme:
     ) -> None:
         """Book the filled kg for the delivery month and put each canteen's load in the queue."""
         canteens = self.population.canteens
-        category = self.population.products.category[filled.product]
         confirmed = self.ledger.months.confirmed_kg
-        confirmed += _sum_by(
-            (filled.canteen, category, month[filled.canteen]), filled.kg, confirmed.shape
-        )
+        category = self.population.products.category[filled.product]
+        cell = filled.canteen * confirmed.shape[1] + category
+        by_canteen = _sum_by_cell(cell, filled.kg, confirmed.shape[:2])
+        for m, rows in _groups(month):  # each canteen's lines go to its delivery's month
+            confirmed[rows, :, m] += by_canteen[rows]
         total = np.bincount(filled.canteen, filled.kg, minlength=len(canteens)).astype(np.float64)
-        self.open_orders[week.index] = WeekOrders(week.index, filled, total)
+        self.open_orders[week.index] = WeekOrders(week.index, filled, total, cell)
         loading = np.flatnonzero(total > TOLERANCE_KG)
         self.queue.push(
             week=np.full(len(loading), week.index, np.intp),
@@ -503,28 +518,34 @@ class Scheme:
             of_week = weeks == week
             share = np.zeros(len(orders.total_kg))
             share[canteens[of_week]] = shipped_kg[of_week] / orders.total_kg[canteens[of_week]]
-            age = np.zeros(len(orders.total_kg))
-            age[canteens[of_week]] = day - scheduled[of_week] + lead_days
             lines = orders.lines
-            moving = share[lines.canteen] > 0
+            line_share = share[lines.canteen]
+            moving = np.flatnonzero(line_share > 0)
             canteen, product = lines.canteen[moving], lines.product[moving]
-            shipped = lines.kg[moving] * share[canteen]
-            category = products.category[product]
-            lost = shipped * transit_loss_share(
-                age[canteen],
-                products.shelf_life_days[product],
-                categories.transit_loss_at_shelf_life[category],
-                categories.perishable[category],
+            shipped = lines.kg[moving] * line_share[moving]
+            # loads arrive at a few ages (days late): the share lost of each product at each
+            ages, age_of_load = np.unique(day - scheduled[of_week] + lead_days, return_inverse=True)
+            loss_share = transit_loss_share(
+                ages.astype(np.float64)[:, None],
+                products.shelf_life_days[None, :],
+                categories.transit_loss_at_shelf_life[products.category][None, :],
+                categories.perishable[products.category][None, :],
             )
+            if len(ages) == 1:
+                lost = shipped * loss_share[0][product]
+            else:
+                age_index = np.zeros(len(orders.total_kg), np.intp)
+                age_index[canteens[of_week]] = age_of_load
+                lost = shipped * loss_share[age_index[canteen], product]
             received = shipped - lost
-            at, shape = (canteen, category), months.aid_kg.shape[:2]
-            months.shipped_kg[:, :, month] += _sum_by(at, shipped, shape)
-            months.aid_kg[:, :, month] += _sum_by(at, received, shape)
-            months.aid_yuan[:, :, month] += _sum_by(
-                at, received * products.platform_price_yuan_per_kg[product], shape
+            cell, shape = orders.cell[moving], months.aid_kg.shape[:2]
+            months.shipped_kg[:, :, month] += _sum_by_cell(cell, shipped, shape)
+            months.aid_kg[:, :, month] += _sum_by_cell(cell, received, shape)
+            months.aid_yuan[:, :, month] += _sum_by_cell(
+                cell, received * products.platform_price_yuan_per_kg[product], shape
             )
-            months.market_yuan[:, :, month] += _sum_by(
-                at, received * products.market_price_yuan_per_kg[product], shape
+            months.market_yuan[:, :, month] += _sum_by_cell(
+                cell, received * products.market_price_yuan_per_kg[product], shape
             )
             record = self.ledger.product_weeks
             record.shipped_kg[week] += np.bincount(product, shipped, minlength=len(products))
@@ -566,8 +587,17 @@ def _slot_days(calendar: Calendar) -> list[Ints]:
     ]
 
 
-def _sum_by(index: tuple[Ints, ...], values: Floats, shape: tuple[int, ...]) -> Floats:
-    """Sum `values` into an array of `shape` at `index` (a faster `np.add.at`)."""
-    flat = np.ravel_multi_index(index, shape)
-    summed = np.bincount(flat, values, minlength=int(np.prod(shape)))
+def _groups(column: Ints) -> list[tuple[int, slice | Bools]]:
+    """Each distinct value of `column` (one per canteen: a month or audit period, shared by
+    many), with the rows that have it: ``slice(None)`` when all have the same."""
+    values = np.unique(column)
+    if len(values) == 1:
+        return [(int(values[0]), slice(None))]
+    return [(int(v), column == v) for v in values]
+
+
+def _sum_by_cell(cell: Ints, values: Floats, shape: tuple[int, int]) -> Floats:
+    """Sum `values` into an array of `shape` at the flat indices `cell` (a faster `np.add.at`:
+    each cell's values are added in array order)."""
+    summed = np.bincount(cell, values, minlength=shape[0] * shape[1])
     return summed.reshape(shape).astype(np.float64, copy=False)

@@ -36,7 +36,7 @@ from canteensim.report.document import (
 )
 from canteensim.report.read import ResultsFolder, as_bool
 from canteensim.report.why import Nothing, RunFlows
-from canteensim.results import PERCENT_KPIS
+from canteensim.results import PERCENT_KPIS, WORKBOOK_MAX_ROWS, ReportFiles
 from canteensim.scenario.schema import Canteens, Cycle, Disruption, Platform, Scenario
 from canteensim.text import (
     NOT_APPLICABLE,
@@ -60,7 +60,6 @@ WIDE_SETTINGS = 8
 
 TOP_PRODUCTS = 10
 
-WORKBOOK = "report.xlsx"
 """The workbook a report refers to for its tables in full."""
 
 
@@ -160,8 +159,8 @@ def _run_lead(results: ResultsFolder, flows: RunFlows, lang: str) -> str:
         else say(
             lang,
             "lead.sales",
-            sales=kpi_text("monthly_sales_yuan_mean", kpis["monthly_sales_yuan_mean"], lang),
-            observed=say(lang, "lead.observed", value=_number(observed, lang=lang))
+            sales=text.money(kpis["monthly_sales_yuan_mean"], lang),
+            observed=say(lang, "lead.observed", value=text.money(observed, lang))
             if observed is not None
             else "",
         )
@@ -294,13 +293,13 @@ def _headline(results: ResultsFolder, lang: str) -> str:
 
     def gain(kpi: str) -> str:
         change = means.get((last, kpi), math.nan) - means.get((first, kpi), math.nan)
-        return _number(change, signed=True, lang=lang)
+        return text.money(change, lang, signed=True)
 
     sentence = say(
         lang,
         "headline.comparison",
-        first=first,
-        last=last,
+        first=text.setting(lang, first),
+        last=text.setting(lang, last),
         sales=gain("monthly_sales_yuan_mean"),
         income=gain("farmer_income_yuan"),
         cost=gain("cost_premium_yuan"),
@@ -312,7 +311,7 @@ def _headline(results: ResultsFolder, lang: str) -> str:
         lang,
         "sentences",
         first=sentence,
-        second=say(lang, "headline.saturated", setting=saturating[0]),
+        second=say(lang, "headline.saturated", setting=text.setting(lang, saturating[0])),
     )
 
 
@@ -394,7 +393,7 @@ def scenario_facts(results: ResultsFolder, lang: str) -> Facts:
         rows.append(
             (
                 say(lang, "fact.observed"),
-                say(lang, "yuan_per_month", value=_number(observed, lang=lang)),
+                say(lang, "yuan_per_month", value=text.money(observed, lang)),
             )
         )
     return Facts(rows)
@@ -558,7 +557,7 @@ def _comparison_kpis(results: ResultsFolder, lang: str) -> list[Block]:
             rows.append(
                 [
                     (text.kpi(lang, kpi), kpi) if position == 0 else "",
-                    str(row.setting),
+                    text.setting(lang, str(row.setting)),
                     kpi_text(kpi, row.mean, lang),
                     _interval(kpi, row.ci_low, row.ci_high, lang),
                     say(lang, "baseline")
@@ -637,7 +636,7 @@ def _limited(table: Table, lang: str, max_rows: int = TABLE_MAX_ROWS) -> Table:
     """`table` cut to `max_rows` rows, with a note saying where the rest is."""
     if len(table.rows) <= max_rows:
         return table
-    more = say(lang, "more_rows", n=len(table.rows) - max_rows, xlsx=WORKBOOK)
+    more = say(lang, "more_rows", n=len(table.rows) - max_rows, xlsx=ReportFiles.of(lang).workbook)
     return replace(table, rows=table.rows[:max_rows], notes=[*table.notes, more])
 
 
@@ -886,7 +885,8 @@ def _by_setting_table(results: ResultsFolder, lang: str) -> Table:
     title = say(lang, "table.by_setting", n=results.replications)
     if len(order) > WIDE_SETTINGS:  # many settings: one row each, the months across
         by_setting: list[list[Cell]] = [
-            [setting, *(_number(v, lang=lang) for v in wide[setting])] for setting in order
+            [text.setting(lang, setting), *(_number(v, lang=lang) for v in wide[setting])]
+            for setting in order
         ]
         columns = [say(lang, "col.setting"), *months_shown]
         return Table(title, columns, by_setting, [False] + [True] * len(months_shown), notes=notes)
@@ -903,7 +903,9 @@ def _full_tables_note(results: ResultsFolder, lang: str) -> Paragraph:
         f"{file} ({say(lang, 'rows', n=len(results.tables[name]))})"
         for name, file in results.files.items()
     )
-    return Paragraph(say(lang, "full_tables", xlsx=WORKBOOK, files=files), note=True)
+    workbook = ReportFiles.of(lang).workbook
+    note = say(lang, "full_tables", xlsx=workbook, files=files, limit=WORKBOOK_MAX_ROWS)
+    return Paragraph(note, note=True)
 
 
 def provenance(results: ResultsFolder, lang: str) -> Facts:

@@ -63,9 +63,23 @@ class Figure:
     figure: matplotlib.figure.Figure
 
 
+FigureBuilder = Callable[[], Figure]
+"""Builds one figure of a report; `build_figures` calls it inside the report's fonts."""
+
+
 def run_figures(results: ResultsFolder, lang: str = "en") -> list[Figure]:
+    """The figures of a run, built and drawn (`run_figure_builders`)."""
+    return build_figures(run_figure_builders(results, lang), lang)
+
+
+def comparison_figures(results: ResultsFolder, lang: str = "en") -> list[Figure]:
+    """The figures of a comparison, built and drawn (`comparison_figure_builders`)."""
+    return build_figures(comparison_figure_builders(results, lang), lang)
+
+
+def run_figure_builders(results: ResultsFolder, lang: str = "en") -> list[FigureBuilder]:
     """The figures of a run: monthly sales, quota compliance, failed audits by cause, weekly
-    supply, losses, income.
+    supply, losses, income; each built when called, so a render can build them in parallel.
 
     Parameters
     ----------
@@ -87,7 +101,7 @@ def run_figures(results: ResultsFolder, lang: str = "en") -> list[Figure]:
     observed = results.scenario.scenario.observed_monthly_sales_yuan
     kpis, n = results.kpis, results.replications
     flows = RunFlows.of(results)
-    builders: list[Callable[[], Figure]] = [
+    return [
         lambda: (
             _empty_figure("monthly_sales", "monthly_sales.title", flows.no_sales(lang), lang)
             or _monthly_sales(tables["monthly_sales"], observed, kpis, n, lang)
@@ -113,11 +127,11 @@ def run_figures(results: ResultsFolder, lang: str = "en") -> list[Figure]:
             or _farmer_income(tables["weekly_products"], results.scenario.platform, kpis, n, lang)
         ),
     ]
-    return build_figures(builders, lang)
 
 
-def comparison_figures(results: ResultsFolder, lang: str = "en") -> list[Figure]:
-    """The figures of a comparison: headline KPIs by setting, monthly sales, paired differences.
+def comparison_figure_builders(results: ResultsFolder, lang: str = "en") -> list[FigureBuilder]:
+    """The figures of a comparison: headline KPIs by setting, monthly sales, paired differences,
+    the trade-off; each built when called.
 
     Parameters
     ----------
@@ -141,7 +155,7 @@ def comparison_figures(results: ResultsFolder, lang: str = "en") -> list[Figure]
     comparison = tables["comparison"]
     n = results.replications
     varied = _varied(vary, lang)
-    builders: list[Callable[[], Figure]] = [
+    return [
         lambda: _kpis(comparison, vary, varied, observed, n, lang),
         lambda: (
             _empty_figure(
@@ -155,13 +169,12 @@ def comparison_figures(results: ResultsFolder, lang: str = "en") -> list[Figure]
         lambda: _differences(comparison, lang),
         lambda: _trade_off(comparison, varied, lang),
     ]
-    return build_figures(builders, lang)
 
 
 # --- building ------------------------------------------------------------------------------
 
 
-def build_figures(builders: Sequence[Callable[[], Figure]], lang: str) -> list[Figure]:
+def build_figures(builders: Sequence[FigureBuilder], lang: str) -> list[Figure]:
     """Build the figures with the report's fonts, then draw each once inside the same fonts.
 
     Drawing creates the tick labels matplotlib makes lazily, and computes the layout, while the
@@ -176,6 +189,8 @@ def build_figures(builders: Sequence[Callable[[], Figure]], lang: str) -> list[F
         figures = [build() for build in builders]
         for figure in figures:
             figure.figure.draw_without_rendering()
+            # laid out once: saving as PNG (and SVG) keeps these positions, not computes them anew
+            figure.figure.set_layout_engine("none")
     return figures
 
 
@@ -228,11 +243,11 @@ def _monthly_sales(
         lang,
         "caption.monthly_sales",
         reps=text.replications(lang, n),
-        mean=text.number(kpis["monthly_sales_yuan_mean"], lang=lang),
+        mean=text.money(kpis["monthly_sales_yuan_mean"], lang),
     )
     if observed is not None:
         caption += text.say(
-            lang, "caption.monthly_sales.observed", observed=text.number(observed, lang=lang)
+            lang, "caption.monthly_sales.observed", observed=text.money(observed, lang)
         )
     return Figure("monthly_sales", caption, figure)
 
@@ -240,16 +255,39 @@ def _monthly_sales(
 def _quota_compliance(
     table: pd.DataFrame, quota: Quota, kpis: Mapping[str, float], n: int, lang: str
 ) -> Figure:
+    """Compliance by bound canteen (by kind and size band beyond `MAX_LABELLED_CANTEENS`, where
+    a row per canteen is a stripe), then by category when the quota is set per category."""
     canteens = len(plots.compliance_matrix(table))
-    rows = canteens if canteens <= plots.MAX_LABELLED_CANTEENS else 30
-    figure = _new_figure(9.0, max(4.0, min(14.0, 1.8 + 0.24 * rows)))
-    plots.quota_compliance(table, per=quota.per, ax=figure.add_subplot(), lang=lang)
+    grouped = canteens > plots.MAX_LABELLED_CANTEENS
+    groups = plots.compliance_shares(table, "group") if grouped else pd.DataFrame()
+    categories = plots.compliance_shares(table, "category")
+    by_category = quota.per == "category" and len(categories) > 1
+    top_rows = len(groups) if grouped else canteens
+    top_height = max(2.5, min(12.0, 1.2 + (0.4 if grouped else 0.24) * top_rows))
+    bottom_height = 1.2 + 0.35 * len(categories) if by_category else 0.0
+    periods = len(categories.columns) if len(categories) else 0
+    figure = _new_figure(max(9.0, 3.5 + 0.7 * periods), top_height + bottom_height + 0.6)
+    if by_category:
+        top, bottom = figure.subplots(2, 1, height_ratios=[top_height, bottom_height])
+    else:
+        top, bottom = figure.add_subplot(), None
+    if grouped:
+        plots.compliance_share_map(groups, canteen_months=table, rows="group", ax=top, lang=lang)
+    else:
+        plots.quota_compliance(table, per=quota.per, ax=top, lang=lang)
+    if bottom is not None:
+        plots.compliance_share_map(
+            categories, canteen_months=table, rows="category", ax=bottom, lang=lang
+        )
     caption = text.say(
         lang,
-        "caption.compliance",
+        "caption.compliance.groups" if grouped else "caption.compliance",
         reps=text.replications(lang, n),
         rate=text.percent(kpis["compliance_rate"], lang=lang),
+        n=canteens,
     )
+    if bottom is not None:
+        caption += text.say(lang, "caption.compliance.categories")
     return Figure("quota_compliance", caption, figure)
 
 
@@ -307,6 +345,7 @@ def _weekly_supply(table: pd.DataFrame, kpis: Mapping[str, float], n: int, lang:
         lang,
         "caption.weekly",
         reps=text.replications(lang, n),
+        unfilled=text.percent(1 - kpis["fill_rate"], lang=lang),
         unsold=text.percent(kpis["unsold_share"], lang=lang),
     )
     return Figure("weekly_supply", caption, figure)
@@ -372,7 +411,7 @@ def _farmer_income(
         commission=text.percent(platform.commission, 0, lang=lang),
         logistics=text.number(platform.logistics_yuan_per_kg, 2, lang=lang),
         reps=text.replications(lang, n),
-        total=text.number(kpis["farmer_income_yuan"], lang=lang),
+        total=text.money(kpis["farmer_income_yuan"], lang),
     )
     return Figure("farmer_income", caption, figure)
 
@@ -441,7 +480,7 @@ def _kpis(
     for index, (ax, kpi) in enumerate(zip(panels, HEADLINE_KPIS, strict=True)):
         reference = observed if kpi == "monthly_sales_yuan_mean" else None
         reference_label = (
-            text.say(lang, "observed", value=text.number(observed, lang=lang))
+            text.say(lang, "observed", value=text.money(observed, lang))
             if reference is not None and observed is not None
             else None
         )
@@ -487,7 +526,7 @@ def _by_setting(
     caption = text.say(lang, "caption.by_setting", varied=varied, reps=text.replications(lang, n))
     if observed is not None:
         caption += text.say(
-            lang, "caption.monthly_sales.observed", observed=text.number(observed, lang=lang)
+            lang, "caption.monthly_sales.observed", observed=text.money(observed, lang)
         )
     return Figure("monthly_sales_by_setting", caption, figure)
 
@@ -577,8 +616,11 @@ __all__ = [
     "HEADLINE_KPIS",
     "RUN_TABLES",
     "Figure",
+    "FigureBuilder",
     "build_figures",
+    "comparison_figure_builders",
     "comparison_figures",
+    "run_figure_builders",
     "run_figures",
     "setting_values",
 ]

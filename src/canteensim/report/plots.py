@@ -12,11 +12,14 @@ setting with a value) says so, and why, with `nothing_to_show`.
 
 from __future__ import annotations
 
+import functools
 import re
 import textwrap
-from collections.abc import Sequence
-from typing import Any, Literal
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any, Literal, TypeVar
 
+import matplotlib
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
@@ -33,6 +36,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from canteensim import text
+from canteensim.report.fonts import cjk_font, font_families
 from canteensim.report.read import as_bool
 from canteensim.report.why import Nothing
 from canteensim.results import FAILURE_CAUSES, PERCENT_KPIS
@@ -47,6 +51,8 @@ _BELOW_ONE = float(np.nextafter(1.0, 0.0))
 most."""
 
 MAX_LABELLED_CANTEENS = 60
+MAX_LEVEL_MONTHS = 8
+"""Month labels beyond this many are slanted, so that a year's do not overlap."""
 """Above this many canteens the heat map drops the canteen names and sorts canteens by need."""
 
 _CATEGORY_COLOURS = (
@@ -93,6 +99,28 @@ _FLOW_LABELS = {
     "ordered_kg": "weekly.ordered",
     "sold_kg": "weekly.sold",
 }
+
+
+_Plot = TypeVar("_Plot", bound=Callable[..., Axes])
+
+
+def _in_report_fonts(plot: _Plot) -> _Plot:
+    """Draw `plot` in the report's fonts for its ``lang`` (a CJK font first for Chinese, as a
+    fallback for Chinese names in English), so that a notebook user calling it gets Chinese
+    without setting fonts: its text is made inside them, and its tick labels, made later as the
+    figure is drawn, are given them too."""
+
+    @functools.wraps(plot)
+    def drawn(*args: Any, **kwargs: Any) -> Axes:
+        families = font_families(kwargs.get("lang", "en"))
+        with matplotlib.rc_context({"font.family": families}), warnings.catch_warnings():
+            if cjk_font() is None:  # said once already; not once more per character
+                warnings.filterwarnings("ignore", "Glyph .* missing from font", UserWarning)
+            ax = plot(*args, **kwargs)
+        ax.tick_params(labelfontfamily=families)
+        return ax
+
+    return drawn  # type: ignore[return-value]
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -145,19 +173,28 @@ def _thousands(ax_axis: Any) -> None:
 
 
 class _ConciseDates(mdates.ConciseDateFormatter):
-    """matplotlib's concise date labels, which fail (IndexError) on an axis with no ticks."""
+    """matplotlib's concise date labels ("Mar", "15", "2020-Jun"), in the report's language
+    ("3月", "15日", "2020年6月"), and no failure (IndexError) on an axis with no ticks."""
+
+    def __init__(self, locator: Any, lang: str = "en") -> None:
+        super().__init__(locator)  # type: ignore[no-untyped-call]
+        self.lang = lang
 
     def format_ticks(self, values: Any) -> list[str]:
         if len(values) == 0:
             return []
-        return list(super().format_ticks(values))  # type: ignore[no-untyped-call]
+        labels = super().format_ticks(values)  # type: ignore[no-untyped-call]
+        return [text.date_label(self.lang, label) for label in labels]
+
+    def get_offset(self) -> str:
+        return text.date_label(self.lang, str(super().get_offset()))  # type: ignore[no-untyped-call]
 
 
-def _date_axis(ax: Axes, maxticks: int) -> None:
-    """Dates on the x axis, labelled as briefly as their spacing allows."""
+def _date_axis(ax: Axes, maxticks: int, lang: str = "en") -> None:
+    """Dates on the x axis, labelled as briefly as their spacing allows, in `lang`."""
     locator = mdates.AutoDateLocator(maxticks=maxticks)  # type: ignore[no-untyped-call]
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(_ConciseDates(locator))  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_formatter(_ConciseDates(locator, lang))
 
 
 def _legend_outside(ax: Axes, **kwargs: Any) -> None:
@@ -255,7 +292,14 @@ def _month_ticks(
         f"{month}\n({text.say(lang, key)})" if is_partial else str(month)
         for month, is_partial in zip(months, partial, strict=True)
     ]
-    ax.set_xticks(np.arange(len(months)), tick_labels)
+    crowded = len(months) > MAX_LEVEL_MONTHS  # a year's months side by side overlap: slant them
+    ax.set_xticks(
+        np.arange(len(months)),
+        tick_labels,
+        rotation=45 if crowded else 0,
+        ha="right" if crowded else "center",
+        rotation_mode="anchor",
+    )
 
 
 def _partial_months(table: pd.DataFrame, months: Sequence[str]) -> list[bool]:
@@ -268,6 +312,7 @@ def _partial_months(table: pd.DataFrame, months: Sequence[str]) -> list[bool]:
 # --- a run ----------------------------------------------------------------------------------
 
 
+@_in_report_fonts
 def monthly_sales(
     monthly_sales: pd.DataFrame,
     *,
@@ -340,7 +385,7 @@ def monthly_sales(
         handles.append(Patch(facecolor="white", edgecolor="#555555", hatch="///"))
         names.append(text.say(lang, "partial_month"))
     if observed_yuan is not None:
-        observed = text.say(lang, "observed", value=text.number(observed_yuan))
+        observed = text.say(lang, "observed", value=text.money(observed_yuan, lang))
         line = ax.axhline(
             observed_yuan, color="black", linestyle="--", linewidth=1.3, label=observed
         )
@@ -388,6 +433,7 @@ def compliance_matrix(canteen_months: pd.DataFrame) -> pd.DataFrame:
     return worst.groupby(level=["canteen_id", "month"]).mean().unstack("month").sort_index(axis=1)
 
 
+@_in_report_fonts
 def quota_compliance(
     canteen_months: pd.DataFrame,
     *,
@@ -450,6 +496,90 @@ def quota_compliance(
     return ax
 
 
+SIZE_BANDS = ("small", "medium", "large")
+"""Bound canteens grouped by size: terciles of their mean audited consumption a period."""
+
+
+def compliance_shares(canteen_months: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Group × audit period: the share of the audits met, mean of replications.
+
+    `by` is ``"category"`` (which kinds of food fail) or ``"group"`` (bound canteens by kind and
+    size band, `SIZE_BANDS`, for a province's thousands of canteens); a group's label is
+    ``"kind|band"``. Only rows the quota audits count, as `compliance_matrix`.
+    """
+    table = _tidy(canteen_months)
+    if table.empty or "audited" not in table.columns:
+        return pd.DataFrame()
+    audited = table[as_bool(table["audited"])]
+    if audited.empty:
+        return pd.DataFrame()
+    keys = audited["category"].astype(str) if by == "category" else _size_groups(audited)
+    cells = pd.DataFrame(
+        {
+            "replication": audited.get("replication", 0),
+            "group": keys,
+            "month": audited["month"].astype(str),
+            "met": as_bool(audited["compliant"]).astype(float),
+        }
+    )
+    shares = cells.groupby(["replication", "group", "month"])["met"].mean()
+    return shares.groupby(level=["group", "month"]).mean().unstack("month").sort_index(axis=1)
+
+
+def _size_groups(audited: pd.DataFrame) -> pd.Series:
+    """Each audited row's ``"kind|band"``: its canteen's kind and size tercile."""
+    canteen = audited["canteen_id"].astype(str)
+    size = audited["consumption_kg"].astype(float).groupby(canteen).mean()
+    ranks = size.rank(method="first")
+    bands = pd.cut(ranks, bins=min(3, len(size)), labels=list(SIZE_BANDS[: min(3, len(size))]))
+    return audited["kind"].astype(str) + "|" + canteen.map(bands.astype(str))
+
+
+@_in_report_fonts
+def compliance_share_map(
+    shares: pd.DataFrame,
+    *,
+    canteen_months: pd.DataFrame,
+    rows: str,
+    ax: Axes | None = None,
+    lang: str = "en",
+) -> Axes:
+    """Heat map of the share of audits met, row × audit period, each cell labelled.
+
+    `shares` is `compliance_shares`; `rows` (``"category"`` or ``"group"``) says how rows are
+    named. Red is few audits met, blue all; grey cells have no audit.
+    """
+    text.check_lang(lang)
+    ax = _new_axes(ax, figsize=(9.0, 4.0))
+    if shares.empty:
+        return _no_data(ax, lang)
+    values = shares.to_numpy(dtype=float)
+    cmap = colormaps["RdBu"].with_extremes(bad="#d9d9d9")
+    image = ax.imshow(values, aspect="auto", cmap=cmap, vmin=0.0, vmax=1.0, interpolation="nearest")
+    for (row, column), value in np.ndenumerate(values):
+        if np.isfinite(value):
+            ink = "white" if abs(value - 0.5) > 0.3 else "black"
+            ax.text(column, row, f"{value:.0%}", ha="center", va="center", color=ink, fontsize=8)
+    months = shares.columns.tolist()
+    partial = _partial_months(_tidy(canteen_months), months)
+    _month_ticks(ax, months, partial, lang, key="partial_audit")
+    names = [_share_row_name(str(name), rows, lang) for name in shares.index]
+    ax.set_yticks(np.arange(len(names)), names)
+    ax.set_ylabel(text.say(lang, f"compliance.rows.{rows}"))
+    colorbar = _figure_of(ax).colorbar(image, ax=ax)
+    colorbar.ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    colorbar.set_label(text.say(lang, "compliance.share_met"))
+    ax.set_title(text.say(lang, f"compliance.title.{rows}"))
+    return ax
+
+
+def _share_row_name(name: str, rows: str, lang: str) -> str:
+    if rows == "category":
+        return text.category(lang, name)
+    kind, _, band = name.partition("|")
+    return f"{text.canteen_kind(lang, kind)} · {text.say(lang, f'size.{band}')}"
+
+
 # --- failed audits -------------------------------------------------------------------------
 
 
@@ -506,6 +636,7 @@ def _stacked_causes(ax: Axes, counts: pd.DataFrame, *, horizontal: bool) -> list
     return containers
 
 
+@_in_report_fonts
 def failed_audits_by_period(
     audit_failures: pd.DataFrame,
     *,
@@ -569,6 +700,7 @@ def _audited_periods(table: pd.DataFrame) -> list[str]:
     return sorted(periods.astype(str).unique())
 
 
+@_in_report_fonts
 def failed_audits_by_category(
     audit_failures: pd.DataFrame,
     *,
@@ -611,6 +743,7 @@ def week_starts(weekly_products: pd.DataFrame) -> pd.Series:
     return _as_dates(table.groupby("week")["week_start"].first()).sort_index()
 
 
+@_in_report_fonts
 def weekly_supply(
     weekly_products: pd.DataFrame,
     category: str,
@@ -637,7 +770,10 @@ def weekly_supply(
 
     Returns
     -------
-    The Axes with three lines: listed, ordered, sold (kg a week, mean of replications).
+    The Axes with three lines: listed, ordered, sold (kg a week, mean of replications), and the
+    gap between ordered and sold shaded where orders went unfilled (in ``ax.collections``).
+    Orders rarely pass the category's listed total: a line goes unfilled when its own product
+    sells out, so the shaded gap, not the listed line, shows what canteens did not get.
     """
     text.check_lang(lang)
     table = _tidy(weekly_products)
@@ -657,7 +793,19 @@ def weekly_supply(
             label=text.say(lang, _FLOW_LABELS[flow]),
             **_FLOW_STYLES[flow],
         )
-    _date_axis(ax, maxticks=6)
+    ordered, sold = (weekly[flow].to_numpy(dtype=float) for flow in ("ordered_kg", "sold_kg"))
+    ax.fill_between(
+        dates,
+        sold,
+        ordered,
+        where=ordered > sold,
+        interpolate=True,
+        color=_FLOW_STYLES["ordered_kg"]["color"],
+        alpha=0.3,
+        linewidth=0,
+        label=text.say(lang, "weekly.unfilled"),
+    )
+    _date_axis(ax, maxticks=6, lang=lang)
     _thousands(ax.yaxis)
     ax.set_ylim(bottom=0)
     ax.set_title(text.category(lang, category))
@@ -668,6 +816,7 @@ def weekly_supply(
     return ax
 
 
+@_in_report_fonts
 def lost_in_transit(
     weekly_products: pd.DataFrame,
     *,
@@ -696,12 +845,13 @@ def lost_in_transit(
         return _no_data(ax, lang)
     starts = week_starts(table)
     lost = table.groupby("week")["lost_kg"].sum().reindex(starts.index, fill_value=0.0)
-    _weekly_bars(ax, starts, lost / _replications(table, replications), "#c0392b")
+    _weekly_bars(ax, starts, lost / _replications(table, replications), "#c0392b", lang)
     ax.set_title(text.say(lang, "lost.title"))
     ax.set_ylabel(text.say(lang, "lost.y"))
     return ax
 
 
+@_in_report_fonts
 def late_deliveries(
     deliveries: pd.DataFrame,
     *,
@@ -738,13 +888,15 @@ def late_deliveries(
         week_starts = (first - pd.to_timedelta(first.dt.day_of_week, unit="D")).sort_index()
     late_kg = table["kg"].astype(float).where(as_bool(table["late"]), 0.0)
     late = late_kg.groupby(table["week"]).sum().reindex(week_starts.index, fill_value=0.0)
-    _weekly_bars(ax, week_starts, late / _replications(table, replications), "#7d3c98")
+    _weekly_bars(ax, week_starts, late / _replications(table, replications), "#7d3c98", lang)
     ax.set_title(text.say(lang, "late.title"))
     ax.set_ylabel(text.say(lang, "late.y"))
     return ax
 
 
-def _weekly_bars(ax: Axes, starts: pd.Series, values: pd.Series, colour: str) -> BarContainer:
+def _weekly_bars(
+    ax: Axes, starts: pd.Series, values: pd.Series, colour: str, lang: str
+) -> BarContainer:
     bars = ax.bar(
         _as_dates(starts).to_numpy(),
         values.to_numpy(dtype=float),
@@ -752,7 +904,7 @@ def _weekly_bars(ax: Axes, starts: pd.Series, values: pd.Series, colour: str) ->
         align="edge",
         color=colour,
     )
-    _date_axis(ax, maxticks=8)
+    _date_axis(ax, maxticks=8, lang=lang)
     _thousands(ax.yaxis)
     ax.grid(axis="y", alpha=0.3)
     ax.set_axisbelow(True)
@@ -774,6 +926,7 @@ def farmer_income_by(
     return totals.sort_values(ascending=False, kind="stable")
 
 
+@_in_report_fonts
 def farmer_income(
     weekly_products: pd.DataFrame,
     *,
@@ -914,20 +1067,18 @@ def _mark_axis_origin(
     ax.add_artist(note)
 
 
-def setting_label(label: str) -> str:
-    """A setting's label for an axis: one ``key=value`` a line, keys without their section.
+def setting_label(label: str, lang: str = "en") -> str:
+    """A setting's label for an axis: one key a line, by its name in `lang`.
 
-    ``"quota.share=0.2, platform.vehicles=2"`` → ``"share=0.2\nvehicles=2"``; a key keeps its
-    section when two keys of the label would otherwise look the same.
+    ``"quota.share=0.2, platform.vehicles=2"`` → ``"Quota share = 20%\nDelivery vehicles = 2"``;
+    a label that is not ``key=value`` pairs is wrapped as it is.
     """
-    parts = [part.partition("=") for part in label.split(", ")]
-    if not all(equals for _, equals, _ in parts):
+    if not all("=" in part for part in label.split(", ")):
         return "\n".join(textwrap.wrap(label, width=28, break_long_words=False)) or label
-    short = [key.rsplit(".", 1)[-1] for key, _, _ in parts]
-    keys = short if len(set(short)) == len(short) else [key for key, _, _ in parts]
-    return "\n".join(f"{key}={value}" for key, (_, _, value) in zip(keys, parts, strict=True))
+    return text.setting(lang, label, separator="\n")
 
 
+@_in_report_fonts
 def kpi_by_setting(
     comparison: pd.DataFrame,
     kpi: str,
@@ -1002,7 +1153,7 @@ def kpi_by_setting(
             ecolor="#2e86c1",
             capsize=4,
         )
-        names = [setting_label(str(s)) for s in rows["setting"]]
+        names = [setting_label(str(s), lang) for s in rows["setting"]]
         ax.set_yticks(positions, names if setting_labels else [])
         ax.set_ylim(len(rows) - 0.5, -0.5)  # the first setting at the top
         _shade_saturated(ax, rows["setting"].astype(str).tolist(), positions, saturated, "y")
@@ -1024,6 +1175,7 @@ def kpi_by_setting(
     return ax
 
 
+@_in_report_fonts
 def monthly_sales_by_setting(
     monthly_comparison: pd.DataFrame,
     *,
@@ -1081,7 +1233,7 @@ def monthly_sales_by_setting(
             color=colour,
             marker="o",
             markersize=4,
-            label=setting,
+            label=text.setting(lang, setting),
         )
         if len(stretches):
             ax.plot(
@@ -1097,7 +1249,7 @@ def monthly_sales_by_setting(
             color="black",
             linestyle="--",
             linewidth=1.3,
-            label=text.say(lang, "observed", value=text.number(observed_yuan)),
+            label=text.say(lang, "observed", value=text.money(observed_yuan, lang)),
         )
     _month_ticks(ax, months, partial.tolist(), lang)
     _thousands(ax.yaxis)
@@ -1158,6 +1310,7 @@ def _setting_colours(n: int) -> list[tuple[float, float, float, float]]:
     return [cmap(v) for v in np.linspace(0.0, 0.85, n)] if n > 1 else [cmap(0.35)]
 
 
+@_in_report_fonts
 def paired_differences(
     comparison: pd.DataFrame,
     kpi: str,
@@ -1194,7 +1347,7 @@ def paired_differences(
         others = rows[(against != "") & (against != rows["setting"].astype(str))]
         baseline = text.baseline_name(lang, against.tolist(), str(rows["setting"].iloc[0]))
     else:
-        baseline, others = str(rows["setting"].iloc[0]), rows.iloc[1:]
+        baseline, others = text.setting(lang, str(rows["setting"].iloc[0])), rows.iloc[1:]
     diff = others["diff_mean"].to_numpy(dtype=float)
     if len(others) and np.isnan(diff).all():
         return _no_value(ax, kpi, "why.no_difference", lang)
@@ -1211,7 +1364,8 @@ def paired_differences(
         capsize=4,
     )
     ax.axvline(0.0, color="black", linewidth=0.8)
-    ax.set_yticks(y, [setting_label(str(s)) for s in others["setting"]] if setting_labels else [])
+    names = [setting_label(str(s), lang) for s in others["setting"]]
+    ax.set_yticks(y, names if setting_labels else [])
     ax.set_ylim(len(others) - 0.5, -0.5)  # the first compared setting at the top
     ax.xaxis.set_major_locator(_kpi_locator(kpi, nbins=4))
     if kpi in PERCENT_KPIS:  # differences of shares are percentage points, signed
@@ -1224,6 +1378,7 @@ def paired_differences(
     return ax
 
 
+@_in_report_fonts
 def trade_off(
     comparison: pd.DataFrame,
     *,
@@ -1294,7 +1449,7 @@ def trade_off(
     for label, px, py in zip(both["setting"].astype(str), x, y, strict=True):
         if np.isfinite(px) and np.isfinite(py):
             ax.annotate(
-                setting_label(label).replace("\n", ", "),
+                text.setting(lang, label),
                 (px, py),
                 xytext=(6, -10),
                 textcoords="offset points",

@@ -2,13 +2,14 @@
 
 `render_report` reads a results folder (a run's, a comparison's, a search's or a sensitivity
 analysis's), asks `canteensim.report.figures` (or `canteensim.report.sweeps`) for the figures, and
-writes, into the same folder:
+writes, into the same folder, in the report's language (`canteensim.results.ReportFiles`: the
+Chinese report is ``report.zh.html``, ``figures.zh/`` …, beside the English one):
 
-- ``figures/NAME.png`` (150 dpi) and ``figures/NAME.svg``, to paste into a briefing;
+- ``figures/NAME.png`` (150 dpi), and with `svg` ``figures/NAME.svg``, to paste into a briefing;
 - ``report.html``, one self-contained file: figures as PNG data URIs, style inline, no script
   and no reference outside the file, so it can be mailed or archived as it is;
 - ``report.md``, the same content, its figures linked as ``figures/NAME.png``;
-- ``report.xlsx``, every table as a sheet, with a README sheet.
+- ``report.xlsx``, the summary and every table as a sheet, with a README sheet.
 
 Each file is first written under a hidden staging name beside its place
 (`canteensim.output.staged`) and all are moved into place once every one is whole, so a render
@@ -21,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import re
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,32 +31,44 @@ from matplotlib.typing import RcKeyType
 
 from canteensim.errors import ReportError
 from canteensim.output import clear_stale_staging, staged
-from canteensim.report.content import WORKBOOK, report_document
+from canteensim.report.content import report_document
 from canteensim.report.document import Image, to_html, to_markdown
-from canteensim.report.figures import Figure, comparison_figures, run_figures
+from canteensim.report.drawing import draw_figures
+from canteensim.report.figures import Figure, comparison_figure_builders, run_figure_builders
 from canteensim.report.fonts import cjk_font
 from canteensim.report.read import read_results
-from canteensim.report.sweeps import SWEEP_KINDS, sweep_document, sweep_figures
+from canteensim.report.sweeps import SWEEP_KINDS, sweep_document, sweep_figure_builders
 from canteensim.report.workbook import write_workbook
+from canteensim.results import ReportFiles
 from canteensim.text import LANGUAGES, say
 from canteensim.version import __version__
 
-REPORT_HTML = "report.html"
-REPORT_MD = "report.md"
-REPORT_XLSX = WORKBOOK
-FIGURES = "figures"
+REPORT_HTML = ReportFiles.of("en").html
+REPORT_MD = ReportFiles.of("en").markdown
+REPORT_XLSX = ReportFiles.of("en").workbook
+FIGURES = ReportFiles.of("en").figures
 PNG_DPI = 150
+Stage = Callable[[str], None]
+"""Told the name of each step of a render as it starts (``figures``, ``page``, ``workbook``)."""
 
 
-def render_report(folder: Path, lang: str = "en") -> Path:
-    """Render a results folder into its report; returns report.html.
+def render_report(
+    folder: Path, lang: str = "en", *, svg: bool = False, stage: Stage | None = None
+) -> Path:
+    """Render a results folder into its report in `lang`; returns its HTML page.
 
     Parameters
     ----------
     folder:
         A folder written by `canteensim run`, `compare`, `search` or `sensitivity`.
     lang:
-        ``"en"`` or ``"zh"``: the language of headings, captions and the figures' text.
+        ``"en"`` or ``"zh"``: the language of headings, captions and the figures' text. Each
+        language has its own files (`ReportFiles`), so rendering one keeps the other.
+    svg:
+        Also save each figure as SVG, its text kept as text (editable in PowerPoint); off by
+        default, since it doubles the time figures take to save.
+    stage:
+        Told each step as it starts, for a progress line.
 
     Raises
     ------
@@ -65,59 +79,77 @@ def render_report(folder: Path, lang: str = "en") -> Path:
     folder = Path(folder)
     if lang not in LANGUAGES:
         raise ReportError(f"lang={lang!r}: not a report language; valid: {', '.join(LANGUAGES)}")
+    tell = stage or (lambda name: None)
     results = read_results(folder)
+    tell("figures")
     if results.kind in SWEEP_KINDS:
-        figures, document_of = sweep_figures(results, lang), sweep_document
+        builders, document_of = sweep_figure_builders(results, lang), sweep_document
     else:
-        make = run_figures if results.kind == "run" else comparison_figures
-        figures, document_of = make(results, lang), report_document
+        plan = run_figure_builders if results.kind == "run" else comparison_figure_builders
+        builders, document_of = plan(results, lang), report_document
+    files = ReportFiles.of(lang)
     clear_stale_staging(folder)  # what a killed render left
     try:
-        # each file is staged; all move into place once every one is whole, report.html last
+        # each file is staged; all move into place once every one is whole, the page last
         with contextlib.ExitStack() as stack:
             html, markdown, workbook, figures_folder = (
                 stack.enter_context(staged(folder / name))
-                for name in (REPORT_HTML, REPORT_MD, REPORT_XLSX, FIGURES)
+                for name in (files.html, files.markdown, files.workbook, files.figures)
             )
             figures_folder.mkdir()
+            drawn = draw_figures(builders, lang, figures_folder, svg=svg)
             images = [
-                Image(f.name, say(lang, "figure", n=n), f.caption, save_figure(f, figures_folder))
-                for n, f in enumerate(figures, start=1)
+                Image(f.name, say(lang, "figure", n=n), f.caption, f.png)
+                for n, f in enumerate(drawn, start=1)
             ]
+            tell("page")
             document = document_of(results, images, lang)
             html.write_text(to_html(document), encoding="utf-8")
-            markdown.write_text(to_markdown(document, FIGURES), encoding="utf-8")
-            write_workbook(results, workbook, lang)
+            markdown.write_text(to_markdown(document, files.figures), encoding="utf-8")
+            tell("workbook")
+            write_workbook(results, workbook, lang, document)
     except OSError as exc:
         raise ReportError(
             f"{folder}: the report cannot be written ({exc.strerror or exc}); "
             "the results and any earlier report are as they were"
         ) from None
-    return folder / REPORT_HTML
+    return folder / files.html
 
 
-def save_figure(figure: Figure, folder: Path) -> bytes:
-    """Save `figure` as ``NAME.png`` (150 dpi) and ``NAME.svg`` in `folder`; returns the PNG.
+def save_figure(figure: Figure, folder: Path, svg: bool = False) -> bytes:
+    """Save `figure` as ``NAME.png`` (150 dpi), and with `svg` as ``NAME.svg``, in `folder`;
+    returns the PNG.
 
     A figure saves to the same bytes every time: the SVG's element ids come from a salt named
-    after the figure instead of a random one, and neither file records a date. The SVG draws its
-    text as paths, so Chinese shows on a machine without a CJK font.
+    after the figure instead of a random one, and neither file records a date. The SVG keeps its
+    text as text in the report's fonts, so PowerPoint can edit it; a reader without a CJK font
+    sees its Chinese in a fallback font.
     """
     if not re.fullmatch(r"[A-Za-z0-9_-]+", figure.name):
         raise ValueError(f"figure name={figure.name!r}: not a file stem of letters, digits, _, -")
     software = f"canteensim {__version__} with matplotlib {matplotlib.__version__}"
     png = folder / f"{figure.name}.png"
-    rc: dict[RcKeyType, Any] = {"svg.hashsalt": f"canteensim-{figure.name}", "svg.fonttype": "path"}
+    rc: dict[RcKeyType, Any] = {"svg.hashsalt": f"canteensim-{figure.name}", "svg.fonttype": "none"}
     with matplotlib.rc_context(rc), warnings.catch_warnings():
         if cjk_font() is None:  # said once already by `cjk_font`; not once more per character
             warnings.filterwarnings("ignore", "Glyph .* missing from font", UserWarning)
         figure.figure.savefig(png, dpi=PNG_DPI, format="png", metadata={"Software": software})
-        figure.figure.savefig(
-            folder / f"{figure.name}.svg",
-            format="svg",
-            metadata={"Date": None, "Creator": software},
-        )
+        if svg:
+            figure.figure.savefig(
+                folder / f"{figure.name}.svg",
+                format="svg",
+                metadata={"Date": None, "Creator": software},
+            )
     return png.read_bytes()
 
 
-__all__ = ["FIGURES", "PNG_DPI", "REPORT_HTML", "REPORT_MD", "REPORT_XLSX", "render_report"]
+__all__ = [
+    "FIGURES",
+    "PNG_DPI",
+    "REPORT_HTML",
+    "REPORT_MD",
+    "REPORT_XLSX",
+    "Stage",
+    "render_report",
+    "save_figure",
+]

@@ -31,7 +31,7 @@ from canteensim.report.document import (
     Section,
     Table,
 )
-from canteensim.report.figures import Figure, build_figures
+from canteensim.report.figures import Figure, FigureBuilder, build_figures
 from canteensim.report.read import ResultsFolder
 from canteensim.results import HEADLINE_KPIS, SUMMARY
 from canteensim.results import kpi as kpi_info
@@ -51,18 +51,20 @@ KPI: screening ranks, it does not apportion variance."""
 
 
 def sweep_figures(results: ResultsFolder, lang: str) -> list[Figure]:
+    """The figures of a search or a sensitivity analysis, built and drawn."""
+    return build_figures(sweep_figure_builders(results, lang), lang)
+
+
+def sweep_figure_builders(results: ResultsFolder, lang: str) -> list[FigureBuilder]:
     """The figures of a search (each target KPI along the probes) or of a sensitivity analysis
-    (the indices of each headline KPI)."""
+    (the indices of each headline KPI); each built when called."""
     if results.kind == "search":
         search = search_of(results)
-        return build_figures([lambda: _search_figure(search, lang)], lang)
+        return [lambda: _search_figure(search, lang)]
     analysis = sensitivity_of(results)
     analysed = [k for k in HEADLINE_KPIS if k not in analysis.not_analysed]
     kinds = ("bar",) if analysis.method == "sobol" else ("tornado", "mu_star_sigma")
-    return build_figures(
-        [partial(_indices_figure, analysis, analysed, kind, lang) for kind in kinds if analysed],
-        lang,
-    )
+    return [partial(_indices_figure, analysis, analysed, kind, lang) for kind in kinds if analysed]
 
 
 def sweep_document(results: ResultsFolder, images: Sequence[Image], lang: str) -> Document:
@@ -379,4 +381,11 @@ def _new_figure(width: float, height: float) -> matplotlib.figure.Figure:
     return figure
 
 
-__all__ = ["SWEEP_KINDS", "search_of", "sensitivity_of", "sweep_document", "sweep_figures"]
+__all__ = [
+    "SWEEP_KINDS",
+    "search_of",
+    "sensitivity_of",
+    "sweep_document",
+    "sweep_figure_builders",
+    "sweep_figures",
+]
