@@ -214,8 +214,8 @@ Dtype = Literal["int", "float", "bool", "text", "category", "date", "datetime"]
 RUN_TABLE_COLUMNS: dict[str, dict[str, Dtype]] = {
     "monthly_sales": {
         "replication": "int",
-        "month": "text",
-        "category": "text",
+        "month": "category",
+        "category": "category",
         "buyer": "text",
         "sales_yuan": "float",
         "quantity_kg": "float",
@@ -266,7 +266,7 @@ RUN_TABLE_COLUMNS: dict[str, dict[str, Dtype]] = {
     "weekly_products": {
         "replication": "int",
         "week": "int",
-        "week_start": "date",
+        "week_start": "datetime",
         "product_id": "text",
         "product_name": "text",
         "category": "text",

@@ -22,7 +22,13 @@ from canteensim.experiment.engines import EngineName, RunOptions
 from canteensim.experiment.grid import Setting, baselines, grid
 from canteensim.experiment.precision import precise_enough, until_precise
 from canteensim.experiment.runner import Progress, Runner
-from canteensim.experiment.runs import MONTHLY_COLUMNS, RunKey, RunOutcome, outcome
+from canteensim.experiment.runs import (
+    MONTHLY_COLUMNS,
+    RunKey,
+    RunOutcome,
+    counts_as_integers,
+    outcome,
+)
 from canteensim.experiment.statistics import comparison_table, monthly_table
 from canteensim.experiment.store import RunStore
 from canteensim.model.simulate import warn_undelivered
@@ -210,18 +216,20 @@ def _comparison(
     against: Mapping[int, int | None],
 ) -> Comparison:
     kept = sorted(key for key in outcomes if key[1] < planned)
-    runs = pd.DataFrame(
-        [
-            {
-                "setting": setting,
-                "label": settings[setting].label,
-                **{k: _column_value(v) for k, v in settings[setting].values.items()},
-                "replication": replication,
-                "seed": scenarios[setting].scenario.seed,
-                **outcomes[(setting, replication)].kpis,
-            }
-            for setting, replication in kept
-        ]
+    runs = counts_as_integers(
+        pd.DataFrame(
+            [
+                {
+                    "setting": setting,
+                    "label": settings[setting].label,
+                    **{k: _column_value(v) for k, v in settings[setting].values.items()},
+                    "replication": replication,
+                    "seed": scenarios[setting].scenario.seed,
+                    **outcomes[(setting, replication)].kpis,
+                }
+                for setting, replication in kept
+            ]
+        )
     )
     monthly = pd.DataFrame(
         [

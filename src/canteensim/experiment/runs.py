@@ -11,6 +11,7 @@ import pandas as pd
 
 from canteensim.errors import CanteensimWarning
 from canteensim.model.simulate import Detail, Results, simulate
+from canteensim.results import KPIS
 from canteensim.scenario.schema import Scenario
 
 MONTHLY_COLUMNS = ("month", "category", "sales_yuan", "quantity_kg", "partial")
@@ -72,6 +73,13 @@ def outcome(setting: int, results: Results) -> RunOutcome:
         kpis={str(k): float(v) for k, v in kpis.items()},
         monthly=records(monthly),
     )
+
+
+def counts_as_integers(runs: pd.DataFrame) -> pd.DataFrame:
+    """`runs` with its count KPIs (``order_lines``) as integers, as a run's own KPIs are: an
+    outcome carries every KPI as a float, so that one can be NaN (a count never is)."""
+    counts = [k.name for k in KPIS if k.unit == "count" and k.name in runs.columns]
+    return runs.astype({name: "int64" for name in counts if runs[name].notna().all()})
 
 
 def whole(setting: int, results: Results) -> Results:

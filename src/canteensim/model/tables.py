@@ -57,7 +57,9 @@ def monthly_sales(
             )
         )
     frame = pd.concat(parts, ignore_index=True)
-    return frame.sort_values(["month", "category", "buyer"], kind="stable").reset_index(drop=True)
+    frame = frame.sort_values(["month", "category", "buyer"], kind="stable").reset_index(drop=True)
+    # the same dtypes as canteen_months' month and category, for joins in a notebook
+    return frame.astype({"month": "category", "category": "category"})
 
 
 _SALES_ARRAYS = ("aid_yuan", "aid_kg", "shipped_kg", "market_yuan")
@@ -173,7 +175,9 @@ def weekly_products(
     return pd.DataFrame(
         {
             "week": np.repeat([w.index for w in weeks], n_products),
-            "week_start": np.repeat([calendar.date(w.monday) for w in weeks], n_products),
+            "week_start": pd.to_datetime(  # datetime64, as deliveries' days
+                np.repeat([calendar.date(w.monday) for w in weeks], n_products)
+            ),
             "product_id": np.tile(products.product_id, len(weeks)),
             "product_name": np.tile(products.name, len(weeks)),
             "category": np.tile(population.categories.name[products.category], len(weeks)),
