@@ -424,7 +424,7 @@ def _run(args: argparse.Namespace) -> int:
         results, out, document, table_format=args.format, replace=args.force, inputs=inputs
     )
     if not args.quiet:
-        print(_kpi_table(results, scenario))
+        print(_kpi_table(results, scenario, args.lang))
         print(f"\nresults written to {out}/")
     status = _report_after(args, out)
     if not args.quiet and status == 0:
@@ -460,8 +460,11 @@ def _free_folder(base: Path) -> Path:
     return candidate
 
 
-def _kpi_table(results: Results, scenario: Scenario) -> str:
-    """The KPIs, each n/a with the reason the contract gives, then a line on failed audits."""
+def _kpi_table(results: Results, scenario: Scenario, lang: str = "en") -> str:
+    """The KPIs, each n/a with the reason the contract gives, then a line on failed audits; in
+    Chinese with ``--lang zh`` (each KPI's key beside its name, for scripts)."""
+    if lang != "en":
+        return _kpi_table_in(lang, results, scenario)
     kpis = results.kpis.drop(columns="replication")
     lines = [
         f"{scenario.scenario.name} — quota {percent(scenario.quota.share, 0)} "
@@ -484,6 +487,61 @@ def _kpi_table(results: Results, scenario: Scenario) -> str:
         lines.append(f"  {'observed monthly sales':<{width}}  {number(observed)} yuan (scenario)")
     failures = _failures_line(results)
     return "\n".join([*lines, failures] if failures else lines)
+
+
+def _kpi_table_in(lang: str, results: Results, scenario: Scenario) -> str:
+    from canteensim import text
+    from canteensim.report.causes import CauseCounts
+
+    kpis = results.kpis.drop(columns="replication")
+    basis = text.say(lang, f"terminal.basis.{scenario.quota.basis}")
+    lines = [
+        text.say(
+            lang,
+            "terminal.title",
+            name=scenario.scenario.name,
+            share=percent(scenario.quota.share, 0),
+            basis=basis,
+        )
+    ]
+    if len(kpis) > 1:
+        lines.append(text.say(lang, "terminal.replications", n=len(kpis)))
+    labels = {name: text.kpi(lang, name) for name in kpis.columns}
+    width = max(_display_width(label) for label in labels.values())
+    for name, label in labels.items():
+        mean = kpis[name].mean()
+        shown = _kpi_value(lang, name, mean)
+        if len(kpis) > 1 and not missing(mean):
+            shown += f"  ± {_kpi_value(lang, name, kpis[name].std())}"
+        pad = " " * (width - _display_width(label))
+        lines.append(f"  {label}{pad}  {shown}  [{name}]")
+    counts = CauseCounts.of(results.canteen_months, results.tables["audit_failures"])
+    if counts.top is not None:
+        lines.append(
+            text.say(
+                lang,
+                "terminal.failures",
+                failed=f"{counts.failed:,}",
+                audits=f"{counts.audits:,}",
+                cause=text.failure_cause(lang, counts.top, detail=False),
+                n=f"{counts.by_cause[counts.top]:,}",
+                share=percent(counts.share(counts.top)),
+            )
+        )
+    return "\n".join(lines)
+
+
+def _kpi_value(lang: str, name: str, value: Any) -> str:
+    """A KPI's value beside its name, which carries its unit: a share in percent, else whole."""
+    spec = contract.kpi(name)
+    if missing(value):
+        return NOT_APPLICABLE[lang]
+    return percent(value) if spec is not None and spec.percent else f"{value:,.0f}"
+
+
+def _display_width(shown: str) -> int:
+    """Columns `shown` takes in a terminal: CJK characters take two."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in shown)
 
 
 def _failures_line(results: Results) -> str:

@@ -262,6 +262,23 @@ def write_json(path: Path, document: Mapping[str, Any]) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+def write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    """Write `frame` as Parquet, dictionary-encoding only its categories and text: a column of
+    measured floats has few repeats, and encoding it as a dictionary takes longer than it saves
+    (40 % of the time of a province's ``canteen_months``, for a larger file)."""
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    labelled = [
+        field.name
+        for field in table.schema
+        if pa.types.is_dictionary(field.type)
+        or pa.types.is_string(field.type)
+        or pa.types.is_large_string(field.type)
+    ]
+    pq.write_table(table, path, use_dictionary=labelled)
+
+
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
     """Write `frame` as a CSV file a spreadsheet opens safely (see `spreadsheet_safe`).
 
@@ -529,7 +546,7 @@ def _json_holds(path: Path, keys: Iterable[str]) -> bool:
 def _write_table(frame: pd.DataFrame, folder: Path, name: str, table_format: TableFormat) -> str:
     parquet = table_format == "parquet" or (table_format == "auto" and len(frame) > CSV_MAX_ROWS)
     if parquet:
-        frame.to_parquet(folder / f"{name}.parquet", index=False)
+        write_parquet(frame, folder / f"{name}.parquet")
         return f"{name}.parquet"
     write_csv(frame, folder / f"{name}.csv")
     return f"{name}.csv"

@@ -279,6 +279,14 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         "quota.category": "{share} of each category's consumption in each {period}, by {basis}",
         "quota.total": "{share} of all consumption in each {period}, by {basis}",
         "basis.quantity": "quantity (kg)",
+        "terminal.title": "{name} — quota {share} by {basis}",
+        "terminal.basis.quantity": "quantity",
+        "terminal.basis.value": "value",
+        "terminal.replications": "mean over {n} replications (± standard deviation)",
+        "terminal.failures": (
+            "failed audits: {failed} of {audits} whole-period audits; top cause: {cause} "
+            "({n}, {share})"
+        ),
         "basis.value": "value (yuan)",
         "varied_here": " (varied in this comparison: see {section})",
         "canteens.rows": "{n:,} listed, {bound:,} of them bound by the quota; {diners:,} diners",
@@ -718,6 +726,14 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         "quota.category": "每个品类每{period}消费的 {share}（按{basis}计）",
         "quota.total": "每{period}消费总量的 {share}（按{basis}计）",
         "basis.quantity": "数量（千克）",
+        "terminal.title": "{name} — 配额 {share}（按{basis}计）",
+        "terminal.basis.quantity": "数量",
+        "terminal.basis.value": "金额",
+        "terminal.replications": "{n} 次重复模拟的均值（± 标准差）",
+        "terminal.failures": (
+            "未达标审核：{audits} 次整期审核中 {failed} 次未达标；"
+            "最常见原因：{cause}（{n} 次，{share}）"
+        ),
         "basis.value": "金额（元）",
         "varied_here": "（本次比较中变化，见“{section}”）",
         "canteens.rows": "列出 {n:,} 个，其中 {bound:,} 个受配额约束；就餐人数 {diners:,}",

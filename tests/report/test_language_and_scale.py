@@ -182,3 +182,17 @@ def test_report_command_says_each_step_and_saves_svgs_on_request(
     assert (folder / "figures" / "weekly_supply.svg").is_file()
     assert main(["report", str(folder), "-q"]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_the_terminal_speaks_chinese_with_lang_zh(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from canteensim.cli import main
+
+    out = tmp_path / "zh"
+    assert main(["run", str(HAIKOU), "-o", str(out), "--no-report", "--lang", "zh"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].endswith("— 配额 20%（按数量计）")
+    (sales,) = [line for line in lines if line.endswith("[monthly_sales_yuan_mean]")]
+    assert sales.strip().startswith("月均销售额（元）")
+    assert any(line.startswith("未达标审核：") for line in lines)

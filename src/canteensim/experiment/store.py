@@ -28,6 +28,7 @@ from canteensim.output import (
     staging_path,
     write_csv,
     write_json,
+    write_parquet,
 )
 from canteensim.results import JOURNAL, KPI_NAMES, MANIFEST, MONTHLY, RUNS, SUMMARY
 
@@ -148,7 +149,7 @@ def write_tables(
     for name, frame in tables.items():
         with staged(folder / name) as staging:
             if name.endswith(".parquet"):
-                frame.to_parquet(staging, index=False)
+                write_parquet(frame, staging)
             else:
                 write_csv(frame, staging)
     with staged(folder / SUMMARY) as staging:
