@@ -43,6 +43,7 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         # monthly sales by category
         "monthly_sales.title": "Monthly sales by category",
         "monthly_sales.y": "Sales (yuan per month)",
+        "monthly_sales.y.wan": "Sales (10,000 yuan per month)",
         "partial": "partial",
         "partial_audit": "partial",
         "partial_month": "Partial month",
@@ -127,6 +128,7 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         "income.title.county": "Farmer income by county",
         "income.title.cooperative_id": "Farmer income by cooperative",
         "income.x": "Income (yuan, sales less commission and logistics)",
+        "income.x.wan": "Income (10,000 yuan, sales less commission and logistics)",
         # comparison
         "kpis.title": "Headline KPIs by setting (mean and 95 % interval)",
         "by_setting.title": "Monthly sales by setting (mean and 95 % interval)",
@@ -528,6 +530,7 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         # --- the figures: titles, axes, legends, captions, and why a figure is empty
         "monthly_sales.title": "各品类月度销售额",
         "monthly_sales.y": "销售额（元/月）",
+        "monthly_sales.y.wan": "销售额（万元/月）",
         "partial": "不足月",
         "partial_audit": "不足整期",
         "partial_month": "不足整月",
@@ -600,6 +603,7 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         "income.title.county": "各县农户收入",
         "income.title.cooperative_id": "各合作社农户收入",
         "income.x": "收入（元，销售额减佣金和物流费）",
+        "income.x.wan": "收入（万元，销售额减佣金和物流费）",
         "kpis.title": "各方案主要指标（均值及 95% 置信区间）",
         "by_setting.title": "各方案月度销售额（均值及 95% 置信区间）",
         "differences.title": "与 {baseline} 的配对差异（均值及 95% 置信区间）",

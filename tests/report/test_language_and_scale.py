@@ -196,3 +196,28 @@ def test_the_terminal_speaks_chinese_with_lang_zh(
     (sales,) = [line for line in lines if line.endswith("[monthly_sales_yuan_mean]")]
     assert sales.strip().startswith("月均销售额（元）")
     assert any(line.startswith("未达标审核：") for line in lines)
+
+
+def test_chinese_money_axes_read_in_wan_yuan(haikou_folder: Path) -> None:
+    figures = {f.name: f.figure for f in run_figures(read_results(haikou_folder), "zh")}
+    (sales,) = [ax for ax in figures["monthly_sales"].axes if ax.get_ylabel()]
+    assert sales.get_ylabel() == "销售额（万元/月）"
+    formatter = sales.yaxis.get_major_formatter()
+    assert formatter(300_000.0, 0) == "30" and formatter(25_000.0, 0) == "2.5"
+    (income,) = figures["farmer_income"].axes
+    assert "万元" in income.get_xlabel()
+    assert all(t.get_text().endswith(" 万元") for t in income.texts)  # the bars' labels
+    english = {f.name: f.figure for f in run_figures(read_results(haikou_folder), "en")}
+    (sales_en,) = [ax for ax in english["monthly_sales"].axes if ax.get_ylabel()]
+    assert sales_en.yaxis.get_major_formatter()(300_000.0, 0) == "300,000"
+
+
+def test_a_folder_renders_to_the_same_workbook_bytes(haikou_folder: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "again"
+    folder.mkdir()
+    for path in haikou_folder.iterdir():
+        (folder / path.name).write_bytes(path.read_bytes())
+    render_report(folder)
+    first = (folder / "report.xlsx").read_bytes()
+    render_report(folder)
+    assert (folder / "report.xlsx").read_bytes() == first  # no creation date of its own

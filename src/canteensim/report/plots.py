@@ -168,6 +168,21 @@ def _as_dates(values: pd.Series) -> pd.Series:
     return pd.to_datetime(values)
 
 
+WAN_FROM_YUAN = 100_000.0
+"""A Chinese money axis whose data reach this many yuan reads in 万元 (units of 10,000 yuan)."""
+
+
+def _money_axis(ax_axis: Any, largest: float, lang: str) -> str:
+    """Format a yuan axis for `lang` and return the suffix of its label's key: in Chinese, an
+    axis reaching `WAN_FROM_YUAN` reads in 万元 (``".wan"``), as a Chinese office writes large
+    amounts; otherwise whole yuan with thousands separators (``""``)."""
+    if lang != "zh" or not largest >= WAN_FROM_YUAN:
+        _thousands(ax_axis)
+        return ""
+    ax_axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value / 1e4:,.6g}"))
+    return ".wan"
+
+
 def _thousands(ax_axis: Any) -> None:
     ax_axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
 
@@ -393,9 +408,9 @@ def monthly_sales(
         names.insert(0, observed)
     _legend_outside(ax, handles=handles, labels=names)
     _month_ticks(ax, months, partial, lang)
-    _thousands(ax.yaxis)
+    unit = _money_axis(ax.yaxis, float(ax.dataLim.y1), lang)
     ax.set_xlabel(text.say(lang, "col.month"))
-    ax.set_ylabel(text.say(lang, "monthly_sales.y"))
+    ax.set_ylabel(text.say(lang, f"monthly_sales.y{unit}"))
     ax.set_title(text.say(lang, "monthly_sales.title"))
     ax.grid(axis="y", alpha=0.3)
     ax.set_axisbelow(True)
@@ -950,10 +965,11 @@ def farmer_income(
         return _no_data(ax, lang)
     ascending = income.iloc[::-1]
     bars = ax.barh(ascending.index.tolist(), ascending.to_numpy(dtype=float), color="#4c9a2a")
-    ax.bar_label(bars, labels=[text.number(v) for v in ascending], padding=3, fontsize="small")
+    unit = _money_axis(ax.xaxis, float(ascending.max()), lang)
+    shown = [f"{v / 1e4:,.1f} 万元" if unit else text.number(v) for v in ascending]
+    ax.bar_label(bars, labels=shown, padding=3, fontsize="small")
     ax.margins(x=0.15)
-    _thousands(ax.xaxis)
-    ax.set_xlabel(text.say(lang, "income.x"))
+    ax.set_xlabel(text.say(lang, f"income.x{unit}"))
     title = "income.title.county" if by == "county" else "income.title.cooperative_id"
     ax.set_title(text.say(lang, title))
     ax.grid(axis="x", alpha=0.3)
@@ -1252,10 +1268,10 @@ def monthly_sales_by_setting(
             label=text.say(lang, "observed", value=text.money(observed_yuan, lang)),
         )
     _month_ticks(ax, months, partial.tolist(), lang)
-    _thousands(ax.yaxis)
+    unit = _money_axis(ax.yaxis, float(ax.dataLim.y1), lang)
     ax.set_ylim(bottom=0)
     ax.set_xlabel(text.say(lang, "col.month"))
-    ax.set_ylabel(text.say(lang, "monthly_sales.y"))
+    ax.set_ylabel(text.say(lang, f"monthly_sales.y{unit}"))
     ax.set_title(text.say(lang, "by_setting.title"))
     ax.grid(alpha=0.3)
     handles, names = ax.get_legend_handles_labels()

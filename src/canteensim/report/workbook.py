@@ -50,6 +50,9 @@ EXCEL_MAX_ROWS = 1_048_576
 """Rows of an Excel sheet, the header included; a longer table would be cut, and the cut noted."""
 
 
+FIXED_DATE = dt.datetime(1980, 1, 1)
+"""The workbook's creation date, fixed as its zip entries' are, so that rendering a folder
+again writes the same bytes (like the figures)."""
 MAX_WIDTH = 48
 """The widest a column is fitted, in Excel's character units (a CJK character counts two)."""
 
@@ -123,8 +126,12 @@ def write_workbook(
         },
     )
     try:
-        book.set_properties(
-            {"title": document.title, "comments": f"canteensim {results.provenance.version}"}
+        book.set_properties(  # no date of its own: the same folder gives the same bytes
+            {
+                "title": document.title,
+                "comments": f"canteensim {results.provenance.version}",
+                "created": FIXED_DATE,
+            }
         )
         styles = _Styles(book)
         summary_title, readme_title = say(lang, "sheet.summary"), say(lang, "sheet.readme")
