@@ -40,6 +40,7 @@ from canteensim.report.fonts import cjk_font, font_families
 from canteensim.report.read import as_bool
 from canteensim.report.why import Nothing
 from canteensim.results import FAILURE_CAUSES, PERCENT_KPIS
+from canteensim.results import kpi as kpi_spec
 
 QUOTA_BINS = (0.0, 0.5, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 2.0)
 """Bins of aid bought ÷ quota in the compliance heat map: red below 1, blue from 1. Which side of
@@ -179,7 +180,7 @@ def _money_axis(ax_axis: Any, largest: float, lang: str) -> str:
     if lang != "zh" or not largest >= WAN_FROM_YUAN:
         _thousands(ax_axis)
         return ""
-    ax_axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value / 1e4:,.6g}"))
+    ax_axis.set_major_formatter(FuncFormatter(lambda value, _: _wan_text(value)))
     return ".wan"
 
 
@@ -993,10 +994,39 @@ def _no_value(ax: Axes, kpi: str, reason: str, lang: str) -> Axes:
     return nothing_to_show(ax, nothing, lang, columns=48, fontsize="small")
 
 
-def _kpi_formatter(kpi: str) -> FuncFormatter | PercentFormatter:
+def _kpi_formatter(kpi: str, wan: bool = False) -> FuncFormatter | PercentFormatter:
+    """A KPI's ticks: shares in percent, amounts with thousands separators, or in 万元."""
     if kpi in PERCENT_KPIS:
         return PercentFormatter(1.0, decimals=0)
+    if wan:
+        return FuncFormatter(lambda value, _: _wan_text(value))
     return FuncFormatter(lambda value, _: f"{value:,.0f}")
+
+
+def _wan_text(yuan: float, signed: bool = False) -> str:
+    """`yuan` in 万 (units of 10,000) to three figures or so: 25,000 → "2.5", 292,317 →
+    "29.2", 1,250,000 → "125"."""
+    wan = yuan / 1e4
+    decimals = 0 if abs(wan) >= 100 else 1 if abs(wan) >= 10 else 2
+    shown = f"{wan:{'+' if signed else ''},.{decimals}f}"
+    return shown.rstrip("0").rstrip(".") if decimals else shown
+
+
+def _in_wan(kpi: str, values: Any, lang: str) -> bool:
+    """Whether a Chinese axis of yuan KPI `kpi` reads in 万元: its values reach
+    `WAN_FROM_YUAN`."""
+    info = kpi_spec(kpi)
+    if lang != "zh" or info is None or info.unit != "yuan":
+        return False
+    finite = np.abs(np.asarray(values, dtype=float))
+    finite = finite[np.isfinite(finite)]
+    return bool(finite.size) and float(finite.max()) >= WAN_FROM_YUAN
+
+
+def _kpi_title(kpi: str, lang: str, wan: bool) -> str:
+    """A KPI's name with its unit, 万元 where its axis reads in them."""
+    name = text.kpi(lang, kpi)
+    return name.replace("（元）", "（万元）") if wan else name
 
 
 def _kpi_locator(kpi: str, nbins: int | Literal["auto"] = "auto") -> MaxNLocator:
@@ -1069,8 +1099,7 @@ def _mark_axis_origin(
     low = float(min(ax.get_xlim() if axis == "x" else ax.get_ylim()))
     if not low > 0:
         return
-    formatter = _kpi_formatter(kpi)
-    formatter.set_axis(value_axis)
+    formatter = value_axis.get_major_formatter()  # as the axis's ticks read
     note = AnchoredText(
         text.say(lang, "axis_origin", value=formatter(low, None)),
         loc=loc,
@@ -1184,9 +1213,10 @@ def kpi_by_setting(
             ax.legend(handles=[line], loc="best", fontsize="small")
     if x is not None and kpi not in PERCENT_KPIS:
         value_axis.set_major_locator(_kpi_locator(kpi))
-    value_axis.set_major_formatter(_kpi_formatter(kpi))
+    wan = _in_wan(kpi, np.concatenate([low, high]), lang)
+    value_axis.set_major_formatter(_kpi_formatter(kpi, wan))
     _mark_axis_origin(ax, "y" if x is not None else "x", kpi, lang)
-    ax.set_title(text.kpi(lang, kpi))
+    ax.set_title(_kpi_title(kpi, lang, wan))
     ax.grid(alpha=0.3)
     return ax
 
@@ -1384,11 +1414,14 @@ def paired_differences(
     ax.set_yticks(y, names if setting_labels else [])
     ax.set_ylim(len(others) - 0.5, -0.5)  # the first compared setting at the top
     ax.xaxis.set_major_locator(_kpi_locator(kpi, nbins=4))
+    wan = _in_wan(kpi, np.concatenate([low, high]), lang)
     if kpi in PERCENT_KPIS:  # differences of shares are percentage points, signed
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v * 100:+.0f} pp"))
+    elif wan:
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _wan_text(v, signed=True)))
     else:
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:+,.0f}"))
-    ax.set_title(text.kpi(lang, kpi))
+    ax.set_title(_kpi_title(kpi, lang, wan))
     ax.set_xlabel(text.say(lang, "difference.x", baseline=baseline))
     ax.grid(axis="x", alpha=0.3)
     return ax
@@ -1471,11 +1504,12 @@ def trade_off(
                 textcoords="offset points",
                 fontsize="small",
             )
-    ax.set_xlabel(text.kpi(lang, cost))
-    ax.set_ylabel(text.kpi(lang, benefit))
+    wan_x, wan_y = _in_wan(cost, x, lang), _in_wan(benefit, y, lang)
+    ax.set_xlabel(_kpi_title(cost, lang, wan_x))
+    ax.set_ylabel(_kpi_title(benefit, lang, wan_y))
     ax.set_title(text.say(lang, "trade_off.title"))
-    ax.xaxis.set_major_formatter(_kpi_formatter(cost))
-    ax.yaxis.set_major_formatter(_kpi_formatter(benefit))
+    ax.xaxis.set_major_formatter(_kpi_formatter(cost, wan_x))
+    ax.yaxis.set_major_formatter(_kpi_formatter(benefit, wan_y))
     # settings run from low cost and income to high: the lower right is where no point is
     _mark_axis_origin(ax, "x", cost, lang, loc="lower right")
     _mark_axis_origin(ax, "y", benefit, lang)
