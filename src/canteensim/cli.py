@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from canteensim import __version__
+from canteensim import __version__, text
 from canteensim import results as contract
 from canteensim.errors import CanteensimError, CanteensimWarning
 from canteensim.text import (
@@ -437,14 +437,12 @@ def _next_steps(args: argparse.Namespace, out: Path) -> str:
     if args.no_report:
         look = f"make its report with `canteensim report {shlex.quote(str(out))}`"
     else:
-        from canteensim.report.render import REPORT_HTML  # loaded already, to draw the report
-
-        look = f"open {out / REPORT_HTML} in a browser"
+        look = f"open {out / contract.ReportFiles.of(args.lang).html} in a browser"
     overrides = [
         part
-        for text in args.overrides
-        if text.partition("=")[0].strip() != "quota.share"  # --vary sets it
-        for part in ("--set", text)
+        for given in args.overrides
+        if given.partition("=")[0].strip() != "quota.share"  # --vary sets it
+        for part in ("--set", given)
     ]
     vary = ["--vary", "quota.share=0.1,0.2,0.3", "-r", "10"]
     command = shlex.join(["canteensim", "compare", str(args.scenario), *overrides, *vary])
@@ -461,74 +459,52 @@ def _free_folder(base: Path) -> Path:
 
 
 def _kpi_table(results: Results, scenario: Scenario, lang: str = "en") -> str:
-    """The KPIs, each n/a with the reason the contract gives, then a line on failed audits; in
-    Chinese with ``--lang zh`` (each KPI's key beside its name, for scripts)."""
-    if lang != "en":
-        return _kpi_table_in(lang, results, scenario)
-    kpis = results.kpis.drop(columns="replication")
-    lines = [
-        f"{scenario.scenario.name} — quota {percent(scenario.quota.share, 0)} "
-        f"by {scenario.quota.basis}"
-    ]
-    if len(kpis) > 1:
-        lines.append(f"mean over {len(kpis)} replications (± standard deviation)")
-    width = max(len(name) for name in kpis.columns)
-    for name in kpis.columns:
-        shape = _shape(name)
-        mean = kpis[name].mean()
-        text = _value(shape, mean)
-        if len(kpis) > 1 and not missing(mean):
-            text += f"  ± {_value(shape, kpis[name].std())}"
-        elif missing(mean) and undefined("en", name):
-            text += f" ({undefined('en', name)})"
-        lines.append(f"  {name:<{width}}  {text}")
-    observed = scenario.scenario.observed_monthly_sales_yuan
-    if observed is not None:
-        lines.append(f"  {'observed monthly sales':<{width}}  {number(observed)} yuan (scenario)")
-    failures = _failures_line(results)
-    return "\n".join([*lines, failures] if failures else lines)
-
-
-def _kpi_table_in(lang: str, results: Results, scenario: Scenario) -> str:
-    from canteensim import text
-    from canteensim.report.causes import CauseCounts
-
+    """The KPIs, then a line on failed audits. In English each KPI reads by its key, n/a with
+    the reason the contract gives; in Chinese (``--lang zh``) by its name, its key beside it for
+    scripts."""
     kpis = results.kpis.drop(columns="replication")
     basis = text.say(lang, f"terminal.basis.{scenario.quota.basis}")
+    share = percent(scenario.quota.share, 0)
     lines = [
-        text.say(
-            lang,
-            "terminal.title",
-            name=scenario.scenario.name,
-            share=percent(scenario.quota.share, 0),
-            basis=basis,
-        )
+        text.say(lang, "terminal.title", name=scenario.scenario.name, share=share, basis=basis)
     ]
     if len(kpis) > 1:
         lines.append(text.say(lang, "terminal.replications", n=len(kpis)))
+    lines += _kpi_rows(kpis, scenario) if lang == "en" else _kpi_rows_named(kpis, lang)
+    failures = _failures_line(results, lang)
+    return "\n".join([*lines, failures] if failures else lines)
+
+
+def _kpi_rows(kpis: pd.DataFrame, scenario: Scenario) -> list[str]:
+    width = max(len(name) for name in kpis.columns)
+    rows = []
+    for name in kpis.columns:
+        shape = _shape(name)
+        mean = kpis[name].mean()
+        shown = _value(shape, mean)
+        if len(kpis) > 1 and not missing(mean):
+            shown += f"  ± {_value(shape, kpis[name].std())}"
+        elif missing(mean) and undefined("en", name):
+            shown += f" ({undefined('en', name)})"
+        rows.append(f"  {name:<{width}}  {shown}")
+    observed = scenario.scenario.observed_monthly_sales_yuan
+    if observed is not None:
+        rows.append(f"  {'observed monthly sales':<{width}}  {number(observed)} yuan (scenario)")
+    return rows
+
+
+def _kpi_rows_named(kpis: pd.DataFrame, lang: str) -> list[str]:
     labels = {name: text.kpi(lang, name) for name in kpis.columns}
     width = max(_display_width(label) for label in labels.values())
+    rows = []
     for name, label in labels.items():
         mean = kpis[name].mean()
         shown = _kpi_value(lang, name, mean)
         if len(kpis) > 1 and not missing(mean):
             shown += f"  ± {_kpi_value(lang, name, kpis[name].std())}"
         pad = " " * (width - _display_width(label))
-        lines.append(f"  {label}{pad}  {shown}  [{name}]")
-    counts = CauseCounts.of(results.canteen_months, results.tables["audit_failures"])
-    if counts.top is not None:
-        lines.append(
-            text.say(
-                lang,
-                "terminal.failures",
-                failed=f"{counts.failed:,}",
-                audits=f"{counts.audits:,}",
-                cause=text.failure_cause(lang, counts.top, detail=False),
-                n=f"{counts.by_cause[counts.top]:,}",
-                share=percent(counts.share(counts.top)),
-            )
-        )
-    return "\n".join(lines)
+        rows.append(f"  {label}{pad}  {shown}  [{name}]")
+    return rows
 
 
 def _kpi_value(lang: str, name: str, value: Any) -> str:
@@ -544,7 +520,7 @@ def _display_width(shown: str) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in shown)
 
 
-def _failures_line(results: Results) -> str:
+def _failures_line(results: Results, lang: str = "en") -> str:
     """How many audits of whole periods failed and their most common cause, over every
     replication; "" when none failed (or none was made)."""
     from canteensim.report.causes import CauseCounts
@@ -554,11 +530,15 @@ def _failures_line(results: Results) -> str:
     if top is None:
         return ""
     runs = len(results.kpis)
-    over = f" in {runs} replications" if runs > 1 else ""
-    cause = failure_cause("en", top, detail=False)  # the terminal speaks English
-    return (
-        f"failed audits{over}: {counts.failed:,} of {counts.audits:,} whole-period audits; "
-        f"top cause: {cause} ({counts.by_cause[top]:,}, {percent(counts.share(top))})"
+    return text.say(
+        lang,
+        "terminal.failures",
+        over=text.say(lang, "terminal.over", n=runs) if runs > 1 else "",
+        failed=f"{counts.failed:,}",
+        audits=f"{counts.audits:,}",
+        cause=failure_cause(lang, top, detail=False),
+        n=f"{counts.by_cause[top]:,}",
+        share=percent(counts.share(top)),
     )
 
 
@@ -725,12 +705,12 @@ def _difference(kpi: str, mean: Any, high: Any) -> str:
         return NOT_APPLICABLE["en"]
     half = None if missing(high) else float(high) - float(mean)
     if kpi in contract.PERCENT_KPIS:
-        text = f"{float(mean) * 100:+.1f}"
-        return text + (f" ± {half * 100:.1f}" if half is not None else "") + " pp"
+        shown = f"{float(mean) * 100:+.1f}"
+        return shown + (f" ± {half * 100:.1f}" if half is not None else "") + " pp"
     spec = contract.kpi(kpi)
     unit = "" if spec is None or spec.unit == "count" else f" {spec.unit}"
-    text = f"{float(mean):+,.0f}"
-    return text + (f" ± {half:,.0f}" if half is not None else "") + unit
+    shown = f"{float(mean):+,.0f}"
+    return shown + (f" ± {half:,.0f}" if half is not None else "") + unit
 
 
 def _shape(name: str) -> Callable[[float], str]:
@@ -742,9 +722,9 @@ def _shape(name: str) -> Callable[[float], str]:
 def _value(shape: Callable[[float], str], value: Any, signed: bool = False) -> str:
     """`value` written by `shape`; a value with nothing to measure reads the report's mark."""
     if missing(value):
-        return NOT_APPLICABLE["en"]  # the terminal speaks English
-    text = shape(value)
-    return f"+{text}" if signed and value >= 0 else text
+        return NOT_APPLICABLE["en"]  # the keyed (English) table and the comparison table
+    shown = shape(value)
+    return f"+{shown}" if signed and value >= 0 else shown
 
 
 def _report(args: argparse.Namespace) -> int:

@@ -367,6 +367,7 @@ def test_run_prints_where_the_report_is(tmp_path: Path, capsys: pytest.CaptureFi
     outcome = cli(capsys, "run", HAIKOU, *SHORT, "-o", out, "--lang", "zh")
     assert outcome.code == 0, outcome.err
     assert f"\nreport written to {out / 'report.zh.html'}\nnext: " in outcome.out
+    assert f"next: open {out / 'report.zh.html'} in a browser" in outcome.out  # the page made
     assert '<html lang="zh-CN">' in read_html(out, "zh")
 
 
