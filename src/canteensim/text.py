@@ -285,8 +285,9 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         "terminal.basis.quantity": "quantity",
         "terminal.basis.value": "value",
         "terminal.replications": "mean over {n} replications (± standard deviation)",
+        "terminal.over": " in {n} replications",
         "terminal.failures": (
-            "failed audits: {failed} of {audits} whole-period audits; top cause: {cause} "
+            "failed audits{over}: {failed} of {audits} whole-period audits; top cause: {cause} "
             "({n}, {share})"
         ),
         "basis.value": "value (yuan)",
@@ -734,8 +735,9 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         "terminal.basis.quantity": "数量",
         "terminal.basis.value": "金额",
         "terminal.replications": "{n} 次重复模拟的均值（± 标准差）",
+        "terminal.over": "（{n} 次重复模拟合计）",
         "terminal.failures": (
-            "未达标审核：{audits} 次整期审核中 {failed} 次未达标；"
+            "未达标审核{over}：{audits} 次整期审核中 {failed} 次未达标；"
             "最常见原因：{cause}（{n} 次，{share}）"
         ),
         "basis.value": "金额（元）",
@@ -1305,6 +1307,15 @@ def number(value: Any, decimals: int = 0, *, lang: str = "en") -> str:
     return f"{float(value):,.{decimals}f}"
 
 
+WAN_FROM_YUAN = 100_000.0
+"""From this many yuan, Chinese text and axes count money in 万元 (units of 10,000 yuan)."""
+
+
+def in_wan(lang: str, yuan: float) -> bool:
+    """Whether an amount of this size reads in 万元 in `lang` (Chinese only)."""
+    return lang == "zh" and abs(yuan) >= WAN_FROM_YUAN
+
+
 def money(value: Any, lang: str = "en", *, signed: bool = False) -> str:
     """An amount of yuan in prose, in a unit a reader takes in at a glance: Chinese in 万元 from
     100,000 yuan (``"31.0 万元"``) and 亿元 from 100 million, English in millions of yuan from
@@ -1317,7 +1328,7 @@ def money(value: Any, lang: str = "en", *, signed: bool = False) -> str:
     size = abs(amount)
     if lang == "zh" and size >= 1e8:
         return f"{sign}{amount / 1e8:,.2f} 亿元"
-    if lang == "zh" and size >= 1e5:
+    if in_wan(lang, size):
         return f"{sign}{amount / 1e4:,.1f} 万元"
     if lang == "en" and size >= 1e7:
         return f"{sign}{amount / 1e6:,.1f} million yuan"

@@ -201,7 +201,7 @@ def _empty_figure(name: str, title: str, nothing: Nothing | None, lang: str) -> 
     """
     if nothing is None:
         return None
-    figure = _new_figure(10.0, 4.5)
+    figure = new_figure(10.0, 4.5)
     ax = figure.add_subplot()
     what = text.say(lang, title)
     ax.set_title(what)
@@ -210,7 +210,9 @@ def _empty_figure(name: str, title: str, nothing: Nothing | None, lang: str) -> 
     return Figure(name, caption, figure)
 
 
-def _new_figure(width: float, height: float) -> matplotlib.figure.Figure:
+def new_figure(width: float, height: float) -> matplotlib.figure.Figure:
+    """A figure of the report (inches), laid out by constrained layout, on an Agg canvas of its
+    own: no pyplot, so nothing is kept after the report is written."""
     figure = matplotlib.figure.Figure(figsize=(width, height), layout="constrained")
     FigureCanvasAgg(figure)
     return figure
@@ -235,7 +237,7 @@ def _monthly_sales(
     n: int,
     lang: str,
 ) -> Figure:
-    figure = _new_figure(10.0, 5.5)
+    figure = new_figure(10.0, 5.5)
     plots.monthly_sales(
         table, observed_yuan=observed, replications=n, ax=figure.add_subplot(), lang=lang
     )
@@ -266,7 +268,7 @@ def _quota_compliance(
     top_height = max(2.5, min(12.0, 1.2 + (0.4 if grouped else 0.24) * top_rows))
     bottom_height = 1.2 + 0.35 * len(categories) if by_category else 0.0
     periods = len(categories.columns) if len(categories) else 0
-    figure = _new_figure(max(9.0, 3.5 + 0.7 * periods), top_height + bottom_height + 0.6)
+    figure = new_figure(max(9.0, 3.5 + 0.7 * periods), top_height + bottom_height + 0.6)
     if by_category:
         top, bottom = figure.subplots(2, 1, height_ratios=[top_height, bottom_height])
     else:
@@ -296,7 +298,7 @@ def _failed_audits(
 ) -> Figure:
     """Failed audits by cause: in each audit period (top), by category (bottom), one legend."""
     categories = int(audit_failures["category"].nunique())
-    figure = _new_figure(11.0, 4.5 + max(2.0, 0.45 * categories))
+    figure = new_figure(11.0, 4.5 + max(2.0, 0.45 * categories))
     top, bottom = figure.subplots(2, 1, height_ratios=[3.0, max(1.5, 0.3 * categories)])
     plots.failed_audits_by_period(
         audit_failures,
@@ -322,7 +324,7 @@ def _weekly_supply(table: pd.DataFrame, kpis: Mapping[str, float], n: int, lang:
     categories = _categories_by_volume(table)
     columns = 3 if len(categories) > 4 else max(1, min(2, len(categories)))
     rows = max(1, math.ceil(len(categories) / columns))
-    figure = _new_figure(4.2 * columns, 2.6 * rows + 0.9)
+    figure = new_figure(4.2 * columns, 2.6 * rows + 0.9)
     axes = figure.subplots(rows, columns, sharex=True, squeeze=False).ravel()
     for index, (ax, category) in enumerate(zip(axes, categories, strict=False)):
         plots.weekly_supply(table, category, replications=n, ax=ax, lang=lang, legend=False)
@@ -366,7 +368,7 @@ def _losses(
     n: int,
     lang: str,
 ) -> Figure:
-    figure = _new_figure(10.0, 6.0)
+    figure = new_figure(10.0, 6.0)
     top, bottom = figure.subplots(2, 1, sharex=True)
     plots.lost_in_transit(weekly_products, replications=n, ax=top, lang=lang)
     starts = plots.week_starts(weekly_products) if not weekly_products.empty else None
@@ -401,7 +403,7 @@ def _farmer_income(
 ) -> Figure:
     by = _income_by(table)
     groups = int(table[by].nunique()) if by in table.columns else 0
-    figure = _new_figure(9.0, max(3.5, 1.6 + 0.32 * groups))
+    figure = new_figure(9.0, max(3.5, 1.6 + 0.32 * groups))
     plots.farmer_income(table, by=by, replications=n, ax=figure.add_subplot(), lang=lang)
     caption = text.say(
         lang,
@@ -473,7 +475,7 @@ def _kpis(
     settings = int(comparison["setting"].nunique()) if not comparison.empty else 0
     numeric = setting_values(vary, settings)
     height = 7.0 if numeric else _panel_rows_height(settings)
-    figure = _new_figure(13.0, height)
+    figure = new_figure(13.0, height)
     columns = 3 if len(HEADLINE_KPIS) > 4 else 2
     panels = _panels(figure, len(HEADLINE_KPIS))
     saturating = _saturated(comparison)
@@ -519,7 +521,7 @@ def _kpis(
 def _by_setting(
     table: pd.DataFrame, observed: float | None, varied: str, n: int, lang: str
 ) -> Figure:
-    figure = _new_figure(10.0, 5.5)
+    figure = new_figure(10.0, 5.5)
     plots.monthly_sales_by_setting(
         table, observed_yuan=observed, ax=figure.add_subplot(), lang=lang
     )
@@ -540,7 +542,7 @@ def _differences(comparison: pd.DataFrame, lang: str) -> Figure:
         else first
     )
     settings = int(comparison["setting"].nunique()) if len(comparison) else 0
-    figure = _new_figure(13.0, _panel_rows_height(settings - 1))
+    figure = new_figure(13.0, _panel_rows_height(settings - 1))
     axes = _panels(figure, len(HEADLINE_KPIS))
     columns = 3 if len(HEADLINE_KPIS) > 4 else 2
     for index, (ax, kpi) in enumerate(zip(axes, HEADLINE_KPIS, strict=True)):
@@ -556,7 +558,7 @@ def _differences(comparison: pd.DataFrame, lang: str) -> Figure:
 
 
 def _trade_off(comparison: pd.DataFrame, varied: str, lang: str) -> Figure:
-    figure = _new_figure(8.0, 5.5)
+    figure = new_figure(8.0, 5.5)
     saturating = _saturated(comparison)
     plots.trade_off(comparison, ax=figure.add_subplot(), lang=lang, saturated=saturating)
     caption = text.say(lang, "caption.trade_off", varied=varied)
@@ -620,6 +622,7 @@ __all__ = [
     "build_figures",
     "comparison_figure_builders",
     "comparison_figures",
+    "new_figure",
     "run_figure_builders",
     "run_figures",
     "setting_values",

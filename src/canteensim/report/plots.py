@@ -169,23 +169,29 @@ def _as_dates(values: pd.Series) -> pd.Series:
     return pd.to_datetime(values)
 
 
-WAN_FROM_YUAN = 100_000.0
-"""A Chinese money axis whose data reach this many yuan reads in 万元 (units of 10,000 yuan)."""
-
-
 def _money_axis(ax_axis: Any, largest: float, lang: str) -> str:
-    """Format a yuan axis for `lang` and return the suffix of its label's key: in Chinese, an
-    axis reaching `WAN_FROM_YUAN` reads in 万元 (``".wan"``), as a Chinese office writes large
-    amounts; otherwise whole yuan with thousands separators (``""``)."""
-    if lang != "zh" or not largest >= WAN_FROM_YUAN:
-        _thousands(ax_axis)
-        return ""
-    ax_axis.set_major_formatter(FuncFormatter(lambda value, _: _wan_text(value)))
-    return ".wan"
+    """Format a yuan axis for `lang` and return the suffix of its label's key: an axis whose
+    data reach `text.WAN_FROM_YUAN` reads in 万元 in Chinese (``".wan"``), as a Chinese office
+    writes large amounts; otherwise whole yuan with thousands separators (``""``)."""
+    wan = text.in_wan(lang, largest)
+    ax_axis.set_major_formatter(_yuan_formatter(wan))
+    return ".wan" if wan else ""
+
+
+def _yuan_formatter(wan: bool) -> FuncFormatter:
+    """Ticks of an amount of yuan: in 万 (``2.5``, ``30``), or whole yuan (``300,000``)."""
+    if wan:
+        return FuncFormatter(lambda value, _: _wan_text(value))
+    return _whole_numbers()
+
+
+def _whole_numbers() -> FuncFormatter:
+    """Ticks as whole numbers with thousands separators: ``300,000``."""
+    return FuncFormatter(lambda value, _: f"{value:,.0f}")
 
 
 def _thousands(ax_axis: Any) -> None:
-    ax_axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
+    ax_axis.set_major_formatter(_whole_numbers())
 
 
 class _ConciseDates(mdates.ConciseDateFormatter):
@@ -998,9 +1004,7 @@ def _kpi_formatter(kpi: str, wan: bool = False) -> FuncFormatter | PercentFormat
     """A KPI's ticks: shares in percent, amounts with thousands separators, or in 万元."""
     if kpi in PERCENT_KPIS:
         return PercentFormatter(1.0, decimals=0)
-    if wan:
-        return FuncFormatter(lambda value, _: _wan_text(value))
-    return FuncFormatter(lambda value, _: f"{value:,.0f}")
+    return _yuan_formatter(wan)
 
 
 def _wan_text(yuan: float, signed: bool = False) -> str:
@@ -1013,14 +1017,13 @@ def _wan_text(yuan: float, signed: bool = False) -> str:
 
 
 def _in_wan(kpi: str, values: Any, lang: str) -> bool:
-    """Whether a Chinese axis of yuan KPI `kpi` reads in 万元: its values reach
-    `WAN_FROM_YUAN`."""
+    """Whether an axis of the yuan KPI `kpi` reads in 万元 in `lang` (`text.in_wan` of its
+    largest finite value)."""
     info = kpi_spec(kpi)
-    if lang != "zh" or info is None or info.unit != "yuan":
-        return False
     finite = np.abs(np.asarray(values, dtype=float))
     finite = finite[np.isfinite(finite)]
-    return bool(finite.size) and float(finite.max()) >= WAN_FROM_YUAN
+    yuan = info is not None and info.unit == "yuan"
+    return yuan and bool(finite.size) and text.in_wan(lang, float(finite.max()))
 
 
 def _kpi_title(kpi: str, lang: str, wan: bool) -> str:

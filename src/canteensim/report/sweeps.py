@@ -13,15 +13,13 @@ from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
-import matplotlib.figure
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from canteensim import text
 from canteensim.errors import CanteensimError, ReportError
 from canteensim.experiment.search import SearchResult
 from canteensim.experiment.sensitivity import INDEX_COLUMNS, RANK_BY, Sensitivity
-from canteensim.report.content import provenance, scenario_facts
+from canteensim.report.content import kpi_text, provenance, scenario_facts
 from canteensim.report.document import (
     Block,
     Document,
@@ -31,10 +29,9 @@ from canteensim.report.document import (
     Section,
     Table,
 )
-from canteensim.report.figures import Figure, FigureBuilder, build_figures
+from canteensim.report.figures import Figure, FigureBuilder, new_figure
 from canteensim.report.read import ResultsFolder
 from canteensim.results import HEADLINE_KPIS, SUMMARY
-from canteensim.results import kpi as kpi_info
 from canteensim.text import say
 
 SWEEP_KINDS = ("search", "sensitivity")
@@ -48,11 +45,6 @@ MATTERS_ST = 0.05
 MATTERS_MU_STAR = 0.1
 """A Morris μ* from which an assumption is said to matter, relative to the largest μ* of the
 KPI: screening ranks, it does not apportion variance."""
-
-
-def sweep_figures(results: ResultsFolder, lang: str) -> list[Figure]:
-    """The figures of a search or a sensitivity analysis, built and drawn."""
-    return build_figures(sweep_figure_builders(results, lang), lang)
 
 
 def sweep_figure_builders(results: ResultsFolder, lang: str) -> list[FigureBuilder]:
@@ -127,7 +119,7 @@ def sensitivity_of(results: ResultsFolder) -> Sensitivity:
 
 
 def _search_figure(search: SearchResult, lang: str) -> Figure:
-    drawn = search.plot(lang, _new_figure(8.0, 1.0 + 3.2 * len(search.targets)))
+    drawn = search.plot(lang, new_figure(8.0, 1.0 + 3.2 * len(search.targets)))
     confidence = text.percent(search.confidence, 0, lang=lang)
     caption = say(lang, "caption.search", param=text.setting_key(lang, search.param), c=confidence)
     return Figure("search", caption, drawn)
@@ -162,7 +154,7 @@ def _there(search: SearchResult, value: float, lang: str) -> str:
         return ""
     row = rows.iloc[0]
     means = say(lang, "names.separator").join(
-        f"{text.kpi(lang, t.kpi)} {_kpi_value(t.kpi, row[f'{t.kpi}_mean'], lang)}"
+        f"{text.kpi(lang, t.kpi)} {kpi_text(t.kpi, row[f'{t.kpi}_mean'], lang)}"
         for t in search.targets
     )
     reps = text.replications(lang, int(row["replications"]))
@@ -218,8 +210,8 @@ def _probes_table(search: SearchResult, lang: str) -> Table:
         for target in search.targets:
             decision = say(lang, f"search.{probe[f'{target} decision']}")
             low, high = probe[f"{target.kpi}_ci_low"], probe[f"{target.kpi}_ci_high"]
-            mean = _kpi_value(target.kpi, probe[f"{target.kpi}_mean"], lang)
-            bounds = (_kpi_value(target.kpi, bound, lang) for bound in (low, high))
+            mean = kpi_text(target.kpi, probe[f"{target.kpi}_mean"], lang)
+            bounds = (kpi_text(target.kpi, bound, lang) for bound in (low, high))
             interval = "[{}, {}]".format(*bounds)
             row += [f"{mean} ({decision})", interval]
         rows.append(row)
@@ -239,13 +231,6 @@ def _param_value(search: SearchResult, value: float, lang: str, rounding: str = 
     return shown
 
 
-def _kpi_value(name: str, value: Any, lang: str) -> str:
-    info = kpi_info(name)
-    if info is not None and info.percent:
-        return text.percent(value, lang=lang)
-    return text.number(value, lang=lang)
-
-
 # --- a sensitivity analysis ----------------------------------------------------------------------
 
 
@@ -254,7 +239,7 @@ def _indices_figure(analysis: Sensitivity, kpis: list[str], kind: str, lang: str
     rows = math.ceil(len(kpis) / columns)
     keys = len(analysis.ranges)
     height = rows * (0.35 * keys + 2.6 if kind != "mu_star_sigma" else 4.0)
-    figure = _new_figure(13.0 if columns > 1 else 7.0, height)
+    figure = new_figure(13.0 if columns > 1 else 7.0, height)
     panels = figure.subplots(rows, columns, squeeze=False).ravel()
     for ax, name in zip(panels, kpis, strict=False):
         analysis.plot(kind, kpi=name, ax=ax, lang=lang)  # type: ignore[arg-type]
@@ -301,7 +286,7 @@ def _index_text(analysis: Sensitivity, name: str, value: float, lang: str) -> st
     """``ST 0.29``, or ``μ* 2,420`` in the KPI's unit: μ* is a change of the KPI."""
     if analysis.method == "sobol":
         return f"ST {value:.2f}"
-    return f"μ* {_kpi_value(name, value, lang)}"
+    return f"μ* {kpi_text(name, value, lang)}"
 
 
 def _ranked(analysis: Sensitivity, name: str) -> pd.DataFrame:
@@ -375,17 +360,10 @@ def _indices_table(analysis: Sensitivity, lang: str) -> Table:
     return Table(say(lang, "table.indices"), columns, rows, numeric, frozenset(starts))
 
 
-def _new_figure(width: float, height: float) -> matplotlib.figure.Figure:
-    figure = matplotlib.figure.Figure(figsize=(width, height), layout="constrained")
-    FigureCanvasAgg(figure)
-    return figure
-
-
 __all__ = [
     "SWEEP_KINDS",
     "search_of",
     "sensitivity_of",
     "sweep_document",
     "sweep_figure_builders",
-    "sweep_figures",
 ]
