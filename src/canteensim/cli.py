@@ -635,7 +635,8 @@ def _sensitivity(args: argparse.Namespace) -> int:
         progress.close()
     if not args.quiet:
         print(repr(result))
-        print(f"\nresults written to {out}/ (indices.csv, samples.csv, runs.parquet)")
+        files = "indices.csv, interactions.csv, samples.csv, runs.parquet"
+        print(f"\nresults written to {out}/ ({files})")
     return _report_after(args, out)
 
 
