@@ -3,17 +3,22 @@
 Each repetition runs, in fresh processes pinned to one core and in turn (so that drift on a shared
 machine touches all alike):
 
-- **canteensim**: ``canteensim run SCENARIO --no-report -q`` through `canteensim.cli.main`, in a
-  child that times its phases by wrapping the functions the command calls: *import* (the modules
-  a run needs), *load* (`load_scenario`), *population* (`build_population`), *engine* (the
-  scheme and its SimPy run), *tables* (building the tables and KPIs), *summary*, *write*
-  (`write_results`); the parent times the *whole* process, interpreter start and exit included;
+- **canteensim**: ``canteensim run SCENARIO --no-report -q`` through `canteensim.cli.console`
+  (what the installed program runs), in a child that times its phases by wrapping the functions
+  the command calls: *import* (the modules a run needs), *load* (`load_scenario`),
+  *population* (`build_population`), *engine* (the scheme and its SimPy run), *tables*
+  (building the tables and KPIs), *summary*, *write* (`write_results`); the parent times the
+  *whole* process, interpreter start and exit included;
 - **fcfs kernel**: ``../shared/bench/fcfs_kernel.py N``, a year of first-come-first-served
   allocation in bare numpy at the same canteen count: the floor for the engine per order line;
 - **plain SimPy**: ``../shared/bench/plain_simpy.py N``, the scheme written directly in SimPy as
   a typical user writes it, whole process (about 30 s at 3,000 canteens, so fewer repetitions);
 - with ``--against REV``, also the whole ``python -m canteensim.cli run``, uninstrumented, of this
   tree and of a git worktree of REV, alternating.
+
+Before the repetitions, each tree runs once uncounted, so that Python has cached its compiled
+modules, as it does on a user's machine (``--no-bytecode-cache`` keeps this machine's
+PYTHONDONTWRITEBYTECODE=1, under which every process compiles canteensim again).
 
 Prints every time, the medians and the ratios: the whole canteensim process against plain SimPy,
 the engine's seconds per order line against the kernel's, and whole-run order lines per second.
@@ -98,7 +103,8 @@ def counted(*args, **kwargs):
 
 
 cli.replicate = counted
-code = cli.main(sys.argv[1:])
+sys.argv = ["canteensim", *sys.argv[1:]]
+code = cli.console()  # as the installed `canteensim` program runs
 spent["main"] = time.perf_counter() - started
 print(json.dumps({"code": code, "seconds": spent, **seen}))
 """
@@ -108,11 +114,21 @@ def pinned(cpu: int) -> Callable[[], None]:
     return lambda: os.sched_setaffinity(0, {cpu})
 
 
+def child_environment(source: Path, *, bytecode_cache: bool) -> dict[str, str]:
+    """The environment of a canteensim child: one thread per library, the package in `source`,
+    and Python's compiled-module cache as Python keeps it by default (this machine's
+    environment sets PYTHONDONTWRITEBYTECODE=1, under which every process compiles
+    canteensim's modules again; ``--no-bytecode-cache`` measures that)."""
+    env = {**os.environ, **ONE_THREAD, "PYTHONPATH": str(source / "src")}
+    if bytecode_cache:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def run_canteensim(
-    source: Path, scenario: Path, overrides: list[str], out: Path, cpu: int
+    source: Path, scenario: Path, overrides: list[str], out: Path, cpu: int, env: dict[str, str]
 ) -> dict[str, float]:
     """Phase seconds, whole-process seconds and order lines of one instrumented run."""
-    env = {**os.environ, **ONE_THREAD, "PYTHONPATH": str(source / "src")}
     argv = ["run", str(scenario), "-o", str(out), "--no-report", "-q", "--force"]
     for override in overrides:
         argv += ["--set", override]
@@ -138,9 +154,10 @@ def run_canteensim(
     }
 
 
-def run_whole(source: Path, scenario: Path, overrides: list[str], out: Path, cpu: int) -> float:
-    """Wall seconds of one plain ``python -m canteensim.cli run`` with the package in `source`."""
-    env = {**os.environ, **ONE_THREAD, "PYTHONPATH": str(source / "src")}
+def run_whole(
+    scenario: Path, overrides: list[str], out: Path, cpu: int, env: dict[str, str]
+) -> float:
+    """Wall seconds of one plain ``python -m canteensim.cli run`` in the environment `env`."""
     command = [sys.executable, "-m", "canteensim.cli", "run", str(scenario), "-o", str(out)]
     command += ["--no-report", "-q", "--force"]
     for override in overrides:
@@ -193,6 +210,12 @@ def main() -> None:
     parser.add_argument("--no-simpy", action="store_true", help="skip plain SimPy (~30 s a run)")
     parser.add_argument("--against", help="also time the whole run of this git revision")
     parser.add_argument("--cpu", type=int, default=max(os.sched_getaffinity(0)))
+    parser.add_argument(
+        "--no-bytecode-cache",
+        dest="bytecode_cache",
+        action="store_false",
+        help="keep PYTHONDONTWRITEBYTECODE as the environment sets it",
+    )
     args = parser.parse_args()
     overrides = list(args.overrides)
     floors = args.canteens > 0
@@ -209,10 +232,23 @@ def main() -> None:
         if args.against:
             worktree = ["git", "-C", str(ROOT), "worktree"]
             subprocess.run([*worktree, "add", "-q", "--detach", str(against), args.against])
+        trees = {"this tree": ROOT, **({args.against: against} if args.against else {})}
+        envs = {
+            name: child_environment(source, bytecode_cache=args.bytecode_cache)
+            for name, source in trees.items()
+        }
         try:
+            # a first run of each tree, not counted: compiled modules cached, files read once
+            for env in envs.values():
+                run_whole(Path(args.scenario), overrides, Path(tmp) / "warm", args.cpu, env)
             for repetition in range(1, args.repetitions + 1):
                 run = run_canteensim(
-                    ROOT, Path(args.scenario), overrides, Path(tmp) / "out", args.cpu
+                    ROOT,
+                    Path(args.scenario),
+                    overrides,
+                    Path(tmp) / "out",
+                    args.cpu,
+                    envs["this tree"],
                 )
                 runs.append(run)
                 phases = "  ".join(f"{p} {run[p]:.2f}" for p in PHASES)
@@ -221,9 +257,9 @@ def main() -> None:
                     flush=True,
                 )
                 if args.against:  # plain runs of both trees, uninstrumented, side by side
-                    for name, source in (("this tree", ROOT), (args.against, against)):
+                    for name, env in envs.items():
                         out = Path(tmp) / "plain"
-                        seconds = run_whole(source, Path(args.scenario), overrides, out, args.cpu)
+                        seconds = run_whole(Path(args.scenario), overrides, out, args.cpu, env)
                         plain[name].append(seconds)
                         print(f"{repetition}  {name:<12}  whole {seconds:6.2f} s", flush=True)
                 if floors:

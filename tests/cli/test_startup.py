@@ -4,6 +4,7 @@ public names are still there, loaded on first use."""
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -104,3 +105,24 @@ def test_public_names_load_on_first_use():
 def test_an_unknown_name_is_an_attribute_error():
     with pytest.raises(AttributeError, match="no attribute 'simulat'"):
         canteensim.simulat  # noqa: B018
+
+
+def test_the_program_freezes_what_it_leaves_for_the_exit(monkeypatch, capsys):
+    """`canteensim` runs `main`, then freezes the objects left alive, so that the interpreter's
+    last collection does not walk them; `main` itself, called in a longer-lived process,
+    leaves the collector alone."""
+    from importlib.metadata import entry_points
+
+    from canteensim import cli
+
+    (program,) = entry_points(group="console_scripts", name="canteensim")
+    assert program.value == "canteensim.cli:console"
+    gc.unfreeze()
+    monkeypatch.setattr(sys, "argv", ["canteensim", "validate", str(HAIKOU)])
+    assert cli.main() == 0 and gc.get_freeze_count() == 0
+    try:
+        assert cli.console() == 0
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+    assert "valid" in capsys.readouterr().out

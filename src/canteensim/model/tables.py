@@ -58,8 +58,10 @@ def monthly_sales(
         )
     frame = pd.concat(parts, ignore_index=True)
     frame = frame.sort_values(["month", "category", "buyer"], kind="stable").reset_index(drop=True)
-    # the same dtypes as canteen_months' month and category, for joins in a notebook
-    return frame.astype({"month": "category", "category": "category"})
+    # the same dtypes as canteen_months' month and category and deliveries' buyer, for joins
+    # in a notebook
+    buyers = pd.CategoricalDtype(list(BUYER_KINDS))
+    return frame.astype({"month": "category", "category": "category", "buyer": buyers})
 
 
 _SALES_ARRAYS = ("aid_yuan", "aid_kg", "shipped_kg", "market_yuan")
@@ -125,7 +127,7 @@ def canteen_months(
             "canteen_id": pd.Categorical.from_codes(
                 canteen_codes, categories=pd.Index(canteens.canteen_id[:n])
             ),
-            "kind": pd.Categorical(canteens.kind[canteen_codes]),
+            "kind": _categorical(canteen_codes, canteens.kind[:n]),
             "bound": canteens.bound[canteen_codes],
             "category": pd.Categorical.from_codes(
                 np.tile(np.arange(len(names)), n * len(audits)),
@@ -178,13 +180,7 @@ def weekly_products(
             "week_start": pd.to_datetime(  # datetime64, as deliveries' days
                 np.repeat([calendar.date(w.monday) for w in weeks], n_products)
             ),
-            "product_id": np.tile(products.product_id, len(weeks)),
-            "product_name": np.tile(products.name, len(weeks)),
-            "category": np.tile(population.categories.name[products.category], len(weeks)),
-            "cooperative_id": np.tile(
-                population.cooperatives.cooperative_id[products.cooperative], len(weeks)
-            ),
-            "county": np.tile(population.cooperatives.county[products.cooperative], len(weeks)),
+            **_product_labels(population, len(weeks)),
             "offered_kg": record.offered_kg.ravel(),
             "listed": (record.listed_kg > 0).ravel(),
             "listed_kg": record.listed_kg.ravel(),
@@ -202,6 +198,31 @@ def weekly_products(
             **accounts,
         }
     )
+
+
+def _product_labels(population: Population, weeks: int) -> dict[str, pd.Categorical[str]]:
+    """Each product's id, name, category, cooperative and county, for `weeks` weeks of rows
+    (week-major), as categoricals, as the other tables' labels are: built from codes, not by
+    turning 30,000 rows into text one cell at a time."""
+    products, cooperatives = population.products, population.cooperatives
+    labels = {
+        "product_id": (np.arange(len(products)), products.product_id),
+        "product_name": (np.arange(len(products)), products.name),
+        "category": (products.category, population.categories.name),
+        "cooperative_id": (products.cooperative, cooperatives.cooperative_id),
+        "county": (products.cooperative, cooperatives.county),
+    }
+    return {
+        column: _categorical(np.tile(codes, weeks), values)
+        for column, (codes, values) in labels.items()
+    }
+
+
+def _categorical(codes: np.ndarray, values: np.ndarray) -> pd.Categorical[str]:
+    """`values[codes]` as a categorical of the distinct values, sorted: grouped, its rows come
+    in the order text would."""
+    distinct, inverse = np.unique(values, return_inverse=True)
+    return pd.Categorical.from_codes(inverse[codes], categories=pd.Index(distinct))
 
 
 def deliveries(ledger: Ledger, population: Population, calendar: Calendar) -> pd.DataFrame:
