@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import astuple
+
 import numpy as np
 import pytest
 
+from canteensim.model.calendar import Calendar
 from canteensim.model.population import (
     draw,
     generate_canteens,
@@ -12,6 +16,7 @@ from canteensim.model.population import (
     generate_products,
     lognormal_mean_cv,
 )
+from canteensim.policies import BEHAVIOURS, default_behaviour
 from canteensim.scenario.schema import (
     CanteenGenerate,
     Constant,
@@ -19,6 +24,17 @@ from canteensim.scenario.schema import (
     LogNormal,
     ProductGenerate,
     Uniform,
+)
+
+CALENDAR = Calendar(
+    start=dt.date(2020, 3, 2),
+    end=dt.date(2020, 3, 29),
+    open_weekdays=("Mon", "Tue", "Wed", "Thu", "Fri", "Sat"),
+    holidays=frozenset(),
+    workdays=frozenset(),
+    listing_days=8 / 24,
+    cutoff_days=3.0,
+    delivery_weekdays=("Thu", "Fri"),
 )
 
 
@@ -108,25 +124,43 @@ def test_generated_canteens_kinds_bound_and_delivery_days() -> None:
             "compliance": {"dist": "uniform", "low": 0.5, "high": 1.5},
         }
     )
-    rows = generate_canteens(spec, ("Thu", "Fri"), rng())
-    assert len(rows) == 200
-    assert rows[0].canteen_id == "K001"
-    for row in rows:
-        assert row.bound == (row.kind in ("government", "institution"))
-        assert row.delivery_day in ("Thu", "Fri")
-        assert row.behaviour in ("even", "non_compliant")
-        assert 0.5 <= row.compliance <= 1.0  # clipped to a probability
-        assert isinstance(row.diners, int)
-        assert row.diners >= 0
-    kinds = [r.kind for r in rows]
-    assert kinds.count("enterprise") > kinds.count("government")
-    assert {r.delivery_day for r in rows} == {"Thu", "Fri"}
-    assert np.mean([r.diners for r in rows]) == pytest.approx(300, rel=0.15)
+    canteens = generate_canteens(spec, ("Thu", "Fri"), CALENDAR, rng())
+    assert len(canteens) == 200
+    assert canteens.canteen_id[0] == "K001" and canteens.canteen_id[-1] == "K200"
+    assert (canteens.bound == np.isin(canteens.kind, ["government", "institution"])).all()
+    assert set(canteens.delivery_slot) == {0, 1}
+    named = {BEHAVIOURS.index("even"), BEHAVIOURS.index("non_compliant")}
+    assert set(canteens.behaviour) == named
+    assert ((canteens.compliance >= 0.5) & (canteens.compliance <= 1.0)).all()  # clipped
+    assert (canteens.diners == np.round(canteens.diners)).all() and (canteens.diners >= 0).all()
+    assert not np.signbit(canteens.diners).any()
+    assert (canteens.kind == "enterprise").sum() > (canteens.kind == "government").sum()
+    assert canteens.diners.mean() == pytest.approx(300, rel=0.15)
+    assert canteens.open_weekdays.shape == (200, 7)
+    assert (canteens.open_weekdays == CALENDAR.weekday_mask(None)).all()
+
+
+def test_generated_canteens_behave_by_default_as_their_binding_says() -> None:
+    spec = CanteenGenerate.model_validate(
+        {
+            "count": 50,
+            "kinds": {"government": 1.0, "enterprise": 1.0},
+            "diners": {"dist": "constant", "value": 100},
+        }
+    )
+    canteens = generate_canteens(spec, ("Thu",), CALENDAR, rng())
+    expected = [BEHAVIOURS.index(default_behaviour(bool(b))) for b in canteens.bound]
+    assert canteens.bound.any() and not canteens.bound.all()
+    assert canteens.behaviour.tolist() == expected
 
 
 def test_generation_is_a_function_of_the_generator() -> None:
     spec = CanteenGenerate.model_validate(
         {"count": 20, "diners": {"dist": "lognormal", "mean": 100, "cv": 0.5}}
     )
-    assert generate_canteens(spec, ("Thu",), rng(3)) == generate_canteens(spec, ("Thu",), rng(3))
-    assert generate_canteens(spec, ("Thu",), rng(3)) != generate_canteens(spec, ("Thu",), rng(4))
+
+    def drawn(seed: int) -> list[np.ndarray]:
+        return list(astuple(generate_canteens(spec, ("Thu",), CALENDAR, rng(seed))))
+
+    assert all(np.array_equal(a, b) for a, b in zip(drawn(3), drawn(3), strict=True))
+    assert not np.array_equal(drawn(3)[4], drawn(4)[4])  # diners
