@@ -219,65 +219,96 @@ def choose_lines(
     The lines, and the ``(canteens, categories)`` kg of targets not ordered because they were
     below one line.
     """
-    min_kg, most = ordering.min_line_kg, ordering.lines_per_category
     categories = target.shape[1]
     dropped = np.zeros_like(target)
-    by_time = np.ascontiguousarray(target[canteens_by_time].T)  # (categories, canteens by time)
-    wanted = by_time
-    if not ordering.round_up_small_lines:
-        small = wanted < min_kg
-        dropped[canteens_by_time] = np.where(small, wanted, 0.0).T
-        wanted = np.where(small, 0.0, wanted)
     on_offer = np.bincount(listed_category, minlength=categories)[:categories] > 0
-    # every buyer of every category on offer, category by category, each in order time
-    buys = np.flatnonzero((wanted > TOLERANCE_KG) & on_offer[:, None])
-    if not len(buys):
+    buying = []  # (category, its buyers' ranks in order time, their kg wanted)
+    for c in range(categories):  # a category at a time: no (canteens, categories) temporaries
+        wanted = target[canteens_by_time, c]
+        if not ordering.round_up_small_lines:
+            small = wanted < ordering.min_line_kg
+            dropped[canteens_by_time[small], c] = wanted[small]
+            wanted[small] = 0.0
+        at = np.flatnonzero(wanted > TOLERANCE_KG)
+        if on_offer[c] and len(at):
+            buying.append((c, at, np.maximum(wanted[at], ordering.min_line_kg)))
+    if not buying:
         return Lines(np.empty(0, np.intp), np.empty(0, np.intp), np.empty(0)), dropped
-    category, at = np.divmod(buys, len(canteens_by_time))
-    buyer = canteens_by_time[at]
-    kg_wanted = np.maximum(by_time.ravel()[buys], min_kg)
+    listing = _Listing(listed, listed_category, listed_kg, _by_product(listed, by_value))
+    parts = []
+    for c, at, kg_wanted in buying:
+        buyer = canteens_by_time[at]
+        parts.append(_category_lines(int(c), buyer, kg_wanted, pick[buyer, c], listing, ordering))
+    canteen, product, kg = (np.concatenate(part) for part in zip(*parts, strict=True))
+    return Lines(canteen, product, kg), dropped
+
+
+@dataclass(frozen=True)
+class _Listing:
+    """The listing as `choose_lines` reads it, with what it needs of `by_value`."""
+
+    product: Ints
+    category: Ints
+    kg: Floats
+    by_value: tuple[Bools, Floats] | None
+    """As `choose_lines`' argument, with the kg per kg indexed by product instead of by listing."""
+
+
+def _by_product(listed: Ints, by_value: tuple[Bools, Floats] | None) -> tuple[Bools, Floats] | None:
+    """`by_value` with its kg per kg indexed by product, so a picked product reads its own."""
+    if by_value is None:
+        return None
+    valued, kg_per_kg = by_value
+    of_product = np.empty(int(listed.max()) + 1)
+    of_product[listed] = kg_per_kg
+    return valued, of_product
+
+
+def _category_lines(
+    category: int,
+    buyer: Ints,
+    kg_wanted: Floats,
+    pick: Floats,
+    listing: _Listing,
+    ordering: Ordering,
+) -> tuple[Ints, Ints, Floats]:
+    """``(canteen, product, kg)`` of the lines of one `category`'s buyers (in order time), each
+    wanting `kg_wanted`, at least one line's, with its `pick` draw."""
+    min_kg, most = ordering.min_line_kg, ordering.lines_per_category
     # as many lines as reach the minimum each, at least one
     lines = (
         np.clip(np.floor(kg_wanted / min_kg), 1, most)
         if min_kg > 0
         else np.full(len(buyer), float(most))
     )
-    positions = np.take(pick, buyer * categories + category)[:, None] + np.arange(most)
+    positions = pick[:, None] + np.arange(most)
     positions /= lines[:, None]
-    chosen = _chosen(category, positions, listed, listed_category, listed_kg)
-    del positions
+    chosen = _chosen(category, positions, listing.product, listing.category, listing.kg)
     line_kg = np.where(np.arange(most) < lines[:, None], (kg_wanted / lines)[:, None], 0.0)
     for j in range(most - 1, 0, -1):  # merge repeated picks into one line
         repeat = chosen[:, j] == chosen[:, j - 1]
         np.add(line_kg[:, j - 1], line_kg[:, j], out=line_kg[:, j - 1], where=repeat)
         line_kg[:, j][repeat] = 0.0
-    if by_value is not None:  # kg of the product picked worth the line's share of the target
-        valued, kg_per_kg = by_value
-        of_product = np.empty(int(listed.max()) + 1)
-        of_product[listed] = kg_per_kg
+    if listing.by_value is not None:  # kg of the product picked worth the line's share
+        valued, of_product = listing.by_value
         line_kg *= np.where(valued[buyer, None], of_product[chosen], 1.0)
-    keep = line_kg > 0
-    return Lines(np.repeat(buyer, keep.sum(axis=1)), chosen[keep], line_kg[keep]), dropped
+    keep = (line_kg > 0).ravel()
+    # a constant repeat and a mask: much faster than repeating by each buyer's count of lines
+    return np.repeat(buyer, most)[keep], chosen.ravel()[keep], line_kg.ravel()[keep]
 
 
 def _chosen(
-    category: Ints, positions: Floats, listed: Ints, listed_category: Ints, listed_kg: Floats
+    category: int, positions: Floats, listed: Ints, listed_category: Ints, listed_kg: Floats
 ) -> Ints:
-    """``(buyers, lines_per_category)`` the products each buyer picks at its `positions` in
-    ``[0, 1)`` of its `category`'s listed kg (buyers sorted by category), by systematic
-    sampling."""
-    chosen = np.empty(positions.shape, listed.dtype)
-    bounds = np.searchsorted(category, np.arange(category[-1] + 2))
-    for c in np.flatnonzero(bounds[1:] > bounds[:-1]):
-        rows = slice(bounds[c], bounds[c + 1])
-        in_category = np.flatnonzero(listed_category == c)
-        kg = listed_kg[in_category]
-        share_end = np.cumsum(kg) / kg.sum()
-        # past the last product's end (rounding): the last product
-        product = listed[np.append(in_category, in_category[-1])]
-        at = _search_right(share_end, positions[rows], positions.shape[1])
-        np.take(product, at, out=chosen[rows])
-    return chosen
+    """``(buyers, lines_per_category)`` the products each buyer of `category` picks at its
+    `positions` in ``[0, 1)`` of the category's listed kg, by systematic sampling."""
+    in_category = np.flatnonzero(listed_category == category)
+    kg = listed_kg[in_category]
+    share_end = np.cumsum(kg) / kg.sum()
+    # past the last product's end (rounding): the last product
+    product = listed[np.append(in_category, in_category[-1])]
+    at = _search_right(share_end, positions, positions.shape[1])
+    return np.take(product, at)
 
 
 _BUCKETS = 1024
