@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-from canteensim.model.population import Floats, Ints
+from canteensim.model.population import Bools, Floats, Ints
 
 
 @dataclass
@@ -32,7 +32,12 @@ class ProductWeeks:
 
 @dataclass
 class MonthTotals:
-    """Growable ``(..., months)`` arrays: deliveries may spill past the horizon's last month."""
+    """Growable ``(..., months)`` arrays: deliveries may spill past the horizon's last month.
+
+    Each is a view of month-major memory (`month_major_zeros`): a delivery day adds a whole
+    ``[:, :, month]`` block, which is then contiguous rather than one cache line per cell. Sums
+    over months or canteens go through `sum_over_months` and `sum_over_canteens`, which add
+    the numbers in the order numpy added them when the months were the contiguous axis."""
 
     aid_kg: Floats
     """``(canteens, categories, months)`` kg received, by month of delivery."""
@@ -61,16 +66,16 @@ class MonthTotals:
     def zeros(cls, canteens: int, categories: int, months: int) -> MonthTotals:
         shape = (canteens, categories, months)
         return cls(
-            aid_kg=np.zeros(shape),
-            aid_yuan=np.zeros(shape),
-            market_yuan=np.zeros(shape),
-            shipped_kg=np.zeros(shape),
-            confirmed_kg=np.zeros(shape),
-            target_kg=np.zeros(shape),
-            dropped_kg=np.zeros(shape),
-            skipped_orders=np.zeros((canteens, months)),
-            moved_kg=np.zeros(shape),
-            diner_days=np.zeros((canteens, months)),
+            aid_kg=month_major_zeros(shape),
+            aid_yuan=month_major_zeros(shape),
+            market_yuan=month_major_zeros(shape),
+            shipped_kg=month_major_zeros(shape),
+            confirmed_kg=month_major_zeros(shape),
+            target_kg=month_major_zeros(shape),
+            dropped_kg=month_major_zeros(shape),
+            skipped_orders=month_major_zeros((canteens, months)),
+            moved_kg=month_major_zeros(shape),
+            diner_days=month_major_zeros((canteens, months)),
         )
 
     @property
@@ -81,10 +86,49 @@ class MonthTotals:
         """Make room for `month`."""
         if month < self.months:
             return
-        grow = month + 1 - self.months
         for name, array in vars(self).items():
-            pad = [(0, 0)] * (array.ndim - 1) + [(0, grow)]
-            setattr(self, name, np.pad(array, pad))
+            grown = month_major_zeros((*array.shape[:-1], month + 1))
+            grown[..., : array.shape[-1]] = array
+            setattr(self, name, grown)
+
+
+PAIRWISE_FROM = 8
+"""numpy sums fewer numbers than this along a contiguous axis one after another, and more in
+8 interleaved partial sums (its pairwise summation): a different rounding."""
+
+
+def month_major_zeros(shape: tuple[int, ...]) -> Floats:
+    """Zeros of logical `shape` ``(..., months)`` laid out with the month axis slowest."""
+    months_first = np.zeros((shape[-1], *shape[:-1]))
+    return np.moveaxis(months_first, 0, -1)
+
+
+def sum_over_months(by_month: Floats, rows: slice | Bools, months: range) -> Floats:
+    """``by_month[rows, ..., months]`` summed over its `months`, bit for bit as numpy sums
+    them when the month axis is contiguous: in order below `PAIRWISE_FROM` months (block by
+    block, each contiguous here), pairwise on a contiguous copy from there on."""
+    if len(months) >= PAIRWISE_FROM:
+        span = by_month[rows, ..., months.start : months.stop]
+        return np.asarray(np.ascontiguousarray(span).sum(axis=-1), dtype=np.float64)
+    first = by_month[rows, ..., months.start]
+    summed = np.zeros(first.shape)
+    summed += first
+    for month in months[1:]:
+        summed += by_month[rows, ..., month]
+    return summed
+
+
+def sum_over_canteens(by_month: Floats, rows: slice) -> Floats:
+    """``by_month[rows]`` ``(canteens, categories, months)`` summed over its canteens, one
+    after another, as numpy sums the outer axis of a C-ordered array.
+
+    In month-major memory the categories are the contiguous axis, so numpy adds canteen by
+    canteen too; with a single category the canteens would become the contiguous axis and be
+    summed pairwise, hence a C-ordered copy then."""
+    if by_month.shape[1] == 1:
+        return np.asarray(np.ascontiguousarray(by_month[rows]).sum(axis=0), dtype=np.float64)
+    months_first = np.moveaxis(by_month, -1, 0)  # the memory's own order: a plain view
+    return np.ascontiguousarray(months_first[:, rows].sum(axis=1).T, dtype=np.float64)
 
 
 @dataclass

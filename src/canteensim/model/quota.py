@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from canteensim.model.calendar import Calendar
-from canteensim.model.ledger import Audit, Ledger
+from canteensim.model.ledger import Audit, Ledger, sum_over_months
 from canteensim.model.population import Bools, Categories, Floats, Ints
 from canteensim.scenario.schema import Ordering, Quota
 
@@ -131,10 +131,9 @@ def audit(
     Consumption is valued at the category's reference price, for a quota by value.
     """
     months = ledger.months
-    span = slice(period.months.start, period.months.stop)
 
     def summed(array: Floats) -> Floats:
-        return np.asarray(array[canteens, ..., span].sum(axis=-1), dtype=np.float64)
+        return sum_over_months(array, canteens, period.months)
 
     per_diner_day = categories.consumption_kg_per_diner_day[None, :]
     consumption_kg = summed(months.diner_days)[:, None] * per_diner_day

@@ -13,7 +13,7 @@ import numpy as np
 from canteensim.model import quota
 from canteensim.model.allocation import ALLOCATION_FUNCTIONS, TOLERANCE_KG, substitute
 from canteensim.model.calendar import Calendar, Week
-from canteensim.model.ledger import Ledger, MonthTotals, ProductWeeks
+from canteensim.model.ledger import Ledger, MonthTotals, ProductWeeks, sum_over_months
 from canteensim.model.logistics import load_fleet, transit_loss_share
 from canteensim.model.ordering import Lines, Need, choose_lines, target_kg
 from canteensim.model.population import Bools, Floats, Ints, Population, lognormal_mean_cv
@@ -308,7 +308,7 @@ class Scheme:
                 if len(span) == 1:  # the sum of one month is that month
                     summed[rows] = by_month[rows, ..., span.start]
                 else:
-                    summed[rows] = by_month[rows, ..., span.start : span.stop].sum(axis=-1)
+                    summed[rows] = sum_over_months(by_month, rows, span)
             return summed
 
         return within

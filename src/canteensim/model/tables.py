@@ -7,7 +7,7 @@ import pandas as pd
 
 from canteensim.model import quota
 from canteensim.model.calendar import Calendar
-from canteensim.model.ledger import Audit, Ledger
+from canteensim.model.ledger import Audit, Ledger, sum_over_canteens
 from canteensim.model.population import BUYER_KINDS, Population
 from canteensim.scenario.schema import RESERVED_CATEGORY, Platform, Scenario
 
@@ -48,7 +48,7 @@ def monthly_sales(
     for kind, rows in zip(kinds, _buyer_rows(population), strict=False):
         parts.append(
             _sales(
-                {name: getattr(months, name)[rows].sum(axis=0) for name in _SALES_ARRAYS},
+                {name: sum_over_canteens(getattr(months, name), rows) for name in _SALES_ARRAYS},
                 kind,
                 population,
                 scenario,
