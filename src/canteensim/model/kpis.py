@@ -45,7 +45,9 @@ class RunTables:
         """The audits of whole periods: a partial first or last period is audited and shown in
         ``canteen_months`` but is not a period the quota's KPIs judge."""
         audits = self.tables["canteen_months"]
-        return audits[audits["audited"] & ~audits["partial"]] if len(audits) else audits
+        judged = ["compliant", self.basis.aid, self.basis.required]  # what the KPIs read of them
+        whole = audits["audited"] & ~audits["partial"]
+        return audits.loc[whole, judged] if len(audits) else audits[judged]
 
     @property
     def basis(self) -> BasisColumns:

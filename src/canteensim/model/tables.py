@@ -135,7 +135,8 @@ def canteen_months(
             ),
             **{name: stacked(audits, name) for name in _AUDITED_AMOUNTS},
             "partial": np.repeat([periods[a.period].partial for a in audits], per_period),
-        }
+        },
+        copy=False,  # fresh arrays, each its own column: not copied into one block (0.1 s)
     )
     offered = np.bincount(population.products.category, minlength=len(categories.name)) > 0
     on_offer = frame["category"].isin([*categories.name[offered].tolist(), TOTAL])
@@ -249,7 +250,8 @@ def deliveries(ledger: Ledger, population: Population, calendar: Calendar) -> pd
             "lost_kg": lost,
             "received_kg": kg - lost,
             "late": delivered > scheduled,
-        }
+        },
+        copy=False,  # fresh arrays, sorted (copied) next
     )
     return frame.sort_values(["week", "scheduled_day", "delivered_day", "canteen_id"]).reset_index(
         drop=True
