@@ -30,6 +30,7 @@ import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 import pyarrow.csv as pa_csv  # type: ignore[import-untyped]
 
+from canteensim.cores import usable_cores
 from canteensim.errors import ResultsError
 from canteensim.results import FORMAT_VERSION, MANIFEST, RUN_TABLES, SUMMARY
 
@@ -39,7 +40,8 @@ if TYPE_CHECKING:
 
 TableFormat = Literal["auto", "csv", "parquet"]
 WRITER_THREADS = 2
-"""Tables written at once: pyarrow's CSV and Parquet writers release the GIL."""
+"""Tables written at once: pyarrow's CSV and Parquet writers release the GIL. Never more than
+the cores the process may use: on one core a second writer only takes turns with the first."""
 CSV_MAX_ROWS = 200_000
 """With format "auto", larger tables go to Parquet: a spreadsheet cannot open them anyway."""
 
@@ -224,7 +226,8 @@ def write_results(
         with staged(folder) as staging:
             staging.mkdir()
             # pyarrow writes without the GIL: the tables go to disk side by side
-            with ThreadPoolExecutor(max_workers=WRITER_THREADS) as pool:
+            writers = min(WRITER_THREADS, usable_cores())
+            with ThreadPoolExecutor(max_workers=writers) as pool:
                 written = pool.map(
                     lambda name: _write_table(results.tables[name], staging, name, table_format),
                     RUN_TABLES,

@@ -11,13 +11,13 @@ runs threads a fork could deadlock (a Dask client, a progress bar), they are dra
 from __future__ import annotations
 
 import multiprocessing
-import os
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from canteensim.cores import usable_cores
 from canteensim.report.figures import FigureBuilder, build_figures
 from canteensim.report.fonts import cjk_font
 
@@ -39,7 +39,7 @@ def draw_figures(
 ) -> list[Drawn]:
     """Build each figure in the report's fonts and save it into `folder`, in order."""
     cjk_font()  # looked up (and any warning given) once, here, before workers inherit it
-    workers = min(len(builders), _cores())
+    workers = min(len(builders), usable_cores())
     if workers < 2 or len(builders) < MIN_PARALLEL or not _can_fork():
         return [_draw(builder, lang, folder, svg) for builder in builders]
     global _PENDING
@@ -66,13 +66,6 @@ def _draw(builder: FigureBuilder, lang: str, folder: Path, svg: bool) -> Drawn:
 
     (figure,) = build_figures([builder], lang)
     return Drawn(figure.name, figure.caption, save_figure(figure, folder, svg))
-
-
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def _can_fork() -> bool:
