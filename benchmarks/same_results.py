@@ -4,7 +4,8 @@ Runs the same commands with both trees (a git worktree of ``--against`` in a tem
 Haikou with 3 replications (CSV), the Anhui province year (Parquet) and a three-setting quota
 comparison, then compares every table of the other commit column by column with
 ``pandas.testing.assert_frame_equal(check_exact=True)`` and the KPIs of every summary.json.
-Columns this tree adds are listed, not counted as differences. Exit status 1 on any difference.
+Columns this tree adds are listed, not counted as differences; so are columns whose dtype changed
+while every value stayed the same (text become categorical). Exit status 1 on any difference.
 
     python benchmarks/same_results.py --against 4fbb55c
 """
@@ -59,14 +60,42 @@ def differences(before: Path, after: Path) -> int:
             continue
         x, y = read(old), read(new)
         added = [c for c in y.columns if c not in x.columns]
+        note = f"; added {added}" if added else ""
         try:
             pd.testing.assert_frame_equal(x, y[list(x.columns)], check_exact=True)
-            note = f"; added {added}" if added else ""
             print(f"identical  {where} ({len(x):,} rows × {len(x.columns)} columns{note})")
         except (AssertionError, KeyError) as error:
+            retyped = dtype_changes(x, y)
+            if retyped and same_values(x, y[list(x.columns)]):
+                print(f"identical  {where} (values; dtypes changed: {retyped}{note})")
+                continue
             print(f"DIFFERENT  {where}: {str(error).splitlines()[0]}")
             found += 1
     return found
+
+
+def dtype_changes(x: pd.DataFrame, y: pd.DataFrame) -> dict[str, str]:
+    """The columns of both whose dtype changed, as ``before → after``."""
+    return {
+        column: f"{x[column].dtype} → {y[column].dtype}"
+        for column in x.columns
+        if column in y.columns and str(x[column].dtype) != str(y[column].dtype)
+    }
+
+
+def same_values(x: pd.DataFrame, y: pd.DataFrame) -> bool:
+    """Every value the same, bit for bit, labels compared as their text (a column of text that
+    became a categorical holds the same values)."""
+
+    def plain(frame: pd.DataFrame) -> pd.DataFrame:
+        labels = frame.select_dtypes(["category", "string", "object"]).columns
+        return frame.astype({column: object for column in labels})
+
+    try:
+        pd.testing.assert_frame_equal(plain(x), plain(y), check_exact=True, check_dtype=False)
+    except AssertionError:
+        return False
+    return True
 
 
 def main() -> None:
