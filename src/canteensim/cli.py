@@ -290,7 +290,9 @@ def _scenario_arguments(parser: argparse.ArgumentParser) -> None:
 def _engine_arguments(parser: argparse.ArgumentParser) -> None:
     where = parser.add_mutually_exclusive_group()
     where.add_argument(
-        "--workers", type=_positive_int, help="local processes (default: one per core)"
+        "--workers",
+        type=_positive_int,
+        help="local processes (default: one per core the process may use)",
     )
     where.add_argument(
         "--dask",

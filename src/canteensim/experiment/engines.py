@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import os
 import signal
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
@@ -17,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal, ParamSpec, TypeVar, get_args
 
+from canteensim.cores import usable_cores
 from canteensim.errors import CanteensimError
 
 EngineName = Literal["serial", "processes", "dask"]
@@ -146,7 +146,7 @@ def _ignore_interrupts() -> None:
 @contextmanager
 def open_engine(options: RunOptions) -> Iterator[Engine]:
     """An executor for `options.engine`; it is shut down when the block ends."""
-    count = options.workers or os.cpu_count() or 1
+    count = options.workers or usable_cores()  # the cores of its CPU set (SLURM, taskset)
     if options.engine == "serial":
         yield Engine(SerialExecutor(), slots=1)
     elif options.engine == "processes":
