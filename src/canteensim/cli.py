@@ -509,14 +509,14 @@ def _kpi_rows(kpis: pd.DataFrame, scenario: Scenario) -> list[str]:
 
 def _kpi_rows_named(kpis: pd.DataFrame, lang: str) -> list[str]:
     labels = {name: text.kpi(lang, name) for name in kpis.columns}
-    width = max(_display_width(label) for label in labels.values())
+    width = max(text.display_width(label) for label in labels.values())
     rows = []
     for name, label in labels.items():
         mean = kpis[name].mean()
         shown = _kpi_value(lang, name, mean)
         if len(kpis) > 1 and not missing(mean):
             shown += f"  ± {_kpi_value(lang, name, kpis[name].std())}"
-        pad = " " * (width - _display_width(label))
+        pad = " " * (width - text.display_width(label))
         rows.append(f"  {label}{pad}  {shown}  [{name}]")
     return rows
 
@@ -527,11 +527,6 @@ def _kpi_value(lang: str, name: str, value: Any) -> str:
     if missing(value):
         return NOT_APPLICABLE[lang]
     return percent(value) if spec is not None and spec.percent else f"{value:,.0f}"
-
-
-def _display_width(shown: str) -> int:
-    """Columns `shown` takes in a terminal: CJK characters take two."""
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in shown)
 
 
 def _failures_line(results: Results, lang: str = "en") -> str:

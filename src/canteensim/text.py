@@ -1354,6 +1354,14 @@ WEEKDAYS_ZH = {
 KINDS_ZH = {"government": "机关", "institution": "事业单位", "enterprise": "企业"}
 
 
+def display_width(shown: str) -> int:
+    """Columns `shown` takes where a CJK (or full-width) character takes two: a terminal's, and
+    Excel's column widths."""
+    if shown.isascii():
+        return len(shown)
+    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in shown)
+
+
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _DATE_PARTS = re.compile(r"(?:(\d{4})-)?(" + "|".join(_MONTHS) + r")(?:-(\d{1,2}))?|^(\d{1,4})$")
 

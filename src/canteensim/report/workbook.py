@@ -256,8 +256,8 @@ class _Column:
 
     def width(self) -> float:
         texts = [self.header, *self.shown]
-        longest = max(_display_width(t) for t in texts)
-        filter_button = 2 if _display_width(self.header) == longest else 0
+        longest = max(text.display_width(t) for t in texts)
+        filter_button = 2 if text.display_width(self.header) == longest else 0
         return float(min(MAX_WIDTH, max(longest + 2 + filter_button, 6)))
 
 
@@ -616,15 +616,8 @@ def _decimals(array: np.ndarray) -> str:
 # --- widths -------------------------------------------------------------------------------------
 
 
-def _display_width(value: str) -> int:
-    """Characters as Excel's columns count them: a CJK character (or a full-width one) is two."""
-    if value.isascii():
-        return len(value)
-    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in value)
-
-
 def _widest(texts: Iterable[str]) -> list[str]:
-    best = max(texts, key=_display_width, default="")
+    best = max(texts, key=text.display_width, default="")
     return [best]
 
 
@@ -693,7 +686,7 @@ def _write_summary(
         for index, cell in enumerate(row):
             if cell.fitted:
                 shown = cell.shown or ("" if cell.value is None else str(cell.value))
-                widths[index] = max(widths.get(index, 0), _display_width(shown))
+                widths[index] = max(widths.get(index, 0), text.display_width(shown))
     for index, width in widths.items():
         sheet.set_column(index, index, float(min(MAX_WIDTH, max(width + 2, 8))))
     for number, row in enumerate(rows):
@@ -871,7 +864,7 @@ def _write_readme(
     widths = [0] * len(columns)
     for row in listing:
         for index, cell in enumerate(row):
-            widths[index] = max(widths[index], _display_width(cell.shown or str(cell.value)))
+            widths[index] = max(widths[index], text.display_width(cell.shown or str(cell.value)))
     for index, width in enumerate(widths):
         cap = MAX_WIDTH if index < 5 else 2 * MAX_WIDTH
         sheet.set_column(index, index, float(min(cap, width + 2)))
