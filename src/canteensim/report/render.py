@@ -43,10 +43,6 @@ from canteensim.results import ReportFiles
 from canteensim.text import LANGUAGES, say
 from canteensim.version import __version__
 
-REPORT_HTML = ReportFiles.of("en").html
-REPORT_MD = ReportFiles.of("en").markdown
-REPORT_XLSX = ReportFiles.of("en").workbook
-FIGURES = ReportFiles.of("en").figures
 PNG_DPI = 150
 Stage = Callable[[str], None]
 """Told the name of each step of a render as it starts (``figures``, ``page``, ``workbook``)."""
@@ -144,11 +140,7 @@ def save_figure(figure: Figure, folder: Path, svg: bool = False) -> bytes:
 
 
 __all__ = [
-    "FIGURES",
     "PNG_DPI",
-    "REPORT_HTML",
-    "REPORT_MD",
-    "REPORT_XLSX",
     "Stage",
     "render_report",
     "save_figure",
