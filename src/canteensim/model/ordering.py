@@ -222,7 +222,8 @@ def choose_lines(
     categories = target.shape[1]
     dropped = np.zeros_like(target)
     on_offer = np.bincount(listed_category, minlength=categories)[:categories] > 0
-    buying = []  # (category, its buyers' ranks in order time, their kg wanted)
+    listing = _Listing(listed, listed_category, listed_kg, _by_product(listed, by_value))
+    parts = []
     for c in range(categories):  # a category at a time: no (canteens, categories) temporaries
         wanted = target[canteens_by_time, c]
         if not ordering.round_up_small_lines:
@@ -231,14 +232,10 @@ def choose_lines(
             wanted[small] = 0.0
         at = np.flatnonzero(wanted > TOLERANCE_KG)
         if on_offer[c] and len(at):
-            buying.append((c, at, np.maximum(wanted[at], ordering.min_line_kg)))
-    if not buying:
+            buyer, kg_wanted = canteens_by_time[at], np.maximum(wanted[at], ordering.min_line_kg)
+            parts.append(_category_lines(c, buyer, kg_wanted, pick[buyer, c], listing, ordering))
+    if not parts:
         return Lines(np.empty(0, np.intp), np.empty(0, np.intp), np.empty(0)), dropped
-    listing = _Listing(listed, listed_category, listed_kg, _by_product(listed, by_value))
-    parts = []
-    for c, at, kg_wanted in buying:
-        buyer = canteens_by_time[at]
-        parts.append(_category_lines(int(c), buyer, kg_wanted, pick[buyer, c], listing, ordering))
     canteen, product, kg = (np.concatenate(part) for part in zip(*parts, strict=True))
     return Lines(canteen, product, kg), dropped
 
@@ -259,7 +256,7 @@ def _by_product(listed: Ints, by_value: tuple[Bools, Floats] | None) -> tuple[Bo
     if by_value is None:
         return None
     valued, kg_per_kg = by_value
-    of_product = np.empty(int(listed.max()) + 1)
+    of_product = np.empty(int(listed.max(initial=-1)) + 1)  # none when nothing is listed
     of_product[listed] = kg_per_kg
     return valued, of_product
 
