@@ -14,7 +14,10 @@ machine touches all alike):
 - **plain SimPy**: ``../shared/bench/plain_simpy.py N``, the scheme written directly in SimPy as
   a typical user writes it, whole process (about 30 s at 3,000 canteens, so fewer repetitions);
 - with ``--against REV``, also the whole ``python -m canteensim.cli run``, uninstrumented, of this
-  tree and of a git worktree of REV, alternating.
+  tree and of a git worktree of REV, alternating;
+- with ``--all-cores``, also the whole ``python -m canteensim.cli run`` of this tree as a user runs
+  it: not pinned, on every core the benchmark may use, each library's threads as it sets them
+  (the floors stay pinned: both are single-threaded programs).
 
 Before the repetitions, each tree runs once uncounted, so that Python has cached its compiled
 modules, as it does on a user's machine (``--no-bytecode-cache`` keeps this machine's
@@ -110,16 +113,24 @@ print(json.dumps({"code": code, "seconds": spent, **seen}))
 """
 
 
-def pinned(cpu: int) -> Callable[[], None]:
+def pinned(cpu: int | None) -> Callable[[], None] | None:
+    """Pins a child to core `cpu`; ``None`` leaves it on every core it may use."""
+    if cpu is None:
+        return None
     return lambda: os.sched_setaffinity(0, {cpu})
 
 
-def child_environment(source: Path, *, bytecode_cache: bool) -> dict[str, str]:
-    """The environment of a canteensim child: one thread per library, the package in `source`,
+def child_environment(
+    source: Path, *, bytecode_cache: bool, one_thread: bool = True
+) -> dict[str, str]:
+    """The environment of a canteensim child: one thread per library (unless not `one_thread`:
+    then as each library sets it), the package in `source`,
     and Python's compiled-module cache as Python keeps it by default (this machine's
     environment sets PYTHONDONTWRITEBYTECODE=1, under which every process compiles
     canteensim's modules again; ``--no-bytecode-cache`` measures that)."""
-    env = {**os.environ, **ONE_THREAD, "PYTHONPATH": str(source / "src")}
+    env = {**os.environ, "PYTHONPATH": str(source / "src")}
+    if one_thread:
+        env.update(ONE_THREAD)
     if bytecode_cache:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
@@ -155,7 +166,7 @@ def run_canteensim(
 
 
 def run_whole(
-    scenario: Path, overrides: list[str], out: Path, cpu: int, env: dict[str, str]
+    scenario: Path, overrides: list[str], out: Path, cpu: int | None, env: dict[str, str]
 ) -> float:
     """Wall seconds of one plain ``python -m canteensim.cli run`` in the environment `env`."""
     command = [sys.executable, "-m", "canteensim.cli", "run", str(scenario), "-o", str(out)]
@@ -211,6 +222,11 @@ def main() -> None:
     parser.add_argument("--against", help="also time the whole run of this git revision")
     parser.add_argument("--cpu", type=int, default=max(os.sched_getaffinity(0)))
     parser.add_argument(
+        "--all-cores",
+        action="store_true",
+        help="also time the whole run as a user runs it: unpinned, every core, library threads",
+    )
+    parser.add_argument(
         "--no-bytecode-cache",
         dest="bytecode_cache",
         action="store_false",
@@ -227,6 +243,7 @@ def main() -> None:
     kernel: list[tuple[int, float]] = []
     simpy: list[float] = []
     plain: dict[str, list[float]] = {"this tree": [], str(args.against): []}
+    all_cores: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
         against = Path(tmp) / "against"
         if args.against:
@@ -262,6 +279,14 @@ def main() -> None:
                         seconds = run_whole(Path(args.scenario), overrides, out, args.cpu, env)
                         plain[name].append(seconds)
                         print(f"{repetition}  {name:<12}  whole {seconds:6.2f} s", flush=True)
+                if args.all_cores:  # as a user runs it: every core, library threads
+                    user = child_environment(
+                        ROOT, bytecode_cache=args.bytecode_cache, one_thread=False
+                    )
+                    out = Path(tmp) / "all-cores"
+                    seconds = run_whole(Path(args.scenario), overrides, out, None, user)
+                    all_cores.append(seconds)
+                    print(f"{repetition}  every core    whole {seconds:6.2f} s", flush=True)
                 if floors:
                     _, output = run_script(
                         SHARED / "fcfs_kernel.py", [str(args.canteens)], args.cpu
@@ -280,7 +305,7 @@ def main() -> None:
                 subprocess.run(
                     ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(against)]
                 )
-    report(args, runs, kernel, simpy, plain)
+    report(args, runs, kernel, simpy, plain, all_cores)
 
 
 def report(
@@ -289,6 +314,7 @@ def report(
     kernel: list[tuple[int, float]],
     simpy: list[float],
     plain: dict[str, list[float]],
+    all_cores: list[float],
 ) -> None:
     lines = runs[0]["order_lines"]
     canteens = int(runs[0]["canteens"])
@@ -326,6 +352,14 @@ def report(
         print(f"plain SimPy: median whole process {plain:.2f} s over {len(simpy)} runs")
         ratio = whole / plain
         print(f"whole canteensim process ÷ plain SimPy: {whole:.2f} ÷ {plain:.2f} = {ratio:.3f}")
+        print(f"plain SimPy ÷ whole canteensim process: {plain / whole:.1f} ×")
+    if all_cores:
+        user = median(all_cores)
+        cores = len(os.sched_getaffinity(0))
+        print(f"every core ({cores}), as a user runs it: median whole process {user:.2f} s")
+        print(f"  whole-run order lines per second: {lines / user:,.0f}")
+        if simpy:
+            print(f"  plain SimPy ÷ whole canteensim process: {median(simpy) / user:.1f} ×")
     if args.against:
         ours, theirs = median(plain["this tree"]), median(plain[args.against])
         print(f"plain whole run: this tree {ours:.2f} s, {args.against} {theirs:.2f} s (medians)")

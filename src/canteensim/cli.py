@@ -70,7 +70,12 @@ def console() -> int:
     collect what is about to be freed anyway. The interpreter's last garbage collection walks
     every object still alive, a run's loaded pandas and pyarrow among them: 0.1 s of a run's
     whole process. Frozen (`gc.freeze`), they are left to the process's end. Only here, where
-    the process ends next: `main` called in a longer-lived process collects as usual."""
+    the process ends next: `main` called in a longer-lived process collects as usual.
+
+    The program also keeps the memory a run frees for its next week (`keep_freed_memory`)."""
+    from canteensim.memory import keep_freed_memory
+
+    keep_freed_memory()
     status = main()
     gc.freeze()
     return status

@@ -108,21 +108,24 @@ def test_an_unknown_name_is_an_attribute_error():
 
 
 def test_the_program_freezes_what_it_leaves_for_the_exit(monkeypatch, capsys):
-    """`canteensim` runs `main`, then freezes the objects left alive, so that the interpreter's
-    last collection does not walk them; `main` itself, called in a longer-lived process,
-    leaves the collector alone."""
+    """`canteensim` keeps the memory a run frees, runs `main`, then freezes the objects left
+    alive, so that the interpreter's last collection does not walk them; `main` itself, called
+    in a longer-lived process, leaves the allocator and the collector alone."""
     from importlib.metadata import entry_points
 
-    from canteensim import cli
+    from canteensim import cli, memory
+
+    kept = []
+    monkeypatch.setattr(memory, "keep_freed_memory", lambda: kept.append(True))
 
     (program,) = entry_points(group="console_scripts", name="canteensim")
     assert program.value == "canteensim.cli:console"
     gc.unfreeze()
     monkeypatch.setattr(sys, "argv", ["canteensim", "validate", str(HAIKOU)])
-    assert cli.main() == 0 and gc.get_freeze_count() == 0
+    assert cli.main() == 0 and gc.get_freeze_count() == 0 and not kept
     try:
         assert cli.console() == 0
-        assert gc.get_freeze_count() > 0
+        assert gc.get_freeze_count() > 0 and kept == [True]
     finally:
         gc.unfreeze()
     assert "valid" in capsys.readouterr().out

@@ -18,6 +18,7 @@ from typing import Any, Literal, ParamSpec, TypeVar, get_args
 
 from canteensim.cores import usable_cores
 from canteensim.errors import CanteensimError
+from canteensim.memory import keep_freed_memory
 
 EngineName = Literal["serial", "processes", "dask"]
 DEFAULT_ENGINE: EngineName = "processes"
@@ -138,9 +139,11 @@ def run_chunks(
             future.cancel()
 
 
-def _ignore_interrupts() -> None:
-    """Worker processes leave Ctrl-C to the main process, which stops the pool in order."""
+def _start_worker() -> None:
+    """A worker process leaves Ctrl-C to the main process, which stops the pool in order, and
+    keeps the memory its runs free for the next (`keep_freed_memory`), as the program does."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    keep_freed_memory()
 
 
 @contextmanager
@@ -150,7 +153,7 @@ def open_engine(options: RunOptions) -> Iterator[Engine]:
     if options.engine == "serial":
         yield Engine(SerialExecutor(), slots=1)
     elif options.engine == "processes":
-        pool = ProcessPoolExecutor(max_workers=count, initializer=_ignore_interrupts)
+        pool = ProcessPoolExecutor(max_workers=count, initializer=_start_worker)
         try:
             yield Engine(pool, slots=2 * count)
         finally:

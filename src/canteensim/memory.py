@@ -1,0 +1,50 @@
+"""How canteensim's processes ask the C allocator to keep the memory a run frees, for reuse.
+
+Every simulated week allocates and frees arrays of a few megabytes: the week's order lines, its
+targets, the sums of its deliveries. glibc's malloc serves an allocation above its mmap threshold
+(128 KiB in a new process) with fresh pages from the kernel and gives them back on `free`, and it
+gives back the top of its heap once more than the trim threshold is free there. So at first each
+week's arrays fault their pages in again: a province's year in a new process took 145,000–191,000
+page faults and 0.3–0.8 s of kernel time, against 56,000–68,000 and about 0.1 s with both
+thresholds raised (`benchmarks/README.md`). glibc raises its thresholds by itself as big blocks are freed, but only
+after the first year of a process has paid for it, and a command runs a year once.
+
+Only the program's processes call `keep_freed_memory`: the `canteensim` command and its worker
+processes. A Python program that imports canteensim keeps its allocator as it set it.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+
+M_TRIM_THRESHOLD = -1
+M_MMAP_THRESHOLD = -3
+"""glibc's `mallopt` parameters (malloc.h)."""
+
+KEPT_BYTES = 16 << 20
+"""Blocks up to this size come from the heap, and up to this much free memory stays in it: more
+than a province's largest array (a 981,747-row column, 7.9 MB) and its week's temporaries."""
+
+
+def keep_freed_memory(kept_bytes: int = KEPT_BYTES) -> bool:
+    """Raise glibc's mmap and trim thresholds to `kept_bytes`; whether it could (not on another
+    C library, where the process keeps the allocator's defaults)."""
+    if not _glibc():
+        return False
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return False
+    mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
+    # setting either fixes the thresholds: glibc no longer moves them as blocks are freed
+    return bool(mallopt(M_MMAP_THRESHOLD, kept_bytes)) and bool(
+        mallopt(M_TRIM_THRESHOLD, kept_bytes)
+    )
+
+
+def _glibc() -> bool:
+    try:
+        return (os.confstr("CS_GNU_LIBC_VERSION") or "").startswith("glibc")
+    except (AttributeError, ValueError, OSError):  # not a POSIX system, or not this name
+        return False
