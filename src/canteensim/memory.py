@@ -3,11 +3,11 @@
 Every simulated week allocates and frees arrays of a few megabytes: the week's order lines, its
 targets, the sums of its deliveries. glibc's malloc serves an allocation above its mmap threshold
 (128 KiB in a new process) with fresh pages from the kernel and gives them back on `free`, and it
-gives back the top of its heap once more than the trim threshold is free there. So at first each
-week's arrays fault their pages in again: a province's year in a new process took 145,000–191,000
-page faults and 0.3–0.8 s of kernel time, against 56,000–68,000 and about 0.1 s with both
-thresholds raised (`benchmarks/README.md`). glibc raises its thresholds by itself as big blocks are freed, but only
-after the first year of a process has paid for it, and a command runs a year once.
+gives back the top of its heap once more than the trim threshold is free there. glibc moves both
+thresholds up by itself as big blocks are freed, yet not before a new process's first year, the
+one a command runs, has paid: a province's year in a new process faulted 145,000–191,000 pages
+in, with 0.3–0.8 s of kernel time, against 56,000–68,000 pages and about 0.1 s with both
+thresholds raised from the start (`benchmarks/README.md`).
 
 Only the program's processes call `keep_freed_memory`: the `canteensim` command and its worker
 processes. A Python program that imports canteensim keeps its allocator as it set it.
