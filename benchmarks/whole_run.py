@@ -14,7 +14,8 @@ machine touches all alike):
 - **plain SimPy**: ``../shared/bench/plain_simpy.py N``, the scheme written directly in SimPy as
   a typical user writes it, whole process (about 30 s at 3,000 canteens, so fewer repetitions);
 - with ``--against REV``, also the whole ``python -m canteensim.cli run``, uninstrumented, of this
-  tree and of a git worktree of REV, alternating;
+  tree and of a git worktree of REV, alternating (each goes first in every other repetition),
+  with the wall and the CPU seconds of each;
 - with ``--all-cores``, also the whole ``python -m canteensim.cli run`` of this tree as a user runs
   it: not pinned, on every core the benchmark may use, each library's threads as it sets them
   (the floors stay pinned: both are single-threaded programs).
@@ -167,15 +168,21 @@ def run_canteensim(
 
 def run_whole(
     scenario: Path, overrides: list[str], out: Path, cpu: int | None, env: dict[str, str]
-) -> float:
-    """Wall seconds of one plain ``python -m canteensim.cli run`` in the environment `env`."""
+) -> tuple[float, float]:
+    """Wall and CPU seconds (user and system, the child's own) of one plain
+    ``python -m canteensim.cli run`` in the environment `env`. CPU time is the steadier of the
+    two on a shared machine: another job's load stretches the wall time, not the CPU time."""
     command = [sys.executable, "-m", "canteensim.cli", "run", str(scenario), "-o", str(out)]
     command += ["--no-report", "-q", "--force"]
     for override in overrides:
         command += ["--set", override]
     started = time.perf_counter()
-    subprocess.run(command, env=env, check=True, preexec_fn=pinned(cpu))
-    return time.perf_counter() - started
+    child = subprocess.Popen(command, env=env, preexec_fn=pinned(cpu))
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(command)} failed ({os.waitstatus_to_exitcode(status)})")
+    return wall, usage.ru_utime + usage.ru_stime
 
 
 def run_script(script: Path, args: list[str], cpu: int) -> tuple[float, str]:
@@ -242,7 +249,7 @@ def main() -> None:
     runs: list[dict[str, float]] = []
     kernel: list[tuple[int, float]] = []
     simpy: list[float] = []
-    plain: dict[str, list[float]] = {"this tree": [], str(args.against): []}
+    plain: dict[str, list[tuple[float, float]]] = {"this tree": [], str(args.against): []}
     all_cores: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
         against = Path(tmp) / "against"
@@ -274,17 +281,18 @@ def main() -> None:
                     flush=True,
                 )
                 if args.against:  # plain runs of both trees, uninstrumented, side by side
-                    for name, env in envs.items():
+                    turn = list(envs.items())
+                    for name, env in turn if repetition % 2 else turn[::-1]:  # each first in turn
                         out = Path(tmp) / "plain"
-                        seconds = run_whole(Path(args.scenario), overrides, out, args.cpu, env)
-                        plain[name].append(seconds)
-                        print(f"{repetition}  {name:<12}  whole {seconds:6.2f} s", flush=True)
+                        wall, cpu = run_whole(Path(args.scenario), overrides, out, args.cpu, env)
+                        plain[name].append((wall, cpu))
+                        print(f"{repetition}  {name:<12}  whole {wall:6.2f} s  cpu {cpu:5.2f} s")
                 if args.all_cores:  # as a user runs it: every core, library threads
                     user = child_environment(
                         ROOT, bytecode_cache=args.bytecode_cache, one_thread=False
                     )
                     out = Path(tmp) / "all-cores"
-                    seconds = run_whole(Path(args.scenario), overrides, out, None, user)
+                    seconds, _ = run_whole(Path(args.scenario), overrides, out, None, user)
                     all_cores.append(seconds)
                     print(f"{repetition}  every core    whole {seconds:6.2f} s", flush=True)
                 if floors:
@@ -313,7 +321,7 @@ def report(
     runs: list[dict[str, float]],
     kernel: list[tuple[int, float]],
     simpy: list[float],
-    plain: dict[str, list[float]],
+    plain: dict[str, list[tuple[float, float]]],
     all_cores: list[float],
 ) -> None:
     lines = runs[0]["order_lines"]
@@ -361,9 +369,13 @@ def report(
         if simpy:
             print(f"  plain SimPy ÷ whole canteensim process: {median(simpy) / user:.1f} ×")
     if args.against:
-        ours, theirs = median(plain["this tree"]), median(plain[args.against])
-        print(f"plain whole run: this tree {ours:.2f} s, {args.against} {theirs:.2f} s (medians)")
-        print(f"this tree ÷ {args.against}: {ours / theirs:.2f}")
+        for i, clock in enumerate(("wall", "CPU")):
+            ours = median([run[i] for run in plain["this tree"]])
+            theirs = median([run[i] for run in plain[args.against]])
+            print(
+                f"plain whole run, {clock} seconds (medians): this tree {ours:.2f}, "
+                f"{args.against} {theirs:.2f}; ratio {ours / theirs:.2f}"
+            )
 
 
 if __name__ == "__main__":
