@@ -356,11 +356,12 @@ def report(
             f"= {ours / floor:.1f}"
         )
     if simpy:
-        plain = median(simpy)
-        print(f"plain SimPy: median whole process {plain:.2f} s over {len(simpy)} runs")
-        ratio = whole / plain
-        print(f"whole canteensim process ÷ plain SimPy: {whole:.2f} ÷ {plain:.2f} = {ratio:.3f}")
-        print(f"plain SimPy ÷ whole canteensim process: {plain / whole:.1f} ×")
+        simpy_whole = median(simpy)
+        print(f"plain SimPy: median whole process {simpy_whole:.2f} s over {len(simpy)} runs")
+        print(
+            f"plain SimPy ÷ whole canteensim process: {simpy_whole:.2f} ÷ {whole:.2f} "
+            f"= {simpy_whole / whole:.1f} ×"
+        )
     if all_cores:
         user = median(all_cores)
         cores = len(os.sched_getaffinity(0))
