@@ -383,10 +383,12 @@ class _ProgressBar:
         self.bar: Any = None  # opened at the first run, after the input has been checked
 
     def __call__(self, done: int, total: int) -> None:
+        if self.quiet:  # nothing to draw: not even tqdm is imported (a one-run `run`)
+            return
         if self.bar is None:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, unit="run", disable=self.quiet, file=sys.stderr)
+            self.bar = tqdm(total=total, unit="run", file=sys.stderr)
         self.bar.total = total
         self.bar.n = done
         self.bar.refresh()
