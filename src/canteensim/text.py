@@ -1316,6 +1316,15 @@ def in_wan(lang: str, yuan: float) -> bool:
     return lang == "zh" and abs(yuan) >= WAN_FROM_YUAN
 
 
+def wan(yuan: float, signed: bool = False) -> str:
+    """`yuan` in 万 (units of 10,000), to three figures or so, for a tick or a cell under a
+    heading in 万元: 25,000 → "2.5", 292,317 → "29.2", 1,250,000 → "125"."""
+    amount = yuan / 1e4
+    decimals = 0 if abs(amount) >= 100 else 1 if abs(amount) >= 10 else 2
+    shown = f"{amount:{'+' if signed else ''},.{decimals}f}"
+    return shown.rstrip("0").rstrip(".") if decimals else shown
+
+
 def money(value: Any, lang: str = "en", *, signed: bool = False) -> str:
     """An amount of yuan in prose, in a unit a reader takes in at a glance: Chinese in 万元 from
     100,000 yuan (``"31.0 万元"``) and 亿元 from 100 million, English in millions of yuan from

@@ -231,3 +231,26 @@ def test_a_whole_number_setting_is_probed_on_whole_numbers(tiny, monkeypatch):
     assert result.reason.startswith("between 4 and 5")
     with pytest.raises(ScenarioError, match=r"takes whole numbers: give whole ends, e\.g\. 1:7"):
         search(scenario, "platform.vehicles", 1, 7.5, ["total_sales_yuan >= 500"])
+
+
+def test_a_chinese_target_of_many_yuan_counts_in_wan():
+    """Chinese counts large amounts in 万元 in prose and figures: the target's label, its
+    figure's ticks and the sentence on the KPIs at the answer all do; a table's heading keeps
+    whole yuan, as its cells do."""
+    from canteensim.experiment.search import _axis_formatter
+    from canteensim.report.sweeps import _target_text
+
+    target = parse_target("monthly_sales_yuan_mean >= 300000")
+    assert target.label("zh") == "月均销售额（万元） ≥ 30"
+    assert target.label("en") == "Mean monthly sales (yuan) ≥ 300,000"
+    assert target.label("zh", whole_yuan=True) == "月均销售额（元） ≥ 300,000"
+    assert _axis_formatter(target, "zh")(312_345.6, 0) == "31.2"
+    assert _axis_formatter(target, "en")(312_345.6, 0) == "312,346"
+    assert _target_text(target, 312_345.6, "zh") == "31.2"
+    assert _target_text(target, 312_345.6, "en") == "312,346"
+    assert _target_text(target, math.nan, "zh") == "不适用"
+    small = parse_target("monthly_sales_yuan_mean >= 50000")  # below 100,000 yuan: in yuan
+    assert small.label("zh") == "月均销售额（元） ≥ 50,000"
+    assert _axis_formatter(small, "zh")(52_000.0, 0) == "52,000"
+    share = parse_target("fill_rate >= 0.95")
+    assert share.label("zh") == "订单满足率 ≥ 95.0%" and not share.in_wan("zh")

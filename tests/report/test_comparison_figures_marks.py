@@ -258,7 +258,7 @@ def test_the_origin_note_is_chinese_in_a_chinese_report() -> None:
         comparison_table(), "monthly_sales_yuan_mean", x=list(SHARES), lang="zh"
     )
     (note,) = origin_notes(ax)
-    assert note == f"坐标轴起点 {plots._wan_text(ax.get_ylim()[0])}"  # in 万元, as the title
+    assert note == f"坐标轴起点 {text.wan(ax.get_ylim()[0])}"  # in 万元, as the title
     assert ax.get_title() == "月均销售额（万元）"
 
 

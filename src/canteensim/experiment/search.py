@@ -43,6 +43,7 @@ from canteensim.version import __version__
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from matplotlib.ticker import Formatter
 
 Decision = Literal["holds", "fails", "undecided"]
 Rounding = Literal["nearest", "down", "up"]
@@ -61,15 +62,31 @@ class Target:
     def __str__(self) -> str:
         return f"{self.kpi} {self.op} {self.value:g}"
 
-    def label(self, lang: str = "en") -> str:
-        """The target as a reader reads it: ``Fill rate ≥ 95.0%``, in `lang`."""
+    def label(self, lang: str = "en", *, whole_yuan: bool = False) -> str:
+        """The target as a reader reads it: ``Fill rate ≥ 95.0%``, in `lang`; an amount Chinese
+        counts in 万元 (`in_wan`) in them, ``月均销售额（万元） ≥ 30``, unless `whole_yuan` (a
+        table's heading, over cells of whole yuan)."""
         info = kpi(self.kpi)
-        shown = (
-            text.percent(self.value, lang=lang)
-            if info is not None and info.percent
-            else text.number(self.value, decimals=_decimals(self.value), lang=lang)
-        )
-        return f"{text.kpi(lang, self.kpi)} {'≥' if self.op == '>=' else '≤'} {shown}"
+        wan = self.in_wan(lang) and not whole_yuan
+        if info is not None and info.percent:
+            shown = text.percent(self.value, lang=lang)
+        elif wan:
+            shown = text.wan(self.value)
+        else:
+            shown = text.number(self.value, decimals=_decimals(self.value), lang=lang)
+        name = self.kpi_name(lang) if wan else text.kpi(lang, self.kpi)
+        return f"{name} {'≥' if self.op == '>=' else '≤'} {shown}"
+
+    def kpi_name(self, lang: str = "en") -> str:
+        """The KPI's name in `lang`, its unit 万元 where the target counts in them."""
+        name = text.kpi(lang, self.kpi)
+        return name.replace("（元）", "（万元）") if self.in_wan(lang) else name
+
+    def in_wan(self, lang: str) -> bool:
+        """Whether the target is an amount of yuan `lang` counts in 万元 (`text.in_wan`), as
+        its label in prose and its figure's title and axis then do."""
+        info = kpi(self.kpi)
+        return info is not None and info.unit == "yuan" and text.in_wan(lang, self.value)
 
     def decide(self, low: float, high: float, mean: float) -> Decision:
         """Whether the one-sided interval [`low`, `high`] clears the target, fails it, or neither.
@@ -193,7 +210,7 @@ class SearchResult:
         Drawn into `figure` when given (the report's), else into a new pyplot figure; its text is
         in `lang`, with the report's CJK font for Chinese."""
         import matplotlib
-        from matplotlib.ticker import FuncFormatter, PercentFormatter
+        from matplotlib.ticker import PercentFormatter
 
         from canteensim.report.fonts import font_rc
 
@@ -206,11 +223,7 @@ class SearchResult:
             probes = self.probes.sort_values("value")
             for ax, target in zip(axes, self.targets, strict=True):
                 self._draw_target(ax, probes, target, lang)
-                info = kpi(target.kpi)
-                percent = info is not None and info.percent
-                ax.yaxis.set_major_formatter(
-                    PercentFormatter(1.0) if percent else FuncFormatter(lambda v, _: f"{v:,.0f}")
-                )
+                ax.yaxis.set_major_formatter(_axis_formatter(target, lang))
                 if self.param in text.PERCENT_KEYS:
                     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
             axes[-1].set_xlabel(text.setting_key(lang, self.param))
@@ -244,6 +257,18 @@ class SearchResult:
         """Write ``probes.csv``, ``runs.parquet`` and ``summary.json`` (kind "search") into
         `folder`, as `search` does with a folder: `canteensim report` renders it."""
         write_tables(folder, {PROBES: self.probes, RUNS: self.runs}, self.summary)
+
+
+def _axis_formatter(target: Target, lang: str) -> Formatter:
+    """A target KPI's ticks: percent, 万 where its label counts in 万元, else whole numbers."""
+    from matplotlib.ticker import FuncFormatter, PercentFormatter
+
+    info = kpi(target.kpi)
+    if info is not None and info.percent:
+        return PercentFormatter(1.0)
+    if target.in_wan(lang):
+        return FuncFormatter(lambda v, _: text.wan(v))
+    return FuncFormatter(lambda v, _: f"{v:,.0f}")
 
 
 @dataclass

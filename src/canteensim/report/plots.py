@@ -181,7 +181,7 @@ def _money_axis(ax_axis: Any, largest: float, lang: str) -> str:
 def _yuan_formatter(wan: bool) -> FuncFormatter:
     """Ticks of an amount of yuan: in 万 (``2.5``, ``30``), or whole yuan (``300,000``)."""
     if wan:
-        return FuncFormatter(lambda value, _: _wan_text(value))
+        return FuncFormatter(lambda value, _: text.wan(value))
     return _whole_numbers()
 
 
@@ -1007,15 +1007,6 @@ def _kpi_formatter(kpi: str, wan: bool = False) -> FuncFormatter | PercentFormat
     return _yuan_formatter(wan)
 
 
-def _wan_text(yuan: float, signed: bool = False) -> str:
-    """`yuan` in 万 (units of 10,000) to three figures or so: 25,000 → "2.5", 292,317 →
-    "29.2", 1,250,000 → "125"."""
-    wan = yuan / 1e4
-    decimals = 0 if abs(wan) >= 100 else 1 if abs(wan) >= 10 else 2
-    shown = f"{wan:{'+' if signed else ''},.{decimals}f}"
-    return shown.rstrip("0").rstrip(".") if decimals else shown
-
-
 def _in_wan(kpi: str, values: Any, lang: str) -> bool:
     """Whether an axis of the yuan KPI `kpi` reads in 万元 in `lang` (`text.in_wan` of its
     largest finite value)."""
@@ -1421,7 +1412,7 @@ def paired_differences(
     if kpi in PERCENT_KPIS:  # differences of shares are percentage points, signed
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v * 100:+.0f} pp"))
     elif wan:
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _wan_text(v, signed=True)))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: text.wan(v, signed=True)))
     else:
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:+,.0f}"))
     ax.set_title(_kpi_title(kpi, lang, wan))

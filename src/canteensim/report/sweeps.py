@@ -17,7 +17,7 @@ import pandas as pd
 
 from canteensim import text
 from canteensim.errors import CanteensimError, ReportError
-from canteensim.experiment.search import SearchResult
+from canteensim.experiment.search import SearchResult, Target
 from canteensim.experiment.sensitivity import INDEX_COLUMNS, RANK_BY, Sensitivity
 from canteensim.report.content import kpi_text, provenance, scenario_facts
 from canteensim.report.document import (
@@ -154,8 +154,7 @@ def _there(search: SearchResult, value: float, lang: str) -> str:
         return ""
     row = rows.iloc[0]
     means = say(lang, "names.separator").join(
-        f"{text.kpi(lang, t.kpi)} {kpi_text(t.kpi, row[f'{t.kpi}_mean'], lang)}"
-        for t in search.targets
+        f"{t.kpi_name(lang)} {_target_text(t, row[f'{t.kpi}_mean'], lang)}" for t in search.targets
     )
     reps = text.replications(lang, int(row["replications"]))
     shown = _param_value(search, value, lang)
@@ -199,7 +198,7 @@ def _search_facts(search: SearchResult, lang: str) -> list[Block]:
 def _probes_table(search: SearchResult, lang: str) -> Table:
     columns = [say(lang, "col.value"), say(lang, "col.replications"), say(lang, "col.decision")]
     for target in search.targets:
-        columns += [target.label(lang), say(lang, "col.one_sided")]
+        columns += [target.label(lang, whole_yuan=True), say(lang, "col.one_sided")]
     rows: list[list[Any]] = []
     for _, probe in search.probes.sort_values("value").iterrows():
         row = [
@@ -210,13 +209,21 @@ def _probes_table(search: SearchResult, lang: str) -> Table:
         for target in search.targets:
             decision = say(lang, f"search.{probe[f'{target} decision']}")
             low, high = probe[f"{target.kpi}_ci_low"], probe[f"{target.kpi}_ci_high"]
-            mean = kpi_text(target.kpi, probe[f"{target.kpi}_mean"], lang)
+            mean = kpi_text(target.kpi, probe[f"{target.kpi}_mean"], lang)  # whole yuan
             bounds = (kpi_text(target.kpi, bound, lang) for bound in (low, high))
             interval = "[{}, {}]".format(*bounds)
             row += [f"{mean} ({decision})", interval]
         rows.append(row)
     numeric = [True, True, False] + [True, True] * len(search.targets)
     return Table(say(lang, "table.probes"), columns, rows, numeric)
+
+
+def _target_text(target: Target, value: Any, lang: str) -> str:
+    """A value of a target's KPI in prose, in the unit its label says: 万 where it counts in
+    万元."""
+    if target.in_wan(lang) and not text.missing(value):
+        return text.wan(float(value))
+    return kpi_text(target.kpi, value, lang)
 
 
 def _param_value(search: SearchResult, value: float, lang: str, rounding: str = "nearest") -> str:
