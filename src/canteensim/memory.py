@@ -9,8 +9,9 @@ one a command runs, has paid: a province's year in a new process faulted 145,000
 in, with 0.3–0.8 s of kernel time, against 56,000–68,000 pages and about 0.1 s with both
 thresholds raised from the start (`benchmarks/README.md`).
 
-Only the program's processes call `keep_freed_memory`: the `canteensim` command and its worker
-processes. A Python program that imports canteensim keeps its allocator as it set it.
+Only the program's processes call `keep_freed_memory`: the `canteensim` command, the workers of
+its process pool and those of a Dask cluster it starts (``--dask local``). A Python program that
+imports canteensim, and a Dask cluster the user runs, keep their allocators as they set them.
 """
 
 from __future__ import annotations

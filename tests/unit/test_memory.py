@@ -56,3 +56,30 @@ def test_a_system_without_the_name_keeps_its_defaults(monkeypatch):
 
     monkeypatch.setattr(os, "confstr", unknown)
     assert memory.keep_freed_memory() is False
+
+
+def _faults_reallocating_here() -> int:
+    """`REUSE`'s count, in the process that calls it: a worker's."""
+    import resource
+
+    import numpy as np
+
+    def faults() -> int:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+
+    np.ones(1 << 20).sum()
+    before = faults()
+    for _ in range(4):
+        np.ones(1 << 20).sum()
+    return faults() - before
+
+
+@pytest.mark.skipif(not ON_GLIBC, reason="the thresholds are glibc's")
+@pytest.mark.parametrize("engine", ["processes", pytest.param("dask", marks=pytest.mark.heavy)])
+def test_workers_keep_the_memory_their_runs_free(engine):
+    from canteensim.experiment.engines import RunOptions, open_engine
+
+    options = RunOptions(engine, workers=1, address="local" if engine == "dask" else None)
+    with open_engine(options) as started:
+        faults = started.executor.submit(_faults_reallocating_here).result()
+    assert faults < 4 * (8 << 20) // (2 << 20)

@@ -182,6 +182,7 @@ def _dask_client(address: str, workers: int) -> Iterator[Any]:
             ) as cluster,
             Client(cluster) as client,
         ):
+            client.run(keep_freed_memory)  # its workers are ours, as a process pool's are
             yield client
         return
     try:
