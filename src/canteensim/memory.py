@@ -5,9 +5,9 @@ targets, the sums of its deliveries. glibc's malloc serves an allocation above i
 (128 KiB in a new process) with fresh pages from the kernel and gives them back on `free`, and it
 gives back the top of its heap once more than the trim threshold is free there. glibc moves both
 thresholds up by itself as big blocks are freed, yet not before a new process's first year, the
-one a command runs, has paid: a province's year in a new process faulted 145,000–191,000 pages
-in, with 0.3–0.8 s of kernel time, against 56,000–68,000 pages and about 0.1 s with both
-thresholds raised from the start (`benchmarks/README.md`).
+one a command runs, has paid: a province's year in a new process faulted 129,000–189,000 pages
+in, with 0.30–0.46 s of kernel time, against 57,000–67,000 pages and 0.09–0.15 s with both
+thresholds raised from the start (`benchmarks/allocator.py`, in `benchmarks/README.md`).
 
 Only the program's processes call `keep_freed_memory`: the `canteensim` command, the workers of
 its process pool and those of a Dask cluster it starts (``--dask local``). A Python program that
