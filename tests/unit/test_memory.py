@@ -4,44 +4,59 @@ from the kernel once more."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
-import subprocess
-import sys
+import resource
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 
+import numpy as np
 import pytest
 
 from canteensim import memory
 
 ON_GLIBC = memory._glibc()
+FEWEST_FRESH = 4 * (8 << 20) // (2 << 20)
+"""The fewest page faults of 4 fresh 8 MB arrays, were the kernel to give them 2 MB pages."""
 
-REUSE = r"""
-import resource, sys
-import numpy as np
-if sys.argv[1] == "keep":
-    from canteensim.memory import keep_freed_memory
-    assert keep_freed_memory()
-def faults():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
-np.ones(1 << 20).sum()  # 8 MB, the size of a province's largest column
-before = faults()
-for _ in range(4):
+
+def _faults_reallocating() -> int:
+    """Page faults of allocating an 8 MB array (a province's largest column) 4 times over,
+    after one was allocated and freed, in the process that calls it."""
+
+    def faults() -> int:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+
     np.ones(1 << 20).sum()
-print(faults() - before)
-"""
+    before = faults()
+    for _ in range(4):
+        np.ones(1 << 20).sum()
+    return faults() - before
 
 
-def _faults_reallocating(mode: str) -> int:
-    done = subprocess.run(
-        [sys.executable, "-c", REUSE, mode], capture_output=True, text=True, check=True
-    )
-    return int(done.stdout.strip())
+def _in_a_new_process(start: Callable[[], object] | None = None) -> int:
+    """`_faults_reallocating` in a newly started interpreter, after `start`: not a fork of this
+    one, whose allocator glibc has long since tuned by itself."""
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=spawn, initializer=start) as pool:
+        return pool.submit(_faults_reallocating).result()
 
 
 @pytest.mark.skipif(not ON_GLIBC, reason="the thresholds are glibc's")
 def test_a_freed_array_is_reused_without_page_faults():
-    huge_pages = 4 * (8 << 20) // (2 << 20)  # the fewest faults of 4 fresh 8 MB arrays
-    assert _faults_reallocating("default") >= huge_pages  # glibc alone faults them in again
-    assert _faults_reallocating("keep") < huge_pages
+    assert _in_a_new_process() >= FEWEST_FRESH  # glibc alone faults them in again
+    assert _in_a_new_process(memory.keep_freed_memory) < FEWEST_FRESH
+
+
+@pytest.mark.skipif(not ON_GLIBC, reason="the thresholds are glibc's")
+@pytest.mark.parametrize("engine", ["processes", pytest.param("dask", marks=pytest.mark.heavy)])
+def test_workers_keep_the_memory_their_runs_free(engine):
+    from canteensim.experiment.engines import RunOptions, open_engine
+
+    options = RunOptions(engine, workers=1, address="local" if engine == "dask" else None)
+    with open_engine(options) as started:
+        faults = started.executor.submit(_faults_reallocating).result()
+    assert faults < FEWEST_FRESH
 
 
 @pytest.mark.parametrize("libc", ["musl 1.2.4", ""])
@@ -56,30 +71,3 @@ def test_a_system_without_the_name_keeps_its_defaults(monkeypatch):
 
     monkeypatch.setattr(os, "confstr", unknown)
     assert memory.keep_freed_memory() is False
-
-
-def _faults_reallocating_here() -> int:
-    """`REUSE`'s count, in the process that calls it: a worker's."""
-    import resource
-
-    import numpy as np
-
-    def faults() -> int:
-        return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
-
-    np.ones(1 << 20).sum()
-    before = faults()
-    for _ in range(4):
-        np.ones(1 << 20).sum()
-    return faults() - before
-
-
-@pytest.mark.skipif(not ON_GLIBC, reason="the thresholds are glibc's")
-@pytest.mark.parametrize("engine", ["processes", pytest.param("dask", marks=pytest.mark.heavy)])
-def test_workers_keep_the_memory_their_runs_free(engine):
-    from canteensim.experiment.engines import RunOptions, open_engine
-
-    options = RunOptions(engine, workers=1, address="local" if engine == "dask" else None)
-    with open_engine(options) as started:
-        faults = started.executor.submit(_faults_reallocating_here).result()
-    assert faults < 4 * (8 << 20) // (2 << 20)
