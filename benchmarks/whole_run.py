@@ -272,6 +272,7 @@ def main() -> None:
             name: child_environment(source, bytecode_cache=args.bytecode_cache)
             for name, source in trees.items()
         }
+        user = child_environment(ROOT, bytecode_cache=args.bytecode_cache, one_thread=False)
         try:
             # a first run of each tree, not counted: compiled modules cached, files read once
             for env in envs.values():
@@ -299,9 +300,6 @@ def main() -> None:
                         plain[name].append((wall, cpu))
                         print(f"{repetition}  {name:<12}  whole {wall:6.2f} s  cpu {cpu:5.2f} s")
                 if args.all_cores:  # as a user runs it: every core, library threads
-                    user = child_environment(
-                        ROOT, bytecode_cache=args.bytecode_cache, one_thread=False
-                    )
                     out = Path(tmp) / "all-cores"
                     seconds, _ = run_whole(Path(args.scenario), overrides, out, None, user)
                     all_cores.append(seconds)
