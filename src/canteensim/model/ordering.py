@@ -222,7 +222,7 @@ def choose_lines(
     categories = target.shape[1]
     dropped = np.zeros_like(target)
     on_offer = np.bincount(listed_category, minlength=categories)[:categories] > 0
-    listing = _Listing(listed, listed_category, listed_kg, _by_product(listed, by_value))
+    listing = _Listing(listed, listed_category, listed_kg, _by_value_of_products(listed, by_value))
     parts = []
     for c in range(categories):  # a category at a time: no (canteens, categories) temporaries
         wanted = target[canteens_by_time, c]
@@ -251,7 +251,9 @@ class _Listing:
     """As `choose_lines`' argument, with the kg per kg indexed by product instead of by listing."""
 
 
-def _by_product(listed: Ints, by_value: tuple[Bools, Floats] | None) -> tuple[Bools, Floats] | None:
+def _by_value_of_products(
+    listed: Ints, by_value: tuple[Bools, Floats] | None
+) -> tuple[Bools, Floats] | None:
     """`by_value` with its kg per kg indexed by product, so a picked product reads its own."""
     if by_value is None:
         return None
