@@ -331,7 +331,7 @@ def _lang_argument(parser: argparse.ArgumentParser) -> None:
         "--lang",
         choices=LANGUAGES,
         default="en",
-        help="language of the report's headings, captions and figures (default en)",
+        help="language of the report, its figures and the terminal's lines (default en)",
     )
 
 
@@ -446,7 +446,7 @@ def _run(args: argparse.Namespace) -> int:
     )
     if not args.quiet:
         print(_kpi_table(results, scenario, args.lang))
-        print(f"\nresults written to {out}/")
+        print("\n" + text.say(args.lang, "terminal.written", out=out))
     status = _report_after(args, out)
     if not args.quiet and status == 0:
         print(_next_steps(args, out))
@@ -456,9 +456,11 @@ def _run(args: argparse.Namespace) -> int:
 def _next_steps(args: argparse.Namespace, out: Path) -> str:
     """Two lines for after a run: where to look at it, and the comparison to try next."""
     if args.no_report:
-        look = f"make its report with `canteensim report {shlex.quote(str(out))}`"
+        report = f"canteensim report {shlex.quote(str(out))}"
+        look = text.say(args.lang, "terminal.next.report", command=report)
     else:
-        look = f"open {out / contract.ReportFiles.of(args.lang).html} in a browser"
+        page = out / contract.ReportFiles.of(args.lang).html
+        look = text.say(args.lang, "terminal.next.open", path=page)
     overrides = [
         part
         for given in args.overrides
@@ -467,7 +469,7 @@ def _next_steps(args: argparse.Namespace, out: Path) -> str:
     ]
     vary = ["--vary", "quota.share=0.1,0.2,0.3", "-r", "10"]
     command = shlex.join(["canteensim", "compare", str(args.scenario), *overrides, *vary])
-    return f"next: {look}, or compare quota shares with\n  {command}"
+    return text.say(args.lang, "terminal.next", look=look, command=command)
 
 
 def _free_folder(base: Path) -> Path:
@@ -580,7 +582,7 @@ def _compare(args: argparse.Namespace) -> int:
     _warn_saturated(comparison.table)
     if not args.quiet:
         print(comparison_text(comparison.table, comparison.summary.get("replications")))
-        print(f"\nresults written to {out}/")
+        print("\n" + text.say(args.lang, "terminal.written", out=out))
     return _report_after(args, out)
 
 
@@ -627,7 +629,8 @@ def _search(args: argparse.Namespace) -> int:
         progress.close()
     if not args.quiet:
         print(result.reason)
-        print(f"\nresults written to {out}/ (probes.csv, runs.parquet)")
+        files = "probes.csv, runs.parquet"
+        print("\n" + text.say(args.lang, "terminal.written_files", out=out, files=files))
     return _report_after(args, out)
 
 
@@ -652,7 +655,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(repr(result))
         files = "indices.csv, interactions.csv, samples.csv, runs.parquet"
-        print(f"\nresults written to {out}/ ({files})")
+        print("\n" + text.say(args.lang, "terminal.written_files", out=out, files=files))
     return _report_after(args, out)
 
 
@@ -747,29 +750,22 @@ def _value(shape: Callable[[float], str], value: Any, signed: bool = False) -> s
 def _report(args: argparse.Namespace) -> int:
     from canteensim.report import render_report  # matplotlib is loaded only to draw
 
-    path = render_report(args.out, args.lang, svg=args.svg, stage=_stages(args.quiet))
+    path = render_report(args.out, args.lang, svg=args.svg, stage=_stages(args))
     if not args.quiet:
-        print(f"report written to {path}")
+        print(text.say(args.lang, "terminal.report_written", path=path))
     return 0
 
 
-def _stages(quiet: bool) -> Callable[[str], None] | None:
-    """A progress line on stderr for each step of a render, unless quiet: a province's report
-    takes seconds, and its workbook the longest."""
-    if quiet:
+def _stages(args: argparse.Namespace) -> Callable[[str], None] | None:
+    """A progress line on stderr for each step of a render, in the report's language, unless
+    quiet: a province's report takes seconds, and its workbook the longest."""
+    if args.quiet:
         return None
 
     def tell(stage: str) -> None:
-        print(f"report: {_STAGE_WORDS.get(stage, stage)}…", file=sys.stderr, flush=True)
+        print(text.say(args.lang, f"terminal.report_stage.{stage}"), file=sys.stderr, flush=True)
 
     return tell
-
-
-_STAGE_WORDS = {
-    "figures": "drawing the figures",
-    "page": "writing the page",
-    "workbook": "writing the workbook",
-}
 
 
 def _report_after(args: argparse.Namespace, out: Path) -> int:
@@ -786,7 +782,7 @@ def _report_after(args: argparse.Namespace, out: Path) -> int:
     from canteensim.report import render_report
 
     try:
-        path = render_report(out, args.lang, svg=args.svg, stage=_stages(args.quiet))
+        path = render_report(out, args.lang, svg=args.svg, stage=_stages(args))
     except Exception as exc:  # whatever broke the report, the results must be reported safe
         reason = str(exc) if isinstance(exc, CanteensimError) else f"{type(exc).__name__}: {exc}"
         print(
@@ -796,7 +792,7 @@ def _report_after(args: argparse.Namespace, out: Path) -> int:
         )
         return EXIT_REPORT_FAILED
     if not args.quiet:
-        print(f"report written to {path}")
+        print(text.say(args.lang, "terminal.report_written", path=path))
     return 0
 
 

@@ -290,6 +290,15 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
             "failed audits{over}: {failed} of {audits} whole-period audits; top cause: {cause} "
             "({n}, {share})"
         ),
+        "terminal.written": "results written to {out}/",
+        "terminal.written_files": "results written to {out}/ ({files})",
+        "terminal.report_stage.figures": "report: drawing the figures…",
+        "terminal.report_stage.page": "report: writing the page…",
+        "terminal.report_stage.workbook": "report: writing the workbook…",
+        "terminal.report_written": "report written to {path}",
+        "terminal.next": "next: {look}, or compare quota shares with\n  {command}",
+        "terminal.next.open": "open {path} in a browser",
+        "terminal.next.report": "make its report with `{command}`",
         "basis.value": "value (yuan)",
         "varied_here": " (varied in this comparison: see {section})",
         "canteens.rows": "{n:,} listed, {bound:,} of them bound by the quota; {diners:,} diners",
@@ -740,6 +749,15 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
             "未达标审核{over}：{audits} 次整期审核中 {failed} 次未达标；"
             "最常见原因：{cause}（{n} 次，{share}）"
         ),
+        "terminal.written": "结果已写入 {out}/",
+        "terminal.written_files": "结果已写入 {out}/（{files}）",
+        "terminal.report_stage.figures": "报告：正在绘制图表…",
+        "terminal.report_stage.page": "报告：正在生成网页…",
+        "terminal.report_stage.workbook": "报告：正在写入工作簿…",
+        "terminal.report_written": "报告已写入 {path}",
+        "terminal.next": "下一步：{look}，或比较不同配额比例：\n  {command}",
+        "terminal.next.open": "在浏览器中打开 {path}",
+        "terminal.next.report": "用 `{command}` 生成报告",
         "basis.value": "金额（元）",
         "varied_here": "（本次比较中变化，见“{section}”）",
         "canteens.rows": "列出 {n:,} 个，其中 {bound:,} 个受配额约束；就餐人数 {diners:,}",

@@ -196,6 +196,24 @@ def test_the_terminal_speaks_chinese_with_lang_zh(
     (sales,) = [line for line in lines if line.endswith("[monthly_sales_yuan_mean]")]
     assert sales.strip().startswith("月均销售额（元）")
     assert any(line.startswith("未达标审核：") for line in lines)
+    assert f"结果已写入 {out}/" in lines
+    assert lines[-2].startswith(f"下一步：用 `canteensim report {out}` 生成报告")
+
+
+def test_the_report_command_says_its_steps_in_its_language(
+    haikou_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from canteensim.cli import main
+
+    folder = tmp_path / "cli"
+    folder.mkdir()
+    for path in haikou_folder.iterdir():
+        (folder / path.name).write_bytes(path.read_bytes())
+    assert main(["report", str(folder), "--lang", "zh"]) == 0
+    said = capsys.readouterr()
+    steps = ["正在绘制图表", "正在生成网页", "正在写入工作簿"]
+    assert [line.removeprefix("报告：").rstrip("…") for line in said.err.splitlines()] == steps
+    assert said.out.strip() == f"报告已写入 {folder / 'report.zh.html'}"
 
 
 def test_chinese_money_axes_read_in_wan_yuan(haikou_folder: Path) -> None:

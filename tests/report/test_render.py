@@ -366,8 +366,8 @@ def test_run_prints_where_the_report_is(tmp_path: Path, capsys: pytest.CaptureFi
     out = tmp_path / "run"
     outcome = cli(capsys, "run", HAIKOU, *SHORT, "-o", out, "--lang", "zh")
     assert outcome.code == 0, outcome.err
-    assert f"\nreport written to {out / 'report.zh.html'}\nnext: " in outcome.out
-    assert f"next: open {out / 'report.zh.html'} in a browser" in outcome.out  # the page made
+    assert f"\n报告已写入 {out / 'report.zh.html'}\n下一步：" in outcome.out
+    assert f"下一步：在浏览器中打开 {out / 'report.zh.html'}，" in outcome.out  # the page made
     assert '<html lang="zh-CN">' in read_html(out, "zh")
 
 
