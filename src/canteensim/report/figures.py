@@ -325,16 +325,18 @@ def _weekly_supply(table: pd.DataFrame, kpis: Mapping[str, float], n: int, lang:
     columns = 3 if len(categories) > 4 else max(1, min(2, len(categories)))
     rows = max(1, math.ceil(len(categories) / columns))
     figure = new_figure(4.2 * columns, 2.6 * rows + 0.9)
-    axes = figure.subplots(rows, columns, sharex=True, squeeze=False).ravel()
+    # the panels show the same weeks but do not share an x axis: shared, the layout of each
+    # panel measures every other panel's tick labels too
+    axes = figure.subplots(rows, columns, squeeze=False).ravel()
     for index, (ax, category) in enumerate(zip(axes, categories, strict=False)):
         plots.weekly_supply(table, category, replications=n, ax=ax, lang=lang, legend=False)
         if index % columns:  # the unit is said once per row
             ax.set_ylabel("")
+        # dates only under the lowest panel of each column
+        ax.xaxis.set_tick_params(labelbottom=index >= len(categories) - columns)
     spare = list(axes[len(categories) :])
     for ax in spare[1:]:
         figure.delaxes(ax)
-    for ax in axes[max(0, len(categories) - columns) : len(categories)]:
-        ax.xaxis.set_tick_params(labelbottom=True)  # the lowest panel of its column
     figure.supxlabel(text.say(lang, "week_start"))
     handles, names = axes[0].get_legend_handles_labels()
     if spare:  # the legend takes the first empty panel

@@ -212,9 +212,26 @@ class _ConciseDates(mdates.ConciseDateFormatter):
         return text.date_label(self.lang, str(super().get_offset()))  # type: ignore[no-untyped-call]
 
 
+class _SteadyDates(mdates.AutoDateLocator):
+    """matplotlib's automatic date ticks, computed once for each view of the axis: a figure's
+    layout asks for an axis' ticks dozens of times over (each panel of the weekly figure about
+    35), and the answer changes only with the dates in view."""
+
+    def __init__(self, maxticks: int) -> None:
+        super().__init__(maxticks=maxticks)  # type: ignore[no-untyped-call]
+        self._view: tuple[float, float] | None = None
+        self._ticks: Any = None
+
+    def __call__(self) -> Any:
+        view = tuple(self.axis.get_view_interval())  # type: ignore[union-attr]
+        if view != self._view:
+            self._view, self._ticks = view, super().__call__()  # type: ignore[no-untyped-call]
+        return self._ticks
+
+
 def _date_axis(ax: Axes, maxticks: int, lang: str = "en") -> None:
     """Dates on the x axis, labelled as briefly as their spacing allows, in `lang`."""
-    locator = mdates.AutoDateLocator(maxticks=maxticks)  # type: ignore[no-untyped-call]
+    locator = _SteadyDates(maxticks)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(_ConciseDates(locator, lang))
 
