@@ -177,7 +177,7 @@ def test_report_command_says_each_step_and_saves_svgs_on_request(
         (folder / path.name).write_bytes(path.read_bytes())
     assert main(["report", str(folder), "--svg"]) == 0
     err = capsys.readouterr().err
-    steps = ["drawing the figures", "writing the page", "writing the workbook"]
+    steps = ["drawing the figures, writing the workbook", "writing the page"]
     assert [line.removeprefix("report: ").rstrip("…") for line in err.splitlines()] == steps
     assert (folder / "figures" / "weekly_supply.svg").is_file()
     assert main(["report", str(folder), "-q"]) == 0
@@ -211,7 +211,7 @@ def test_the_report_command_says_its_steps_in_its_language(
         (folder / path.name).write_bytes(path.read_bytes())
     assert main(["report", str(folder), "--lang", "zh"]) == 0
     said = capsys.readouterr()
-    steps = ["正在绘制图表", "正在生成网页", "正在写入工作簿"]
+    steps = ["正在绘制图表、写入工作簿", "正在生成网页"]
     assert [line.removeprefix("报告：").rstrip("…") for line in said.err.splitlines()] == steps
     assert said.out.strip() == f"报告已写入 {folder / 'report.zh.html'}"
 

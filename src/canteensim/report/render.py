@@ -20,6 +20,7 @@ folder's tables and summary.json only; it never runs the model.
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 import warnings
 from collections.abc import Callable
@@ -45,7 +46,8 @@ from canteensim.version import __version__
 
 PNG_DPI = 150
 Stage = Callable[[str], None]
-"""Told the name of each step of a render as it starts (``figures``, ``page``, ``workbook``)."""
+"""Told the name of each step of a render as it starts: ``figures`` (the figures, and the
+workbook meanwhile), then ``page``."""
 
 
 def render_report(
@@ -93,7 +95,14 @@ def render_report(
                 for name in (files.html, files.markdown, files.workbook, files.figures)
             )
             figures_folder.mkdir()
-            drawn = draw_figures(builders, lang, figures_folder, svg=svg)
+            drawn = draw_figures(
+                builders,
+                lang,
+                figures_folder,
+                svg=svg,
+                # its summary sheet shows the page's tables, not its figures
+                alongside=functools.partial(write_workbook, results, workbook, lang),
+            )
             images = [
                 Image(f.name, say(lang, "figure", n=n), f.caption, f.png)
                 for n, f in enumerate(drawn, start=1)
@@ -102,8 +111,6 @@ def render_report(
             document = document_of(results, images, lang)
             html.write_text(to_html(document), encoding="utf-8")
             markdown.write_text(to_markdown(document, files.figures), encoding="utf-8")
-            tell("workbook")
-            write_workbook(results, workbook, lang, document)
     except OSError as exc:
         raise ReportError(
             f"{folder}: the report cannot be written ({exc.strerror or exc}); "
