@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -22,36 +24,44 @@ def _builder(name: str) -> FigureBuilder:
     return build
 
 
-@pytest.fixture(params=[1, 2], ids=["one core", "two cores"])
-def cores(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
-    if request.param > 1 and not drawing._can_fork():
-        pytest.skip("this process cannot fork its workers safely (no fork, or threads running)")
-    monkeypatch.setattr(drawing, "usable_cores", lambda: request.param)
-    return int(request.param)
-
-
-def test_the_work_alongside_is_done_and_the_figures_come_back_in_order(
-    cores: int, tmp_path: Path
-) -> None:
-    done_by = tmp_path / "alongside.txt"
+def _draw_four(folder: Path, cores: int, fail_alongside: bool) -> tuple[list[str], bool, bool]:
+    """`draw_figures` of four figures on `cores`, writing a file alongside (or failing to):
+    the figures' names as they came back, whether each PNG is its file, and whether this
+    process did the work alongside."""
+    drawing.usable_cores = lambda: cores  # a process of this test's own, ended after it
+    done_by = folder / "alongside.txt"
 
     def alongside() -> None:
+        if fail_alongside:
+            raise OSError(28, "No space left on device")
         done_by.write_text(str(os.getpid()), encoding="utf-8")
 
     drawn = drawing.draw_figures(
-        [_builder(name) for name in NAMES], "en", tmp_path, alongside=alongside
+        [_builder(name) for name in NAMES], "en", folder, alongside=alongside
     )
-    assert [d.name for d in drawn] == NAMES
-    assert all(d.png == (tmp_path / f"{d.name}.png").read_bytes() for d in drawn)
+    saved = all(d.png == (folder / f"{d.name}.png").read_bytes() for d in drawn)
     here = int(done_by.read_text(encoding="utf-8")) == os.getpid()
-    assert here == (cores == 1)  # with a second core, a worker did it meanwhile
+    return [d.name for d in drawn], saved, here
 
 
+def _in_a_new_interpreter(folder: Path, cores: int, fail_alongside: bool = False) -> tuple:
+    """`_draw_four` in a new interpreter, where no other thread runs: this one's tests leave
+    some (a Dask client's), and with them `draw_figures` draws here rather than fork."""
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=spawn) as pool:
+        return pool.submit(_draw_four, folder, cores, fail_alongside).result()
+
+
+@pytest.mark.parametrize("cores", [1, 2], ids=["one core", "two cores"])
+def test_the_work_alongside_is_done_and_the_figures_come_back_in_order(
+    cores: int, tmp_path: Path
+) -> None:
+    names, saved, here = _in_a_new_interpreter(tmp_path, cores)
+    assert names == NAMES and saved
+    assert here == (cores == 1)  # with a second core, a forked worker did it meanwhile
+
+
+@pytest.mark.parametrize("cores", [1, 2], ids=["one core", "two cores"])
 def test_an_error_alongside_is_raised(cores: int, tmp_path: Path) -> None:
-    def full_disk() -> None:
-        raise OSError(28, "No space left on device")
-
     with pytest.raises(OSError, match="No space left on device"):
-        drawing.draw_figures(
-            [_builder(name) for name in NAMES], "en", tmp_path, alongside=full_disk
-        )
+        _in_a_new_interpreter(tmp_path, cores, fail_alongside=True)
