@@ -166,8 +166,24 @@ def test_plot_functions_draw_chinese_without_the_user_setting_fonts(haikou_folde
     plt.close(ax.figure)
 
 
-def test_report_command_says_each_step_and_saves_svgs_on_request(
-    haikou_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    ("lang", "steps", "written"),
+    [
+        (
+            "en",
+            ["report: drawing the figures, writing the workbook…", "report: writing the page…"],
+            "report written to {}",
+        ),
+        ("zh", ["报告：正在绘制图表、写入工作簿…", "报告：正在生成网页…"], "报告已写入 {}"),
+    ],
+)
+def test_report_command_says_each_step_in_its_language_and_saves_svgs_on_request(
+    haikou_folder: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    lang: str,
+    steps: list[str],
+    written: str,
 ) -> None:
     from canteensim.cli import main
 
@@ -175,13 +191,14 @@ def test_report_command_says_each_step_and_saves_svgs_on_request(
     folder.mkdir()
     for path in haikou_folder.iterdir():
         (folder / path.name).write_bytes(path.read_bytes())
-    assert main(["report", str(folder), "--svg"]) == 0
-    err = capsys.readouterr().err
-    steps = ["drawing the figures, writing the workbook", "writing the page"]
-    assert [line.removeprefix("report: ").rstrip("…") for line in err.splitlines()] == steps
-    assert (folder / "figures" / "weekly_supply.svg").is_file()
-    assert main(["report", str(folder), "-q"]) == 0
-    assert capsys.readouterr().err == ""
+    assert main(["report", str(folder), "--svg", "--lang", lang]) == 0
+    said = capsys.readouterr()
+    assert said.err.splitlines() == steps
+    files = ReportFiles.of(lang)
+    assert said.out.strip() == written.format(folder / files.html)
+    assert (folder / files.figures / "weekly_supply.svg").is_file()
+    assert main(["report", str(folder), "-q", "--lang", lang]) == 0
+    assert capsys.readouterr() == ("", "")
 
 
 def test_the_terminal_speaks_chinese_with_lang_zh(
@@ -198,22 +215,6 @@ def test_the_terminal_speaks_chinese_with_lang_zh(
     assert any(line.startswith("未达标审核：") for line in lines)
     assert f"结果已写入 {out}/" in lines
     assert lines[-2].startswith(f"下一步：用 `canteensim report {out}` 生成报告")
-
-
-def test_the_report_command_says_its_steps_in_its_language(
-    haikou_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    from canteensim.cli import main
-
-    folder = tmp_path / "cli"
-    folder.mkdir()
-    for path in haikou_folder.iterdir():
-        (folder / path.name).write_bytes(path.read_bytes())
-    assert main(["report", str(folder), "--lang", "zh"]) == 0
-    said = capsys.readouterr()
-    steps = ["正在绘制图表、写入工作簿", "正在生成网页"]
-    assert [line.removeprefix("报告：").rstrip("…") for line in said.err.splitlines()] == steps
-    assert said.out.strip() == f"报告已写入 {folder / 'report.zh.html'}"
 
 
 def test_chinese_money_axes_read_in_wan_yuan(haikou_folder: Path) -> None:
