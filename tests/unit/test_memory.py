@@ -76,33 +76,24 @@ def _kept_in_the_heap(size_bytes: int = 12 << 20) -> bool:
     return kept
 
 
-def _pool_worker_keeps_it() -> bool:
+def _a_worker_keeps_it(engine: str) -> bool:
+    """`_kept_in_the_heap` in a worker of `engine`, opened from the process that calls it."""
     from canteensim.experiment.engines import RunOptions, open_engine
 
-    with open_engine(RunOptions("processes", workers=1)) as started:
-        return started.executor.submit(_kept_in_the_heap).result()
-
-
-def _dask_worker_keeps_it() -> bool:
-    from canteensim.experiment.engines import RunOptions, open_engine
-
-    with open_engine(RunOptions("dask", workers=1, address="local")) as started:
+    options = RunOptions(engine, workers=1, address="local" if engine == "dask" else None)
+    with open_engine(options) as started:
         return started.executor.submit(_kept_in_the_heap).result()
 
 
 @pytest.mark.skipif(not ON_GLIBC, reason="the thresholds are glibc's")
-@pytest.mark.parametrize(
-    "workers_keep_it",
-    [_pool_worker_keeps_it, pytest.param(_dask_worker_keeps_it, marks=pytest.mark.heavy)],
-    ids=["processes", "dask"],
-)
-def test_workers_keep_the_memory_their_runs_free(workers_keep_it):
+@pytest.mark.parametrize("engine", ["processes", pytest.param("dask", marks=pytest.mark.heavy)])
+def test_workers_keep_the_memory_their_runs_free(engine):
     # the engine opened from a new interpreter: a worker forked from this one would inherit
     # thresholds glibc has long since raised by itself (a Dask cluster's workers are new ones,
     # whose thresholds Dask fixes at its own small values)
     spawn = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(1, mp_context=spawn) as pool:
-        assert pool.submit(workers_keep_it).result()
+        assert pool.submit(_a_worker_keeps_it, engine).result()
 
 
 @pytest.mark.parametrize("libc", ["musl 1.2.4", ""])
