@@ -1087,10 +1087,12 @@ def category(lang: str, name: str) -> str:
     return _CATEGORIES[check_lang(lang)].get(name, name)
 
 
-def kpi(lang: str, name: str) -> str:
-    """A KPI's name in `lang`, with its unit; an unknown KPI keeps its own name."""
+def kpi(lang: str, name: str, *, wan: bool = False) -> str:
+    """A KPI's name in `lang`, with its unit (万元 instead of 元 where `wan`: its values are
+    shown in 万); an unknown KPI keeps its own name."""
     spec = contract.kpi(name)
-    return spec.label[_lang(lang)] if spec else name
+    label = spec.label[_lang(lang)] if spec else name
+    return label.replace("（元）", "（万元）") if wan else label
 
 
 def undefined(lang: str, name: str) -> str:

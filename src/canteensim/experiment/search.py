@@ -74,13 +74,8 @@ class Target:
             shown = text.wan(self.value)
         else:
             shown = text.number(self.value, decimals=_decimals(self.value), lang=lang)
-        name = self.kpi_name(lang) if wan else text.kpi(lang, self.kpi)
+        name = text.kpi(lang, self.kpi, wan=wan)
         return f"{name} {'≥' if self.op == '>=' else '≤'} {shown}"
-
-    def kpi_name(self, lang: str = "en") -> str:
-        """The KPI's name in `lang`, its unit 万元 where the target counts in them."""
-        name = text.kpi(lang, self.kpi)
-        return name.replace("（元）", "（万元）") if self.in_wan(lang) else name
 
     def in_wan(self, lang: str) -> bool:
         """Whether the target is an amount of yuan `lang` counts in 万元 (`text.in_wan`), as

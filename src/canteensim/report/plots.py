@@ -1034,12 +1034,6 @@ def _in_wan(kpi: str, values: Any, lang: str) -> bool:
     return yuan and bool(finite.size) and text.in_wan(lang, float(finite.max()))
 
 
-def _kpi_title(kpi: str, lang: str, wan: bool) -> str:
-    """A KPI's name with its unit, 万元 where its axis reads in them."""
-    name = text.kpi(lang, kpi)
-    return name.replace("（元）", "（万元）") if wan else name
-
-
 def _kpi_locator(kpi: str, nbins: int | Literal["auto"] = "auto") -> MaxNLocator:
     """Ticks of a KPI's axis; yuan, kg and counts on whole numbers, so that a KPI that is 0 in
     every setting gets one tick "0" rather than "-0, 0, 0"."""
@@ -1227,7 +1221,7 @@ def kpi_by_setting(
     wan = _in_wan(kpi, np.concatenate([low, high]), lang)
     value_axis.set_major_formatter(_kpi_formatter(kpi, wan))
     _mark_axis_origin(ax, "y" if x is not None else "x", kpi, lang)
-    ax.set_title(_kpi_title(kpi, lang, wan))
+    ax.set_title(text.kpi(lang, kpi, wan=wan))
     ax.grid(alpha=0.3)
     return ax
 
@@ -1432,7 +1426,7 @@ def paired_differences(
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: text.wan(v, signed=True)))
     else:
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:+,.0f}"))
-    ax.set_title(_kpi_title(kpi, lang, wan))
+    ax.set_title(text.kpi(lang, kpi, wan=wan))
     ax.set_xlabel(text.say(lang, "difference.x", baseline=baseline))
     ax.grid(axis="x", alpha=0.3)
     return ax
@@ -1516,8 +1510,8 @@ def trade_off(
                 fontsize="small",
             )
     wan_x, wan_y = _in_wan(cost, x, lang), _in_wan(benefit, y, lang)
-    ax.set_xlabel(_kpi_title(cost, lang, wan_x))
-    ax.set_ylabel(_kpi_title(benefit, lang, wan_y))
+    ax.set_xlabel(text.kpi(lang, cost, wan=wan_x))
+    ax.set_ylabel(text.kpi(lang, benefit, wan=wan_y))
     ax.set_title(text.say(lang, "trade_off.title"))
     ax.xaxis.set_major_formatter(_kpi_formatter(cost, wan_x))
     ax.yaxis.set_major_formatter(_kpi_formatter(benefit, wan_y))

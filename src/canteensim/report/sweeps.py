@@ -154,7 +154,8 @@ def _there(search: SearchResult, value: float, lang: str) -> str:
         return ""
     row = rows.iloc[0]
     means = say(lang, "names.separator").join(
-        f"{t.kpi_name(lang)} {_target_text(t, row[f'{t.kpi}_mean'], lang)}" for t in search.targets
+        f"{text.kpi(lang, t.kpi, wan=t.in_wan(lang))} {_target_text(t, row[f'{t.kpi}_mean'], lang)}"
+        for t in search.targets
     )
     reps = text.replications(lang, int(row["replications"]))
     shown = _param_value(search, value, lang)
