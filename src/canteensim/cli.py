@@ -10,13 +10,15 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
+import math
 import shlex
+import statistics
 import sys
 import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 from canteensim import __version__, text
 from canteensim import results as contract
@@ -485,28 +487,38 @@ def _kpi_table(results: Results, scenario: Scenario, lang: str = "en") -> str:
     """The KPIs, then a line on failed audits. In English each KPI reads by its key, n/a with
     the reason the contract gives; in Chinese (``--lang zh``) by its name, its key beside it for
     scripts."""
-    kpis = results.kpis.drop(columns="replication")
+    means = results.kpi_means()
+    kpis = {
+        name: KpiOverRuns(mean, _spread([row[name] for row in results.kpi_rows]))
+        for name, mean in means.items()
+    }
     basis = text.say(lang, f"terminal.basis.{scenario.quota.basis}")
     share = percent(scenario.quota.share, 0)
     lines = [
         text.say(lang, "terminal.title", name=scenario.scenario.name, share=share, basis=basis)
     ]
-    if len(kpis) > 1:
-        lines.append(text.say(lang, "terminal.replications", n=len(kpis)))
+    if len(results.kpi_rows) > 1:
+        lines.append(text.say(lang, "terminal.replications", n=len(results.kpi_rows)))
     lines += _kpi_rows(kpis, scenario) if lang == "en" else _kpi_rows_named(kpis, lang)
     failures = _failures_line(results, lang)
     return "\n".join([*lines, failures] if failures else lines)
 
 
-def _kpi_rows(kpis: pd.DataFrame, scenario: Scenario) -> list[str]:
-    width = max(len(name) for name in kpis.columns)
+class KpiOverRuns(NamedTuple):
+    """A KPI's mean over the replications, and its standard deviation (NaN over one)."""
+
+    mean: float
+    spread: float
+
+
+def _kpi_rows(kpis: dict[str, KpiOverRuns], scenario: Scenario) -> list[str]:
+    width = max(len(name) for name in kpis)
     rows = []
-    for name in kpis.columns:
+    for name, (mean, spread) in kpis.items():
         shape = _shape(name)
-        mean = kpis[name].mean()
         shown = _value(shape, mean)
-        if len(kpis) > 1 and not missing(mean):
-            shown += f"  ± {_value(shape, kpis[name].std())}"
+        if not missing(spread) and not missing(mean):
+            shown += f"  ± {_value(shape, spread)}"
         elif missing(mean) and undefined("en", name):
             shown += f" ({undefined('en', name)})"
         rows.append(f"  {name:<{width}}  {shown}")
@@ -516,18 +528,24 @@ def _kpi_rows(kpis: pd.DataFrame, scenario: Scenario) -> list[str]:
     return rows
 
 
-def _kpi_rows_named(kpis: pd.DataFrame, lang: str) -> list[str]:
-    labels = {name: text.kpi(lang, name) for name in kpis.columns}
+def _kpi_rows_named(kpis: dict[str, KpiOverRuns], lang: str) -> list[str]:
+    labels = {name: text.kpi(lang, name) for name in kpis}
     width = max(text.display_width(label) for label in labels.values())
     rows = []
     for name, label in labels.items():
-        mean = kpis[name].mean()
+        mean, spread = kpis[name]
         shown = _kpi_value(lang, name, mean)
-        if len(kpis) > 1 and not missing(mean):
-            shown += f"  ± {_kpi_value(lang, name, kpis[name].std())}"
+        if not missing(spread) and not missing(mean):
+            shown += f"  ± {_kpi_value(lang, name, spread)}"
         pad = " " * (width - text.display_width(label))
         rows.append(f"  {label}{pad}  {shown}  [{name}]")
     return rows
+
+
+def _spread(values: list[Any]) -> float:
+    """The standard deviation over replications (n − 1), NaN left out, as pandas' `std`."""
+    kept = [float(v) for v in values if not math.isnan(float(v))]
+    return statistics.stdev(kept) if len(kept) > 1 else math.nan
 
 
 def _kpi_value(lang: str, name: str, value: Any) -> str:
@@ -543,11 +561,11 @@ def _failures_line(results: Results, lang: str = "en") -> str:
     replication; "" when none failed (or none was made)."""
     from canteensim.report.causes import CauseCounts
 
-    counts = CauseCounts.of(results.canteen_months, results.tables["audit_failures"])
+    counts = CauseCounts.of_run(results.tables)
     top = counts.top
     if top is None:
         return ""
-    runs = len(results.kpis)
+    runs = len(results.kpi_rows)
     return text.say(
         lang,
         "terminal.failures",

@@ -25,16 +25,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 import pyarrow.csv as pa_csv  # type: ignore[import-untyped]
 
 from canteensim.cores import usable_cores
 from canteensim.errors import ResultsError
+from canteensim.model.columns import Column, Labels, Table, arrow_array
 from canteensim.results import FORMAT_VERSION, MANIFEST, RUN_TABLES, SUMMARY
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from canteensim.model.simulate import Results
     from canteensim.scenario.schema import Scenario
 
@@ -75,13 +77,12 @@ def summary(
     results: Results, *, version: str, run_seconds: float, command: Sequence[str] = ()
 ) -> dict[str, Any]:
     """The run's KPIs and provenance, as written to summary.json."""
-    kpis = results.kpis.drop(columns="replication")
     return {
         "kind": "run",
         "format_version": FORMAT_VERSION,
         "scenario_name": results.scenario.scenario.name,
-        "kpis": _finite(kpis.mean().to_dict()),
-        "replications": _finite_rows(results.kpis.to_dict(orient="records")),
+        "kpis": _finite(results.kpi_means()),
+        "replications": _finite_rows(results.kpi_rows),
         "seed": results.seed,
         "version": version,
         "run_seconds": round(run_seconds, 3),
@@ -229,7 +230,9 @@ def write_results(
             writers = min(WRITER_THREADS, usable_cores())
             with ThreadPoolExecutor(max_workers=writers) as pool:
                 written = pool.map(
-                    lambda name: _write_table(results.tables[name], staging, name, table_format),
+                    lambda name: _write_table(
+                        results.tables.table(name), staging, name, table_format
+                    ),
                     RUN_TABLES,
                 )
                 files = dict(zip(RUN_TABLES, written, strict=True))
@@ -265,9 +268,10 @@ def write_json(path: Path, document: Mapping[str, Any]) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def write_parquet(frame: pd.DataFrame, path: Path) -> None:
-    """Write `frame` as Parquet, dictionary-encoding only its categories and text: a column of
-    measured floats has few repeats, and encoding it as a dictionary takes longer than it saves
+def write_parquet(frame: pd.DataFrame | Table, path: Path) -> None:
+    """Write `frame` (a DataFrame or a run's `Table`) as Parquet, dictionary-encoding only its
+    categories and text: a column of measured floats has few repeats, and encoding it as a
+    dictionary takes longer than it saves
     (40 % of the time of a province's ``canteen_months``, for a larger file). Statistics (each
     row group's least and greatest value, which let a reader skip row groups as it filters) are
     kept for numbers, days and flags but not for categories and text: there they took a quarter
@@ -275,7 +279,10 @@ def write_parquet(frame: pd.DataFrame, path: Path) -> None:
     fraction of a second."""
     import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+    if isinstance(frame, Table):
+        table = frame.to_arrow()
+    else:
+        table = pa.Table.from_pandas(frame, preserve_index=False)
     labelled = [field.name for field in table.schema if _is_label(field.type)]
     counted = [field.name for field in table.schema if field.name not in labelled]
     pq.write_table(table, path, use_dictionary=labelled, write_statistics=counted)
@@ -288,8 +295,9 @@ def _is_label(kind: Any) -> bool:
     )
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """Write `frame` as a CSV file a spreadsheet opens safely (see `spreadsheet_safe`).
+def write_csv(frame: pd.DataFrame | Table, path: Path) -> None:
+    """Write `frame` (a DataFrame or a run's `Table`) as a CSV file a spreadsheet opens safely
+    (see `spreadsheet_safe`).
 
     UTF-8 with a byte-order mark, so that Excel shows Chinese names; a header row and no index.
     Written by Arrow's CSV writer, several times faster than pandas' on a province's tables
@@ -299,7 +307,7 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
     only with ``.0`` so that it reads back as floats; booleans ``true`` and ``false``; calendar
     days ``YYYY-MM-DD``; a missing value empty. `read_csv` reads back the values written.
     """
-    table = csv_table(spreadsheet_safe(frame))
+    table = run_csv_table(frame) if isinstance(frame, Table) else csv_table(spreadsheet_safe(frame))
     header = "none" if all(_plain_name(name) for name in table.column_names) else "needed"
     options = pa_csv.WriteOptions(quoting_style="needed", quoting_header=header)
     with pa.OSFile(str(path), "wb") as sink:
@@ -315,8 +323,28 @@ def csv_table(frame: pd.DataFrame) -> Any:
     return pa.Table.from_arrays(columns, names=names)
 
 
+def run_csv_table(table: Table) -> Any:
+    """A run's `Table` as the Arrow table `write_csv` writes: each column as `csv_table` writes a
+    frame's, label text made safe for a spreadsheet as `spreadsheet_safe` makes it, built
+    without pandas (`canteensim.model.columns`)."""
+    columns = [_run_csv_column(values) for values in table.columns.values()]
+    return pa.Table.from_arrays(columns, names=table.column_names)
+
+
+def _run_csv_column(values: Column) -> Any:
+    if isinstance(values, Labels):
+        return arrow_array(Labels(values.codes, np.array([_text_cell(v) for v in values.values])))
+    if values.dtype.kind == "f":
+        return _float_csv(values)
+    if values.dtype.kind == "M":
+        return _days_csv(values)
+    return arrow_array(values)
+
+
 def read_csv(path: Path) -> pd.DataFrame:
     """Read a CSV file `write_csv` wrote, its text as it was before `spreadsheet_safe`."""
+    import pandas as pd
+
     frame = pd.read_csv(path, encoding="utf-8-sig")
     for name in frame.columns:
         if pd.api.types.is_object_dtype(frame[name].dtype) or pd.api.types.is_string_dtype(
@@ -332,6 +360,8 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     Only text, object and categorical columns change, and only their string cells: numbers
     (a negative one too), booleans and dates stay as they are. `frame` itself is not changed.
     """
+    import pandas as pd
+
     safe = frame.copy(deep=False)
     for name in frame.columns:
         column = frame[name]
@@ -378,6 +408,13 @@ def _csv_column(column: pd.Series) -> Any:
         array = pa.array(column, from_pandas=True)
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
         return _text_column(column)
+    written = _csv_array(array)
+    return _text_column(column) if written is None else written
+
+
+def _csv_array(array: Any) -> Any:
+    """An Arrow array as `write_csv` writes it (see `_csv_column`); None for a type Arrow's CSV
+    writer does not write as pandas would, written as text by the caller."""
     kind = array.type
     if pa.types.is_dictionary(kind):
         array = array.dictionary_decode()
@@ -388,7 +425,7 @@ def _csv_column(column: pd.Series) -> Any:
         return _timestamp_column(array)
     if _written_as_is(kind):
         return array
-    return _text_column(column)
+    return None
 
 
 def _timestamp_column(array: Any) -> Any:
@@ -401,6 +438,16 @@ def _timestamp_column(array: Any) -> Any:
         return pc.cast(array, pa.timestamp("s"))  # safe: refused if a fraction would be lost
     except pa.ArrowInvalid:
         return array
+
+
+def _days_csv(values: np.ndarray) -> Any:
+    """`_timestamp_column` for a run's days to the second (``datetime64[s]``)."""
+    days = values.astype("datetime64[D]")
+    if (days == values).all():
+        return pa.Array.from_buffers(
+            pa.date32(), len(days), [None, pa.py_buffer(days.view(np.int64).astype(np.int32))]
+        )
+    return arrow_array(values)
 
 
 def _written_as_is(kind: Any) -> bool:
@@ -423,8 +470,13 @@ _EXACT_WHOLE = 2.0**53
 
 def _float_column(array: Any) -> Any:
     """A float column as written: as is, unless every value is whole (see `_csv_column`)."""
-    numbers = array.to_numpy(zero_copy_only=False)
-    numbers = numbers[~np.isnan(numbers)]  # a missing value is NaN here, and written empty
+    return _float_csv(array.to_numpy(zero_copy_only=False))  # a missing value is NaN here
+
+
+def _float_csv(numbers: np.ndarray) -> Any:
+    """Floats as the Arrow array `_float_column` writes, NaN written empty."""
+    array = arrow_array(numbers)
+    numbers = numbers[~np.isnan(numbers)]
     if len(numbers) == 0 or not np.isfinite(numbers).all() or (numbers != np.floor(numbers)).any():
         return array  # a fraction or an infinity is written: the column reads back as floats
     negative_zero = np.signbit(numbers) & (numbers == 0)
@@ -552,12 +604,13 @@ def _json_holds(path: Path, keys: Iterable[str]) -> bool:
     return isinstance(document, dict) and all(key in document for key in keys)
 
 
-def _write_table(frame: pd.DataFrame, folder: Path, name: str, table_format: TableFormat) -> str:
-    parquet = table_format == "parquet" or (table_format == "auto" and len(frame) > CSV_MAX_ROWS)
+def _write_table(table: Table, folder: Path, name: str, table_format: TableFormat) -> str:
+    """Write a run's table as `table_format` says; the file's name."""
+    parquet = table_format == "parquet" or (table_format == "auto" and len(table) > CSV_MAX_ROWS)
     if parquet:
-        write_parquet(frame, folder / f"{name}.parquet")
+        write_parquet(table, folder / f"{name}.parquet")
         return f"{name}.parquet"
-    write_csv(frame, folder / f"{name}.csv")
+    write_csv(table, folder / f"{name}.csv")
     return f"{name}.csv"
 
 

@@ -14,9 +14,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from canteensim.experiment.engines import EngineName, RunOptions
 from canteensim.experiment.grid import Setting, baselines, grid
@@ -38,6 +36,9 @@ from canteensim.scenario.load import with_values
 from canteensim.scenario.schema import Scenario
 from canteensim.version import __version__
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 @dataclass(frozen=True)
 class Comparison:
@@ -56,6 +57,8 @@ class Comparison:
 
     def __repr__(self) -> str:
         """One line per setting with its headline KPIs' means, not every run's row."""
+        import pandas as pd
+
         replications = (
             self.runs.groupby("setting", sort=False).size().max() if len(self.runs) else 0
         )
@@ -150,7 +153,7 @@ def compare(
     comparison = _comparison(store.outcomes, settings, scenarios, planned, against)
     for setting in settings:
         runs = comparison.runs[comparison.runs["setting"] == setting.index]
-        warn_undelivered(runs, of=f" of {setting.label}")
+        warn_undelivered(runs.get("undelivered_kg", []), of=f" of {setting.label}")
     summary = {
         "kind": "comparison",
         "format_version": FORMAT_VERSION,
@@ -215,6 +218,8 @@ def _comparison(
     planned: int,
     against: Mapping[int, int | None],
 ) -> Comparison:
+    import pandas as pd
+
     kept = sorted(key for key in outcomes if key[1] < planned)
     runs = counts_as_integers(
         pd.DataFrame(

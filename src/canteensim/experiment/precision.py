@@ -8,10 +8,12 @@ more batch, or at the cap.
 from __future__ import annotations
 
 from collections.abc import Callable
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from canteensim.experiment.statistics import relative_half_widths
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SETTLED = 2
 """Checks in a row that must meet the target: the one that meets it and one batch more."""

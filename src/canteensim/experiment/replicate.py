@@ -24,12 +24,12 @@ def replicate(
 
     def keep(chunk: list[Results]) -> None:
         for results in chunk:
-            done[int(results.kpis["replication"].iloc[0])] = results
+            done[int(results.kpi_rows[0]["replication"])] = results
         if progress:
             progress(len(done), replications)
 
     with Runner(options or RunOptions(), [scenario], whole) as runner:
         runner.run([(0, r) for r in range(replications)], keep)
     results = Results.concat([done[r] for r in range(replications)])
-    warn_undelivered(results.kpis)
+    warn_undelivered(row["undelivered_kg"] for row in results.kpi_rows)
     return results

@@ -5,14 +5,15 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from canteensim.errors import CanteensimWarning
 from canteensim.model.simulate import Detail, Results, simulate
 from canteensim.results import KPIS
 from canteensim.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MONTHLY_COLUMNS = ("month", "category", "sales_yuan", "quantity_kg", "partial")
 RunKey = tuple[int, int]
@@ -65,13 +66,13 @@ def run_chunk(
 
 def outcome(setting: int, results: Results) -> RunOutcome:
     """The KPIs and monthly sales of one run: what a comparison keeps of it."""
-    kpis = results.kpis.drop(columns="replication").iloc[0]
-    monthly = results.monthly_sales.loc[:, list(MONTHLY_COLUMNS)]
+    (kpis,) = results.kpi_rows
+    monthly = results.tables.table("monthly_sales").select(MONTHLY_COLUMNS)
     return RunOutcome(
         setting=setting,
-        replication=int(results.kpis["replication"].iloc[0]),
-        kpis={str(k): float(v) for k, v in kpis.items()},
-        monthly=records(monthly),
+        replication=int(kpis["replication"]),
+        kpis={name: float(value) for name, value in kpis.items() if name != "replication"},
+        monthly=monthly.records(),  # month and category as text, as `records` gives them
     )
 
 

@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-import pandas as pd
 
 from canteensim import text
 from canteensim.errors import CanteensimError, CanteensimWarning, ScenarioError
@@ -41,6 +40,7 @@ from canteensim.scenario.schema import Scenario, uncertain_key
 from canteensim.version import __version__
 
 if TYPE_CHECKING:
+    import pandas as pd
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
     from matplotlib.ticker import Formatter
@@ -702,6 +702,8 @@ class _Search:
         )
 
     def table(self) -> pd.DataFrame:
+        import pandas as pd
+
         rows = []
         for probe in sorted(self.probes, key=lambda p: p.value):
             row: dict[str, Any] = {
@@ -723,6 +725,8 @@ class _Search:
         return sorted(k for k in self.store.outcomes if k[1] < counts.get(k[0], 0))
 
     def runs(self) -> pd.DataFrame:
+        import pandas as pd
+
         return pd.DataFrame(
             [
                 {
@@ -736,6 +740,8 @@ class _Search:
         )
 
     def monthly(self) -> pd.DataFrame:
+        import pandas as pd
+
         return pd.DataFrame(
             [
                 {"setting": s, "replication": r, **row}

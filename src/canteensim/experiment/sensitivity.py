@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import numpy as np
-import pandas as pd
 
 from canteensim import text
 from canteensim.errors import CanteensimError, ScenarioError
@@ -52,6 +51,7 @@ from canteensim.scenario.schema import Scenario, uncertain_key
 from canteensim.version import __version__
 
 if TYPE_CHECKING:
+    import pandas as pd
     from matplotlib.axes import Axes
 
 Method = Literal["morris", "sobol"]
@@ -74,6 +74,13 @@ PLOT_KINDS: dict[Method, tuple[str, ...]] = {
 }
 
 
+def _frame(columns: Sequence[str] = ()) -> pd.DataFrame:
+    """An empty table, of `columns` when given (pandas is imported when a table is made)."""
+    import pandas as pd
+
+    return pd.DataFrame(columns=list(columns)) if columns else pd.DataFrame()
+
+
 @dataclass(frozen=True)
 class Sensitivity:
     """The outcome of a sensitivity analysis: its points and its indices, as tidy tables."""
@@ -88,11 +95,9 @@ class Sensitivity:
     """One row per KPI × key: the indices of `method` with their 95 % half-widths, ``rank``
     (1 = most influential), the ``points`` analysed and a ``note`` when not all or none were."""
     summary: dict[str, Any] = field(default_factory=dict)
-    runs: pd.DataFrame = field(default_factory=pd.DataFrame)
+    runs: pd.DataFrame = field(default_factory=lambda: _frame())
     """One row per point × replication (``setting`` is the point): every KPI."""
-    interactions: pd.DataFrame = field(
-        default_factory=lambda: pd.DataFrame(columns=list(INTERACTION_COLUMNS))
-    )
+    interactions: pd.DataFrame = field(default_factory=lambda: _frame(INTERACTION_COLUMNS))
     """Sobol with `second_order`: one row per KPI × pair of keys (`INTERACTION_COLUMNS`), the
     largest first; empty otherwise."""
 
@@ -266,6 +271,8 @@ def sensitivity(
         As for `canteensim.experiment.compare`; the seed also seeds SALib's sampling and
         bootstrap, so the same seed gives the same indices.
     """
+    import pandas as pd
+
     started = time.perf_counter()
     if method not in get_args(Method):
         raise CanteensimError(f"method={method!r} is not one of {get_args(Method)}")
@@ -325,7 +332,7 @@ def sensitivity(
 
     kept = sorted(key for key in store.outcomes if key[0] < len(points) and key[1] < replications)
     runs_frame = _runs(store.outcomes, kept, points)
-    warn_undelivered(runs_frame, of=" of the sensitivity points")
+    warn_undelivered(runs_frame.get("undelivered_kg", []), of=" of the sensitivity points")
     means = runs_frame.groupby("setting")[list(HEADLINE_KPIS)].mean()  # NaN skipped
     samples = pd.DataFrame({"point": range(len(points))})
     for key in keys:
@@ -395,6 +402,7 @@ def _analyse(
     """The indices of one KPI, on the whole estimator units (trajectories, blocks) where it is
     finite everywhere, and its second-order indices (one row per pair of keys; none unless
     `second_order`)."""
+    import pandas as pd
     from SALib.analyze import morris, sobol
 
     keys: list[str] = problem["names"]
@@ -452,6 +460,8 @@ def _analyse(
 
 def _pairs(name: str, keys: list[str], result: Mapping[str, Any] | None) -> pd.DataFrame:
     """The second-order Sobol indices of one KPI, one row per pair of keys, largest first."""
+    import pandas as pd
+
     rows = []
     if result is not None:
         s2, s2_conf = np.asarray(result["S2"]), np.asarray(result["S2_conf"])
@@ -471,6 +481,8 @@ def _runs(
     outcomes: Mapping[RunKey, RunOutcome], kept: list[RunKey], points: list[dict[str, Any]]
 ) -> pd.DataFrame:
     """One row per point × replication, as a comparison's runs table (so it resumes alike)."""
+    import pandas as pd
+
     return pd.DataFrame(
         [{"setting": p, "replication": r, **points[p], **outcomes[(p, r)].kpis} for p, r in kept],
         columns=["setting", "replication", *points[0], *KPI_NAMES],

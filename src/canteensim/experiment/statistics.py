@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 CONFIDENCE = 0.95
 
@@ -56,6 +59,8 @@ def comparison_table(
     NaN (not 0 with [0, 0]) when there are none: a KPI that does not apply has no difference.
     The ``baseline`` column names the setting each difference is against ("" for none).
     """
+    import pandas as pd
+
     wide = runs.set_index(["setting", "replication"]).sort_index()
     if against is None:
         first = min(labels)
@@ -97,6 +102,8 @@ def comparison_table(
 
 def monthly_table(monthly: pd.DataFrame, labels: dict[int, str]) -> pd.DataFrame:
     """Monthly sales (all categories) per setting: mean and 95 % interval over replications."""
+    import pandas as pd
+
     per_run = monthly.groupby(["setting", "replication", "month"], observed=True, sort=True).agg(
         sales_yuan=("sales_yuan", "sum"),
         quantity_kg=("quantity_kg", "sum"),
@@ -149,6 +156,8 @@ def marginal_costs(
     (``benefit_change``, ``cost_change``, yuan) and ``cost_per_benefit`` (Δcost ÷ Δbenefit,
     yuan per yuan), NaN where the benefit does not change or either mean is undefined.
     """
+    import pandas as pd
+
     order = table.drop_duplicates("setting_index").sort_values("setting_index", kind="stable")
     labels = order["setting"].astype(str).tolist()
 
@@ -179,6 +188,8 @@ def saturated(table: pd.DataFrame, threshold: float = SATURATED_FILL_RATE) -> li
     """The settings of a `comparison_table` whose mean fill rate is below `threshold`, in grid
     order: there supply, not the setting, limits what is bought. A setting whose fill rate is
     undefined (nothing ordered) is not saturated."""
+    import pandas as pd
+
     fill = table[table["kpi"] == "fill_rate"].sort_values("setting_index", kind="stable")
     below = pd.to_numeric(fill["mean"], errors="coerce") < threshold
     return fill.loc[below, "setting"].astype(str).tolist()

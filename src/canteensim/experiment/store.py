@@ -14,9 +14,7 @@ import os
 import shutil
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from canteensim.errors import ResultsError
 from canteensim.experiment.runs import RunKey, RunOutcome, records
@@ -31,6 +29,9 @@ from canteensim.output import (
     write_parquet,
 )
 from canteensim.results import JOURNAL, KPI_NAMES, MANIFEST, MONTHLY, RUNS, SUMMARY
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class RunStore:
@@ -101,6 +102,8 @@ class RunStore:
             )
 
     def _reload(self) -> None:
+        import pandas as pd
+
         assert self.folder is not None
         runs, monthly = self.folder / RUNS, self.folder / MONTHLY
         if runs.exists() and monthly.exists():

@@ -24,10 +24,10 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
 
 from canteensim.model import quota
+from canteensim.model.columns import Table, labels
 from canteensim.model.ledger import Audit, Ledger
 from canteensim.model.population import Population
 from canteensim.results import FAILURE_CAUSES
@@ -35,26 +35,30 @@ from canteensim.scenario.schema import Scenario
 
 
 def audit_failures(
-    ledger: Ledger, population: Population, scenario: Scenario, canteen_months: pd.DataFrame
-) -> pd.DataFrame:
-    """One row per failed audit: the buyer, the period, the category (or the total), the
-    shortfall in kg and yuan, and its primary `cause` (one of `FAILURE_CAUSES`)."""
-    failed = (canteen_months["audited"] & ~canteen_months["compliant"]).to_numpy()
-    rows = canteen_months.loc[failed, _KEPT].reset_index(drop=True)
-    rows["shortfall_kg"] = rows["required_kg"] - rows["aid_kg"]
-    rows["shortfall_yuan"] = rows["required_yuan"] - rows["aid_yuan"]
+    ledger: Ledger, population: Population, scenario: Scenario, canteen_months: Table
+) -> Table:
+    """One row per failed audit of `canteen_months`: the buyer, the period, the
+    category (or the total), the shortfall in kg and yuan, and its primary `cause` (one of
+    `FAILURE_CAUSES`)."""
+    failed = canteen_months.column("audited") & ~canteen_months.column("compliant")
+    rows = canteen_months.select(_KEPT).take(np.flatnonzero(failed))  # keeps every label
     weeks = np.stack([a.skipped_orders for a in ledger.audits]) if ledger.audits else None
     names = len(population.categories.name) + 1
-    rows["skipped_orders"] = (
+    skipped = (
         np.repeat(weeks, names, axis=1).ravel()[failed].astype(np.int64)
         if weeks is not None
         else np.empty(0, np.int64)
     )
-    rows["cause"] = pd.Categorical.from_codes(
-        _causes(ledger, population, scenario, np.flatnonzero(failed)),
-        categories=pd.Index(FAILURE_CAUSES),
+    causes = _causes(ledger, population, scenario, np.flatnonzero(failed))
+    return Table(
+        {
+            **rows.columns,
+            "shortfall_kg": rows.column("required_kg") - rows.column("aid_kg"),
+            "shortfall_yuan": rows.column("required_yuan") - rows.column("aid_yuan"),
+            "skipped_orders": skipped,
+            "cause": labels(causes, list(FAILURE_CAUSES)),
+        }
     )
-    return rows
 
 
 _KEPT = [

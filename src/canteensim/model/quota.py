@@ -14,11 +14,11 @@ period; the ``canteen_months`` table gets its quota columns from `audit_columns`
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
-import pandas as pd
 
 from canteensim.model.calendar import Calendar
 from canteensim.model.ledger import Audit, Ledger, sum_over_months
@@ -153,36 +153,41 @@ def audit(
     )
 
 
-def complies(aid: pd.Series, required: pd.Series) -> pd.Series:
-    """Aid meets the requirement, to within `COMPLIANCE_TOLERANCE` of it."""
+def complies(aid: Any, required: Any) -> Any:
+    """Aid meets the requirement, to within `COMPLIANCE_TOLERANCE` of it (arrays or Series)."""
     return aid >= required * (1 - COMPLIANCE_TOLERANCE)
 
 
-def audit_columns(
-    frame: pd.DataFrame, quota: Quota, is_total: pd.Series, on_offer: pd.Series
-) -> pd.DataFrame:
+Columns = TypeVar("Columns", bound=MutableMapping[str, Any])
+
+
+def audit_columns(columns: Columns, quota: Quota, is_total: Any, on_offer: Any) -> Columns:
     """Add required aid, aid share, fulfilment, compliance and which rows the quota audits.
 
-    `frame` has one row per canteen, audit period and category (or the canteen's total, where
-    `is_total`) with the columns ``bound``, ``consumption_kg``, ``aid_kg``, ``consumption_yuan``
-    and ``aid_yuan``. A row is audited when the canteen is bound, the row is of the scope the
-    quota is set on (each category, or the total), something of the category is on offer
-    (`on_offer`: otherwise there is nothing to buy) and the row requires something (with no
-    consumption or a quota of 0 % every canteen would comply, and a compliance rate of 100 % would
-    read as a result).
+    `columns` (numpy arrays by name, or a DataFrame) has one row per canteen, audit period and
+    category (or the canteen's total, where `is_total`) with the columns ``bound``,
+    ``consumption_kg``, ``aid_kg``, ``consumption_yuan`` and ``aid_yuan``. A row is audited when
+    the canteen is bound, the row is of the scope the quota is set on (each category, or the
+    total), something of the category is on offer (`on_offer`: otherwise there is nothing to
+    buy) and the row requires something (with no consumption or a quota of 0 % every canteen
+    would comply, and a compliance rate of 100 % would read as a result).
 
     ``fulfilment`` is aid ÷ required aid on the quota's basis, NaN where nothing is required;
     ``compliant`` says whether that meets the quota, to within `COMPLIANCE_TOLERANCE`, so a row
     can comply with a fulfilment a rounding short of 1. Readers of the table take both as they
     are rather than compare the two with a tolerance of their own.
     """
-    frame["required_kg"] = quota.share * frame["consumption_kg"]
-    frame["required_yuan"] = quota.share * frame["consumption_yuan"]
-    columns = BASIS_COLUMNS[quota.basis]
-    aid, base, required = frame[columns.aid], frame[columns.consumption], frame[columns.required]
-    frame["aid_share"] = (aid / base).where(base > 0)
-    frame["fulfilment"] = (aid / required).where(required > 0)
-    frame["compliant"] = complies(aid, required)
-    in_scope = is_total if quota.per == "total" else ~is_total
-    frame["audited"] = frame["bound"] & (required > 0) & in_scope & on_offer
-    return frame
+    columns["required_kg"] = quota.share * np.asarray(columns["consumption_kg"])
+    columns["required_yuan"] = quota.share * np.asarray(columns["consumption_yuan"])
+    names = BASIS_COLUMNS[quota.basis]
+    aid, base, required = (
+        np.asarray(columns[name]) for name in (names.aid, names.consumption, names.required)
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):  # rows where nothing is due: NaN
+        columns["aid_share"] = np.where(base > 0, aid / base, np.nan)
+        columns["fulfilment"] = np.where(required > 0, aid / required, np.nan)
+    columns["compliant"] = complies(aid, required)
+    in_scope = np.asarray(is_total if quota.per == "total" else ~np.asarray(is_total))
+    bound = np.asarray(columns["bound"], dtype=bool)
+    columns["audited"] = bound & (required > 0) & in_scope & np.asarray(on_offer)
+    return columns

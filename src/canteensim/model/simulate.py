@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Literal
-
-import pandas as pd
+from functools import cached_property
+from typing import TYPE_CHECKING, Literal
 
 from canteensim.errors import CanteensimWarning
 from canteensim.model import tables
 from canteensim.model.calendar import Calendar
+from canteensim.model.columns import Tables, with_replication
 from canteensim.model.failures import audit_failures
 from canteensim.model.kpis import kpis as run_kpis
 from canteensim.model.population import build_population
@@ -21,7 +22,12 @@ from canteensim.model.streams import population_rng, replication_streams
 from canteensim.results import KPIS, RUN_TABLES, Kpi
 from canteensim.scenario.schema import Scenario
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 TABLES = RUN_TABLES
+KpiRow = Mapping[str, float | int]
+"""One replication's KPIs by name, its ``replication`` first."""
 
 
 @dataclass(frozen=True)
@@ -31,19 +37,28 @@ class Results:
     Attributes
     ----------
     tables:
-        Tidy DataFrames by name (`TABLES`), each with a ``replication`` column.
-    kpis:
-        One row per replication: the KPIs of SPEC §4 plus ``order_lines``.
+        Tidy tables by name (`TABLES`), each with a ``replication`` column: read as pandas
+        DataFrames, each made the first time it is read (`Tables`).
+    kpi_rows:
+        One mapping per replication: ``replication``, then the KPIs of SPEC §4 and
+        ``order_lines``. `kpis` is the same as a DataFrame.
     scenario:
         The resolved scenario that produced them.
     seed:
         The scenario seed the replications derived their streams from (``scenario.seed``).
     """
 
-    tables: dict[str, pd.DataFrame]
-    kpis: pd.DataFrame
+    tables: Tables
+    kpi_rows: tuple[KpiRow, ...]
     scenario: Scenario
     seed: int
+
+    @cached_property
+    def kpis(self) -> pd.DataFrame:
+        """One row per replication: ``replication``, the KPIs of SPEC §4 and ``order_lines``."""
+        import pandas as pd
+
+        return pd.DataFrame([dict(row) for row in self.kpi_rows])
 
     @property
     def monthly_sales(self) -> pd.DataFrame:
@@ -61,18 +76,27 @@ class Results:
     def deliveries(self) -> pd.DataFrame:
         return self.tables["deliveries"]
 
+    def kpi_means(self) -> dict[str, float]:
+        """Each KPI's mean over the replications, a replication where it is NaN left out (NaN
+        when it is NaN in every one), as `pandas.DataFrame.mean` gives it."""
+        return {
+            name: mean_of([row[name] for row in self.kpi_rows])
+            for name in self.kpi_rows[0]
+            if name != "replication"
+        }
+
     def __repr__(self) -> str:
         """A few lines: the scenario, the replications, each table's size and the headline KPIs
         (their mean over replications), rather than every row of every table."""
-        kpis = self.kpis.drop(columns="replication").mean()
+        kpis = self.kpi_means()
         shown = ", ".join(
-            f"{kpi.name}={_shown(kpi, float(kpis[kpi.name]))}"
+            f"{kpi.name}={_shown(kpi, kpis[kpi.name])}"
             for kpi in KPIS
             if kpi.headline and kpi.name in kpis
         )
-        sizes = ", ".join(f"{name} ({len(frame):,} rows)" for name, frame in self.tables.items())
+        sizes = ", ".join(f"{name} ({self.tables.rows(name):,} rows)" for name in self.tables)
         return (
-            f"<Results of {self.scenario.scenario.name!r}, {len(self.kpis)} replication(s), "
+            f"<Results of {self.scenario.scenario.name!r}, {len(self.kpi_rows)} replication(s), "
             f"seed {self.seed}\n  tables: {sizes}\n  KPIs (mean): {shown}>"
         )
 
@@ -81,14 +105,21 @@ class Results:
         """Stack the results of several replications of one scenario."""
         first = parts[0]
         return cls(
-            tables={
-                name: pd.concat([p.tables[name] for p in parts], ignore_index=True)
-                for name in TABLES
-            },
-            kpis=pd.concat([p.kpis for p in parts], ignore_index=True),
+            tables=Tables.concat([p.tables for p in parts]),
+            kpi_rows=tuple(row for p in parts for row in p.kpi_rows),
             scenario=first.scenario,
             seed=first.seed,
         )
+
+
+def mean_of(values: Iterable[float | int]) -> float:
+    """The mean of `values` leaving NaN out, NaN when nothing is left: summed as pandas sums a
+    column, so that the mean is the number `pandas.Series.mean` gives."""
+    import numpy as np
+
+    numbers = np.asarray(list(values), dtype=float)
+    kept = ~np.isnan(numbers)
+    return float(np.where(kept, numbers, 0.0).sum() / kept.sum()) if kept.any() else math.nan
 
 
 Detail = Literal["tables", "kpis"]
@@ -119,50 +150,49 @@ def simulate(scenario: Scenario, *, replication: int = 0, detail: Detail = "tabl
     scheme = Scheme(scenario, calendar, population, replication_streams(seed, replication))
     run(scheme)
     ledger = scheme.ledger
-    frames = {
+    built = {
         "monthly_sales": tables.monthly_sales(ledger, population, scenario, calendar),
         "canteen_months": tables.canteen_months(ledger, population, scenario, calendar),
         "weekly_products": tables.weekly_products(ledger, population, scenario, calendar),
         "deliveries": tables.deliveries(ledger, population, calendar),
     }
     if detail == "tables":
-        frames["audit_failures"] = audit_failures(
-            ledger, population, scenario, frames["canteen_months"]
+        built["audit_failures"] = audit_failures(
+            ledger, population, scenario, built["canteen_months"]
         )
-    frames = {name: frames[name] for name in TABLES if name in frames}
-    kpis = run_kpis(ledger, frames, scenario)
-    for frame in frames.values():
-        frame.insert(0, "replication", replication)
+    built = {name: built[name] for name in TABLES if name in built}
+    kpis = run_kpis(ledger, built, scenario)
     results = Results(
-        tables=frames,
-        kpis=pd.DataFrame([{"replication": replication, **kpis}]),
+        tables=Tables(with_replication(built, replication)),
+        kpi_rows=({"replication": replication, **kpis},),
         scenario=scenario,
         seed=seed,
     )
-    warn_undelivered(results.kpis)
+    warn_undelivered([kpis["undelivered_kg"]])
     return results
 
 
-def warn_undelivered(kpis: pd.DataFrame, of: str = "") -> None:
+def warn_undelivered(undelivered_kg: Iterable[float], of: str = "") -> None:
     """Warn when runs left sold goods undelivered at the end of the drain period.
 
     Parameters
     ----------
-    kpis:
-        One row per run, with an ``undelivered_kg`` column.
+    undelivered_kg:
+        Each run's ``undelivered_kg`` KPI (none for runs of versions without it).
     of:
         What the runs are, for the message (``" of setting vehicles=1"``).
     """
-    undelivered = kpis.get("undelivered_kg", pd.Series(dtype=float))  # runs of older versions
-    if not (undelivered > 0).any():
-        return
+    undelivered = [float(kg) for kg in undelivered_kg]
     waiting = f"still waiting for a truck {DRAIN_DAYS} days after the scenario's end"
-    if len(kpis) == 1:
-        what = f"{undelivered.iloc[0]:,.0f} kg sold were {waiting}"
+    short = sum(kg > 0 for kg in undelivered)
+    if not short:
+        return
+    if len(undelivered) == 1:
+        what = f"{undelivered[0]:,.0f} kg sold were {waiting}"
     else:
         what = (
-            f"in {int((undelivered > 0).sum())} of {len(kpis)} runs{of}, goods sold were "
-            f"{waiting} ({undelivered.mean():,.0f} kg a run on average)"
+            f"in {short} of {len(undelivered)} runs{of}, goods sold were "
+            f"{waiting} ({mean_of(undelivered):,.0f} kg a run on average)"
         )
     warnings.warn(
         CanteensimWarning(

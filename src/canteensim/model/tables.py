@@ -1,12 +1,17 @@
-"""From the ledger to tidy tables (one row per observation); `kpis` computes the KPIs from them."""
+"""From the ledger to tidy tables (one row per observation); `kpis` computes the KPIs from them.
+
+Each table is a `canteensim.model.columns.Table` of the ledger's numpy arrays: a run builds,
+measures and writes its tables without pandas, and a notebook reads them as DataFrames."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
-import pandas as pd
 
 from canteensim.model import quota
 from canteensim.model.calendar import Calendar
+from canteensim.model.columns import Labels, Table, days, labels, sorted_labels
 from canteensim.model.ledger import Audit, Ledger, sum_over_canteens
 from canteensim.model.population import BUYER_KINDS, Population
 from canteensim.scenario.schema import RESERVED_CATEGORY, Platform, Scenario
@@ -37,34 +42,64 @@ def farmer_accounts(
 
 def monthly_sales(
     ledger: Ledger, population: Population, scenario: Scenario, calendar: Calendar
-) -> pd.DataFrame:
-    """Month × category × kind of buyer: delivered sales and where each yuan went.
+) -> Table:
+    """Month × category × kind of buyer: delivered sales and where each yuan went, in the order
+    of the month's, the category's and the buyer's text.
 
     Canteens always have their rows; consumers (`BUYER_KINDS`) only when the scenario has some.
+    Months and categories are labelled in the order of their text, buyers in the order of
+    `BUYER_KINDS` (as ``deliveries`` labels them), for joins in a notebook.
     """
     months = ledger.months
-    kinds = BUYER_KINDS[: 2 if len(population.consumers) else 1]
-    parts = []
-    for kind, rows in zip(kinds, _buyer_rows(population), strict=False):
-        parts.append(
-            _sales(
-                {name: sum_over_canteens(getattr(months, name), rows) for name in _SALES_ARRAYS},
-                kind,
-                population,
-                scenario,
-                calendar,
-                months.months,
-            )
+    kinds = range(2 if len(population.consumers) else 1)
+    parts = [
+        _sales(
+            {name: sum_over_canteens(getattr(months, name), rows) for name in _SALES_ARRAYS},
+            kind,
+            scenario.platform,
         )
-    frame = pd.concat(parts, ignore_index=True)
-    frame = frame.sort_values(["month", "category", "buyer"], kind="stable").reset_index(drop=True)
-    # the same dtypes as canteen_months' month and category and deliveries' buyer, for joins
-    # in a notebook
-    buyers = pd.CategoricalDtype(list(BUYER_KINDS))
-    return frame.astype({"month": "category", "category": "category", "buyer": buyers})
+        for kind, rows in zip(kinds, _buyer_rows(population), strict=False)
+    ]
+    rows = {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
+    month_labels = np.array([calendar.month_label(m) for m in range(months.months)])
+    names = np.asarray(population.categories.name, dtype=str)
+    month, category = _text_rank(month_labels)[rows["month"]], _text_rank(names)[rows["category"]]
+    buyer = rows["buyer"]
+    order = np.lexsort((_text_rank(np.array(BUYER_KINDS))[buyer], category, month))
+    partial = np.array([calendar.is_partial(m) for m in range(months.months)], dtype=bool)
+    amounts = {name: rows[name][order] for name in _SALES_COLUMNS}
+    return Table(
+        {
+            "month": labels(month[order], np.sort(month_labels)),
+            "category": labels(category[order], np.sort(names)),
+            "buyer": labels(buyer[order], BUYER_KINDS),
+            **{name: amounts[name] for name in _SALES_COLUMNS[:7]},
+            "partial": partial[rows["month"][order]],
+            **{name: amounts[name] for name in _SALES_COLUMNS[7:]},
+        }
+    )
 
 
 _SALES_ARRAYS = ("aid_yuan", "aid_kg", "shipped_kg", "market_yuan")
+_SALES_COLUMNS = (
+    "sales_yuan",
+    "quantity_kg",
+    "shipped_kg",
+    "lost_kg",
+    "commission_yuan",
+    "logistics_yuan",
+    "market_value_yuan",
+    "farmer_income_yuan",
+    "cost_premium_yuan",
+)
+"""`monthly_sales`' amounts, in the table's order (``partial`` comes after the seventh)."""
+
+
+def _text_rank(text: np.ndarray) -> np.ndarray:
+    """Each value's place in the sorted order of `text` (distinct values)."""
+    rank = np.empty(len(text), dtype=np.intp)
+    rank[np.argsort(text, kind="stable")] = np.arange(len(text))
+    return rank
 
 
 def _buyer_rows(population: Population) -> tuple[slice, slice]:
@@ -73,42 +108,30 @@ def _buyer_rows(population: Population) -> tuple[slice, slice]:
     return slice(0, n), slice(n, len(population.canteens))
 
 
-def _sales(
-    totals: dict[str, np.ndarray],
-    buyer: str,
-    population: Population,
-    scenario: Scenario,
-    calendar: Calendar,
-    n_months: int,
-) -> pd.DataFrame:
-    """One kind of buyer's ``(categories, months)`` totals as `monthly_sales` rows."""
-    categories = population.categories.name
+def _sales(totals: dict[str, np.ndarray], buyer: int, platform: Platform) -> dict[str, np.ndarray]:
+    """One kind of buyer's ``(categories, months)`` totals as `monthly_sales` rows, category
+    by category, with each row's ``month``, ``category`` and ``buyer`` (indices)."""
     sales, received = totals["aid_yuan"], totals["aid_kg"]
     shipped, market = totals["shipped_kg"], totals["market_yuan"]
-    accounts = farmer_accounts(sales.ravel(), shipped.ravel(), scenario.platform)
-    frame = pd.DataFrame(
-        {
-            "month": np.tile([calendar.month_label(m) for m in range(n_months)], len(categories)),
-            "category": np.repeat(categories, n_months),
-            "buyer": buyer,
-            "sales_yuan": sales.ravel(),
-            "quantity_kg": received.ravel(),
-            "shipped_kg": shipped.ravel(),
-            "lost_kg": (shipped - received).ravel(),
-            "commission_yuan": accounts["commission_yuan"],
-            "logistics_yuan": accounts["logistics_yuan"],
-            "market_value_yuan": market.ravel(),
-            "partial": np.tile([calendar.is_partial(m) for m in range(n_months)], len(categories)),
-            "farmer_income_yuan": accounts["farmer_income_yuan"],
-        }
-    )
-    frame["cost_premium_yuan"] = frame["sales_yuan"] - frame["market_value_yuan"]
-    return frame
+    n_categories, n_months = sales.shape
+    accounts = farmer_accounts(sales.ravel(), shipped.ravel(), platform)
+    return {
+        "month": np.tile(np.arange(n_months), n_categories),
+        "category": np.repeat(np.arange(n_categories), n_months),
+        "buyer": np.full(sales.size, buyer),
+        "sales_yuan": sales.ravel(),
+        "quantity_kg": received.ravel(),
+        "shipped_kg": shipped.ravel(),
+        "lost_kg": (shipped - received).ravel(),
+        **accounts,
+        "market_value_yuan": market.ravel(),
+        "cost_premium_yuan": sales.ravel() - market.ravel(),
+    }
 
 
 def canteen_months(
     ledger: Ledger, population: Population, scenario: Scenario, calendar: Calendar
-) -> pd.DataFrame:
+) -> Table:
     """Canteen × audit period × category (and the canteen's total): the quota's audits.
 
     The ``month`` column holds the audit period's label: the month (``2020-03``) under a monthly
@@ -121,26 +144,21 @@ def canteen_months(
     periods = quota.audit_periods(calendar, scenario.quota.period)
     per_period = n * len(names)
     canteen_codes = np.tile(np.repeat(np.arange(n), len(names)), len(audits))
-    frame = pd.DataFrame(
-        {
-            "month": _period_labels([a.period for a in audits], periods, per_period),
-            "canteen_id": pd.Categorical.from_codes(
-                canteen_codes, categories=pd.Index(canteens.canteen_id[:n])
-            ),
-            "kind": _categorical(canteen_codes, canteens.kind[:n]),
-            "bound": canteens.bound[canteen_codes],
-            "category": pd.Categorical.from_codes(
-                np.tile(np.arange(len(names)), n * len(audits)),
-                categories=pd.Index(names),
-            ),
-            **{name: stacked(audits, name) for name in _AUDITED_AMOUNTS},
-            "partial": np.repeat([periods[a.period].partial for a in audits], per_period),
-        },
-        copy=False,  # fresh arrays, each its own column: not copied into one block (0.1 s)
-    )
+    category_codes = np.tile(np.arange(len(names)), n * len(audits))
+    period_codes = np.repeat(np.asarray([a.period for a in audits], dtype=np.intp), per_period)
+    columns: dict[str, Any] = {
+        "month": labels(period_codes, [p.label for p in periods]),
+        "canteen_id": labels(canteen_codes, canteens.canteen_id[:n]),
+        "kind": sorted_labels(canteen_codes, canteens.kind[:n]),
+        "bound": canteens.bound[canteen_codes],
+        "category": labels(category_codes, names),
+        **{name: stacked(audits, name) for name in _AUDITED_AMOUNTS},
+        "partial": np.repeat([periods[a.period].partial for a in audits], per_period),
+    }
     offered = np.bincount(population.products.category, minlength=len(categories.name)) > 0
-    on_offer = frame["category"].isin([*categories.name[offered].tolist(), TOTAL])
-    return quota.audit_columns(frame, scenario.quota, frame["category"] == TOTAL, on_offer)
+    is_total = category_codes == len(names) - 1
+    on_offer = np.append(offered, True)[category_codes]
+    return Table(quota.audit_columns(columns, scenario.quota, is_total, on_offer))
 
 
 _AUDITED_AMOUNTS = ("consumption_kg", "aid_kg", "consumption_yuan", "aid_yuan")
@@ -155,17 +173,9 @@ def stacked(audits: list[Audit], name: str) -> np.ndarray:
     return np.concatenate([values, values.sum(axis=2, keepdims=True)], axis=2).ravel()
 
 
-def _period_labels(
-    period: list[int], periods: tuple[quota.AuditPeriod, ...], repeat: int
-) -> pd.Categorical[str]:
-    """Audit period labels, each repeated `repeat` times, as a categorical."""
-    codes = np.repeat(np.asarray(period, dtype=np.intp), repeat)
-    return pd.Categorical.from_codes(codes, categories=pd.Index([p.label for p in periods]))
-
-
 def weekly_products(
     ledger: Ledger, population: Population, scenario: Scenario, calendar: Calendar
-) -> pd.DataFrame:
+) -> Table:
     """Week × product: offered, listed, ordered, sold, unsold, shipped, lost and undelivered kg;
     sales (yuan) and where each yuan went, as in `monthly_sales`."""
     products, record = population.products, ledger.product_weeks
@@ -175,12 +185,11 @@ def weekly_products(
     unsold = record.listed_kg - record.sold_kg
     sales = ((record.shipped_kg - record.lost_kg) * products.platform_price_yuan_per_kg).ravel()
     accounts = farmer_accounts(sales, record.shipped_kg.ravel(), scenario.platform)
-    return pd.DataFrame(
+    mondays = np.array([calendar.date(w.monday) for w in weeks], dtype="datetime64[D]")
+    return Table(
         {
-            "week": np.repeat([w.index for w in weeks], n_products),
-            "week_start": pd.to_datetime(  # datetime64, as deliveries' days
-                np.repeat([calendar.date(w.monday) for w in weeks], n_products)
-            ),
+            "week": np.repeat(np.array([w.index for w in weeks], dtype=np.int64), n_products),
+            "week_start": days(np.repeat(mondays, n_products)),  # as deliveries' days
             **_product_labels(population, len(weeks)),
             "offered_kg": record.offered_kg.ravel(),
             "listed": (record.listed_kg > 0).ravel(),
@@ -201,12 +210,12 @@ def weekly_products(
     )
 
 
-def _product_labels(population: Population, weeks: int) -> dict[str, pd.Categorical[str]]:
+def _product_labels(population: Population, weeks: int) -> dict[str, Labels]:
     """Each product's id, name, category, cooperative and county, for `weeks` weeks of rows
-    (week-major), as categoricals, as the other tables' labels are: built from codes, not by
-    turning 30,000 rows into text one cell at a time."""
+    (week-major), labelled as the other tables' labels are: built from codes, not by turning
+    30,000 rows into text one cell at a time."""
     products, cooperatives = population.products, population.cooperatives
-    labels = {
+    codes_and_values = {
         "product_id": (np.arange(len(products)), products.product_id),
         "product_name": (np.arange(len(products)), products.name),
         "category": (products.category, population.categories.name),
@@ -214,45 +223,33 @@ def _product_labels(population: Population, weeks: int) -> dict[str, pd.Categori
         "county": (products.cooperative, cooperatives.county),
     }
     return {
-        column: _categorical(np.tile(codes, weeks), values)
-        for column, (codes, values) in labels.items()
+        column: sorted_labels(np.tile(codes, weeks), values)
+        for column, (codes, values) in codes_and_values.items()
     }
 
 
-def _categorical(codes: np.ndarray, values: np.ndarray) -> pd.Categorical[str]:
-    """`values[codes]` as a categorical of the distinct values, sorted: grouped, its rows come
-    in the order text would."""
-    distinct, inverse = np.unique(values, return_inverse=True)
-    return pd.Categorical.from_codes(inverse[codes], categories=pd.Index(distinct))
-
-
-def deliveries(ledger: Ledger, population: Population, calendar: Calendar) -> pd.DataFrame:
-    """Week × canteen × shipment: when each load was due and when it arrived."""
+def deliveries(ledger: Ledger, population: Population, calendar: Calendar) -> Table:
+    """Week × canteen × shipment: when each load was due and when it arrived, in the order of
+    the week, the day due, the day delivered and the buyer."""
     record = ledger.deliveries
-    week = record.column("week").astype(np.intp)
+    week = record.column("week").astype(np.int64)
     scheduled = record.column("scheduled_day").astype(np.intp)
     delivered = record.column("delivered_day").astype(np.intp)
-    kg, lost = record.column("kg"), record.column("lost_kg")
-    start = np.datetime64(calendar.start, "D")
     buyer = record.column("canteen").astype(np.intp)
-    frame = pd.DataFrame(
+    order = np.lexsort((buyer, delivered, scheduled, week))
+    week, scheduled, delivered = week[order], scheduled[order], delivered[order]
+    buyer, kg, lost = buyer[order], record.column("kg")[order], record.column("lost_kg")[order]
+    start = np.datetime64(calendar.start, "D")
+    return Table(
         {
             "week": week,
-            "canteen_id": pd.Categorical.from_codes(
-                buyer, categories=pd.Index(population.canteens.canteen_id)
-            ),
-            "buyer": pd.Categorical.from_codes(
-                population.buyer_kind[buyer], categories=pd.Index(BUYER_KINDS)
-            ),
-            "scheduled_day": start + scheduled,
-            "delivered_day": start + delivered,
+            "canteen_id": labels(buyer, population.canteens.canteen_id),
+            "buyer": labels(population.buyer_kind[buyer], BUYER_KINDS),
+            "scheduled_day": days(start + scheduled),
+            "delivered_day": days(start + delivered),
             "kg": kg,
             "lost_kg": lost,
             "received_kg": kg - lost,
             "late": delivered > scheduled,
-        },
-        copy=False,  # fresh arrays, sorted (copied) next
-    )
-    return frame.sort_values(["week", "scheduled_day", "delivered_day", "canteen_id"]).reset_index(
-        drop=True
+        }
     )

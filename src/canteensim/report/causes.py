@@ -9,12 +9,18 @@ each means are `canteensim.results.FAILURE_CAUSES` and `canteensim.model.failure
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pandas as pd
+import numpy as np
 
-from canteensim.report.read import as_bool
+from canteensim.model.columns import Tables
 from canteensim.results import FAILURE_CAUSES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -30,12 +36,32 @@ class CauseCounts:
     @classmethod
     def of(cls, canteen_months: pd.DataFrame, audit_failures: pd.DataFrame) -> CauseCounts:
         """Count a run's tables as written (or read back from CSV, truth values as text)."""
-        audited = _whole(canteen_months) & as_bool(canteen_months["audited"])
-        failed = audit_failures[_whole(audit_failures)]
-        counts = failed["cause"].astype(str).value_counts()
-        others = sorted(set(counts.index) - set(FAILURE_CAUSES))
-        by_cause = {cause: int(counts.get(cause, 0)) for cause in [*FAILURE_CAUSES, *others]}
-        return cls(int(audited.sum()), by_cause)
+        from canteensim.report.read import as_bool
+
+        def whole(table: pd.DataFrame) -> np.ndarray:
+            return ~as_bool(table["partial"]).to_numpy()
+
+        audited = whole(canteen_months) & as_bool(canteen_months["audited"]).to_numpy()
+        causes = audit_failures["cause"].astype(str).to_numpy()[whole(audit_failures)]
+        return cls.counted(int(audited.sum()), causes)
+
+    @classmethod
+    def of_run(cls, tables: Tables) -> CauseCounts:
+        """Count a run's tables as it made them (`canteensim.model.columns.Tables`), without
+        making their frames."""
+        months, failures = tables.table("canteen_months"), tables.table("audit_failures")
+        audited = months.column("audited") & ~months.column("partial").astype(bool)
+        whole = ~failures.column("partial").astype(bool)
+        causes = failures.column("cause")[whole].tolist()
+        return cls.counted(int(audited.sum()), causes)
+
+    @classmethod
+    def counted(cls, audits: int, causes: Iterable[str]) -> CauseCounts:
+        """`audits` audits of whole periods, and the primary cause of each failed one."""
+        counts = Counter(causes)
+        others = sorted(set(counts) - set(FAILURE_CAUSES))
+        by_cause = {cause: counts.get(cause, 0) for cause in [*FAILURE_CAUSES, *others]}
+        return cls(audits, by_cause)
 
     @property
     def failed(self) -> int:
@@ -52,11 +78,6 @@ class CauseCounts:
     def share(self, cause: str) -> float:
         """The share of the failed audits that failed for `cause` (NaN when none failed)."""
         return self.by_cause[cause] / self.failed if self.failed else float("nan")
-
-
-def _whole(table: pd.DataFrame) -> pd.Series:
-    """Rows of whole audit periods."""
-    return ~as_bool(table["partial"])
 
 
 __all__ = ["CauseCounts"]
