@@ -122,6 +122,8 @@ class Table:
     @classmethod
     def concat(cls, tables: Sequence[Table]) -> Table:
         """The rows of `tables` stacked, which have the same columns."""
+        if len(tables) == 1:
+            return tables[0]
         names = tables[0].columns
         return cls({name: _stacked([t.columns[name] for t in tables]) for name in names})
 
@@ -130,6 +132,8 @@ def _stacked(parts: list[Column]) -> Column:
     labelled = [part for part in parts if isinstance(part, Labels)]
     if not labelled:
         return np.concatenate([part for part in parts if isinstance(part, np.ndarray)])
+    if all(np.array_equal(part.values, labelled[0].values) for part in labelled):
+        return Labels(np.concatenate([part.codes for part in labelled]), labelled[0].values)
     # the values of every part, in order of first appearance (one run's, in the usual case)
     values = list(dict.fromkeys(v for part in labelled for v in part.values.tolist()))
     where = {value: code for code, value in enumerate(values)}
@@ -150,18 +154,18 @@ def arrow_array(values: Column) -> Any:
     as missing (null, as pandas' NaN is written), labels as a dictionary, days as timestamps to
     the second, text as strings."""
     if isinstance(values, Labels):
-        indices = _from_memory(pa.int32(), values.codes.astype(np.int32))
+        indices = _from_memory(pa.int32(), values.codes.astype(np.int32, copy=False))
         return pa.DictionaryArray.from_arrays(indices, strings(values.values))
     kind = values.dtype.kind
     if kind == "f":
         present = ~np.isnan(values)
         missing = None if present.all() else present
-        return _from_memory(pa.float64(), values.astype(np.float64), missing)
+        return _from_memory(pa.float64(), values.astype(np.float64, copy=False), missing)
     if kind == "b":
         bits = np.packbits(values, bitorder="little")
         return pa.Array.from_buffers(pa.bool_(), len(values), [None, pa.py_buffer(bits)])
     if kind in "iu":
-        return _from_memory(pa.int64(), values.astype(np.int64))
+        return _from_memory(pa.int64(), values.astype(np.int64, copy=False))
     if kind == "M":
         return _from_memory(pa.timestamp("s"), values.astype("datetime64[s]").view(np.int64))
     return strings(values.astype(str))
@@ -226,4 +230,6 @@ class Tables(Mapping[str, "pd.DataFrame"]):
     @classmethod
     def concat(cls, parts: Sequence[Tables]) -> Tables:
         """The tables of several runs, each table's rows stacked in the order of `parts`."""
+        if len(parts) == 1:
+            return parts[0]
         return cls({name: Table.concat([p._tables[name] for p in parts]) for name in parts[0]})
