@@ -51,11 +51,13 @@ def monthly_sales(
     `BUYER_KINDS` (as ``deliveries`` labels them), for joins in a notebook.
     """
     months = ledger.months
+    partial = np.array([calendar.is_partial(m) for m in range(months.months)], dtype=bool)
     kinds = range(2 if len(population.consumers) else 1)
     parts = [
         _sales(
             {name: sum_over_canteens(getattr(months, name), rows) for name in _SALES_ARRAYS},
             kind,
+            partial,
             scenario.platform,
         )
         for kind, rows in zip(kinds, _buyer_rows(population), strict=False)
@@ -63,36 +65,22 @@ def monthly_sales(
     rows = {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
     month_labels = np.array([calendar.month_label(m) for m in range(months.months)])
     names = np.asarray(population.categories.name, dtype=str)
-    month, category = _text_rank(month_labels)[rows["month"]], _text_rank(names)[rows["category"]]
-    buyer = rows["buyer"]
+    # codes into each label's sorted text, and the rows in that order
+    month = _text_rank(month_labels)[rows.pop("month")]
+    category = _text_rank(names)[rows.pop("category")]
+    buyer = rows.pop("buyer")
     order = np.lexsort((_text_rank(np.array(BUYER_KINDS))[buyer], category, month))
-    partial = np.array([calendar.is_partial(m) for m in range(months.months)], dtype=bool)
-    amounts = {name: rows[name][order] for name in _SALES_COLUMNS}
     return Table(
         {
             "month": labels(month[order], np.sort(month_labels)),
             "category": labels(category[order], np.sort(names)),
             "buyer": labels(buyer[order], BUYER_KINDS),
-            **{name: amounts[name] for name in _SALES_COLUMNS[:7]},
-            "partial": partial[rows["month"][order]],
-            **{name: amounts[name] for name in _SALES_COLUMNS[7:]},
+            **{name: values[order] for name, values in rows.items()},
         }
     )
 
 
 _SALES_ARRAYS = ("aid_yuan", "aid_kg", "shipped_kg", "market_yuan")
-_SALES_COLUMNS = (
-    "sales_yuan",
-    "quantity_kg",
-    "shipped_kg",
-    "lost_kg",
-    "commission_yuan",
-    "logistics_yuan",
-    "market_value_yuan",
-    "farmer_income_yuan",
-    "cost_premium_yuan",
-)
-"""`monthly_sales`' amounts, in the table's order (``partial`` comes after the seventh)."""
 
 
 def _text_rank(text: np.ndarray) -> np.ndarray:
@@ -108,9 +96,12 @@ def _buyer_rows(population: Population) -> tuple[slice, slice]:
     return slice(0, n), slice(n, len(population.canteens))
 
 
-def _sales(totals: dict[str, np.ndarray], buyer: int, platform: Platform) -> dict[str, np.ndarray]:
+def _sales(
+    totals: dict[str, np.ndarray], buyer: int, partial: np.ndarray, platform: Platform
+) -> dict[str, np.ndarray]:
     """One kind of buyer's ``(categories, months)`` totals as `monthly_sales` rows, category
-    by category, with each row's ``month``, ``category`` and ``buyer`` (indices)."""
+    by category: each row's ``month``, ``category`` and ``buyer`` (indices), then its columns
+    in the table's order."""
     sales, received = totals["aid_yuan"], totals["aid_kg"]
     shipped, market = totals["shipped_kg"], totals["market_yuan"]
     n_categories, n_months = sales.shape
@@ -123,8 +114,11 @@ def _sales(totals: dict[str, np.ndarray], buyer: int, platform: Platform) -> dic
         "quantity_kg": received.ravel(),
         "shipped_kg": shipped.ravel(),
         "lost_kg": (shipped - received).ravel(),
-        **accounts,
+        "commission_yuan": accounts["commission_yuan"],
+        "logistics_yuan": accounts["logistics_yuan"],
         "market_value_yuan": market.ravel(),
+        "partial": np.tile(partial, n_categories),
+        "farmer_income_yuan": accounts["farmer_income_yuan"],
         "cost_premium_yuan": sales.ravel() - market.ravel(),
     }
 
