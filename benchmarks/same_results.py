@@ -20,6 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,9 +70,26 @@ def differences(before: Path, after: Path) -> int:
             if retyped and same_values(x, y[list(x.columns)]):
                 print(f"identical  {where} (values; dtypes changed: {retyped}{note})")
                 continue
-            print(f"DIFFERENT  {where}: {str(error).splitlines()[0]}")
+            print(f"DIFFERENT  {where}: {str(error).splitlines()[0]}{apart(x, y)}")
             found += 1
     return found
+
+
+def apart(x: pd.DataFrame, y: pd.DataFrame) -> str:
+    """How far apart the float columns of both are, at most, in units in the last place of the
+    earlier value; "" when a column is not in both or the rows differ in number."""
+    if len(x) != len(y):
+        return ""
+    widest = {}
+    for column in x.select_dtypes("float").columns:
+        if column not in y.columns or not pd.api.types.is_float_dtype(y[column]):
+            continue
+        before, after = x[column].to_numpy(), y[column].to_numpy()
+        both = ~(np.isnan(before) | np.isnan(after))
+        ulps = np.abs(after[both] - before[both]) / np.spacing(np.abs(before[both]))
+        if len(ulps) and ulps.max() > 0:
+            widest[column] = f"{ulps.max():g}"
+    return f" (at most, in ulps: {widest})" if widest else ""
 
 
 def dtype_changes(x: pd.DataFrame, y: pd.DataFrame) -> dict[str, str]:
