@@ -271,12 +271,11 @@ def write_json(path: Path, document: Mapping[str, Any]) -> None:
 def write_parquet(frame: pd.DataFrame | Table, path: Path) -> None:
     """Write `frame` (a DataFrame or a run's `Table`) as Parquet, dictionary-encoding only its
     categories and text: a column of measured floats has few repeats, and encoding it as a
-    dictionary takes longer than it saves
-    (40 % of the time of a province's ``canteen_months``, for a larger file). Statistics (each
-    row group's least and greatest value, which let a reader skip row groups as it filters) are
-    kept for numbers, days and flags but not for categories and text: there they took a quarter
-    of the writing time of a province's tables, and a file of these sizes reads whole in a
-    fraction of a second."""
+    dictionary takes longer than it saves (40 % of the time of a province's ``canteen_months``,
+    for a larger file). Statistics (each row group's least and greatest value, which let a
+    reader skip row groups as it filters) are kept for numbers, days and flags but not for
+    categories and text: there they took a quarter of the writing time of a province's tables,
+    and a file of these sizes reads whole in a fraction of a second."""
     import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
     if isinstance(frame, Table):

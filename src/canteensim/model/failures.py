@@ -37,8 +37,8 @@ from canteensim.scenario.schema import Scenario
 def audit_failures(
     ledger: Ledger, population: Population, scenario: Scenario, canteen_months: Table
 ) -> Table:
-    """One row per failed audit of `canteen_months`: the buyer, the period, the
-    category (or the total), the shortfall in kg and yuan, and its primary `cause` (one of
+    """One row per failed audit of `canteen_months`: the buyer, the period, the category (or
+    the total), the shortfall in kg and yuan, and its primary `cause` (one of
     `FAILURE_CAUSES`)."""
     failed = canteen_months.column("audited") & ~canteen_months.column("compliant")
     rows = canteen_months.select(_KEPT).take(np.flatnonzero(failed))  # keeps every label

@@ -144,6 +144,7 @@ def on_time_rate(run: RunTables) -> float:
 
 @_kpi
 def cost_premium_yuan(run: RunTables) -> float:
+    """Spend − the same goods at market price."""
     return _sum(run.sales("cost_premium_yuan"))
 
 
