@@ -95,7 +95,7 @@ class Sensitivity:
     """One row per KPI × key: the indices of `method` with their 95 % half-widths, ``rank``
     (1 = most influential), the ``points`` analysed and a ``note`` when not all or none were."""
     summary: dict[str, Any] = field(default_factory=dict)
-    runs: pd.DataFrame = field(default_factory=lambda: _frame())
+    runs: pd.DataFrame = field(default_factory=_frame)
     """One row per point × replication (``setting`` is the point): every KPI."""
     interactions: pd.DataFrame = field(default_factory=lambda: _frame(INTERACTION_COLUMNS))
     """Sobol with `second_order`: one row per KPI × pair of keys (`INTERACTION_COLUMNS`), the

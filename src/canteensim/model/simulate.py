@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
+import numpy as np
+
 from canteensim.errors import CanteensimWarning
 from canteensim.model import tables
 from canteensim.model.calendar import Calendar
@@ -115,8 +117,6 @@ class Results:
 def mean_of(values: Iterable[float | int]) -> float:
     """The mean of `values` leaving NaN out, NaN when nothing is left: summed as pandas sums a
     column, so that the mean is the number `pandas.Series.mean` gives."""
-    import numpy as np
-
     numbers = np.asarray(list(values), dtype=float)
     kept = ~np.isnan(numbers)
     return float(np.where(kept, numbers, 0.0).sum() / kept.sum()) if kept.any() else math.nan
