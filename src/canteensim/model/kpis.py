@@ -49,13 +49,19 @@ class RunTables:
         judged = ["compliant", self.basis.aid, self.basis.required]  # what the KPIs read of them
         if not len(audits):
             return {name: np.empty(0) for name in judged}
-        whole = audits.column("audited") & ~audits.column("partial").astype(bool)
+        whole = judged_audits(audits)
         return {name: audits.column(name)[whole] for name in judged}
 
     @property
     def basis(self) -> BasisColumns:
         """The columns of aid and required aid on the quota's basis (kg or yuan)."""
         return BASIS_COLUMNS[self.scenario.quota.basis]
+
+
+def judged_audits(canteen_months: Table) -> np.ndarray:
+    """The rows of ``canteen_months`` the quota's KPIs judge: audited, of whole periods."""
+    whole: np.ndarray = ~canteen_months.column("partial").astype(bool)
+    return canteen_months.column("audited") & whole
 
 
 KpiFunction = Callable[[RunTables], float | int]

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from canteensim.model.columns import Tables
+from canteensim.model.kpis import judged_audits
 from canteensim.results import FAILURE_CAUSES
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ class CauseCounts:
         """Count a run's tables as it made them (`canteensim.model.columns.Tables`), without
         making their frames."""
         months, failures = tables.table("canteen_months"), tables.table("audit_failures")
-        audited = months.column("audited") & ~months.column("partial").astype(bool)
+        audited = judged_audits(months)
         whole = ~failures.column("partial").astype(bool)
         causes = failures.column("cause")[whole].tolist()
         return cls.counted(int(audited.sum()), causes)
