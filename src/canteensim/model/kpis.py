@@ -60,8 +60,9 @@ class RunTables:
 
 def judged_audits(canteen_months: Table) -> np.ndarray:
     """The rows of ``canteen_months`` the quota's KPIs judge: audited, of whole periods."""
-    whole: np.ndarray = ~canteen_months.column("partial").astype(bool)
-    return canteen_months.column("audited") & whole
+    whole = ~canteen_months.column("partial").astype(bool)
+    judged: np.ndarray = canteen_months.column("audited") & whole
+    return judged
 
 
 KpiFunction = Callable[[RunTables], float | int]
